@@ -1,0 +1,36 @@
+import chalk, { Chalk, type ChalkInstance } from 'chalk';
+
+/**
+ * What a command needs from the process, gathered once in main.ts so commands (and tests that run
+ * them in-process) never touch process.* themselves.
+ */
+export interface CliContext {
+  cwd: string;
+  /** The global `-C <dir>`. */
+  catalogDir: string | undefined;
+  env: NodeJS.ProcessEnv;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** Standard output is a terminal: tables, colour, spinners. */
+  isTTY: boolean;
+  /** Standard input is a terminal: interactive forms. */
+  stdinTTY: boolean;
+  color: ChalkInstance;
+}
+
+export function processContext(catalogDir: string | undefined): CliContext {
+  const isTTY = Boolean(process.stdout.isTTY);
+  // NO_COLOR (https://no-color.org) wins; FORCE_COLOR is honoured by chalk itself.
+  const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
+  const color = noColor ? new Chalk({ level: 0 }) : chalk;
+  return {
+    cwd: process.cwd(),
+    catalogDir,
+    env: process.env,
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+    isTTY,
+    stdinTTY: Boolean(process.stdin.isTTY),
+    color,
+  };
+}

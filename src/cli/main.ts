@@ -1,0 +1,39 @@
+import { Command } from 'commander';
+import { createRequire } from 'node:module';
+import { processContext, type CliContext } from './context.js';
+import { exitCodeFor } from './run.js';
+import { registerCommands } from './commands/index.js';
+
+const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/** Builds the program. `ctxFor` is called once the global options are parsed. */
+export function buildProgram(ctxFor: (catalogDir: string | undefined) => CliContext, setExit: (code: number) => void): Command {
+  const program = new Command('svc')
+    .description('A service factory in a git repository: schemas, products, generators and an inventory as text, indexed in SQLite')
+    .version(pkg.version, '-V, --version')
+    .option('-C <dir>', 'run as if svc was started in <dir> (the catalog root)')
+    .showSuggestionAfterError(true)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureHelp({ sortSubcommands: true });
+  const ctx = (): CliContext => ctxFor(program.opts<{ C?: string }>().C);
+  registerCommands(program, ctx, setExit);
+  return program;
+}
+
+async function main(): Promise<void> {
+  let code = 0;
+  let context: CliContext | undefined;
+  const ctxFor = (dir: string | undefined) => (context ??= processContext(dir));
+  const program = buildProgram(ctxFor, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    code = exitCodeFor(e, context ?? processContext(undefined));
+  }
+  process.exitCode = code;
+}
+
+await main();

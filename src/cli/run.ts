@@ -1,0 +1,28 @@
+import { CommanderError } from 'commander';
+import { SvcError } from '../core/errors.js';
+import type { CliContext } from './context.js';
+import { renderDiagnosticsText } from './render/diagnostics.js';
+
+/**
+ * The one place that turns an outcome into output and an exit code:
+ * 0 ok, 1 validation failed, 2 usage or configuration error (and unexpected failures, which are bugs).
+ */
+export function exitCodeFor(error: unknown, ctx: CliContext): number {
+  const c = ctx.color;
+  if (error instanceof CommanderError) {
+    // Commander already printed its message; help and version are successes.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    return 2;
+  }
+  if (error instanceof SvcError) {
+    if (error.diagnostics.length) ctx.err(renderDiagnosticsText(error.diagnostics, c));
+    ctx.err(`${c.red.bold('error')}${c.dim(`[${error.code}]`)}: ${error.message}\n`);
+    if (error.hint) ctx.err(`  ${c.cyan('hint')}: ${error.hint}\n`);
+    return error.exitCode;
+  }
+  const e = error instanceof Error ? error : new Error(String(error));
+  ctx.err(`${c.red.bold('internal error')}: ${e.message}\n`);
+  if (ctx.env.SVC_DEBUG) ctx.err(`${e.stack ?? ''}\n`);
+  else ctx.err('  this is a bug in svc; run again with SVC_DEBUG=1 for the stack trace and report it\n');
+  return 2;
+}

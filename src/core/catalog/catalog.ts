@@ -1,0 +1,139 @@
+import { Ajv } from 'ajv';
+import { dirname, join, relative, resolve } from 'node:path';
+import { diag, hasErrors, type Diagnostic } from '../diagnostics.js';
+import { UsageError } from '../errors.js';
+import type { FileHost } from '../host.js';
+import { parseYaml, type YamlSource } from '../yaml/source.js';
+import { checkShape } from '../yaml/shape.js';
+import { catalogConfigSchema } from './config-schema.js';
+
+export const CONFIG_FILE = '.orchestrator.yml';
+
+export interface GeneratorDefinition {
+  name: string;
+  /** Absolute path of the module. */
+  file: string;
+  /** As written, relative to the catalog root. */
+  file_path: string;
+  targets: string;
+  description?: string;
+  parameters: Record<string, string | number | boolean>;
+}
+
+/** A loaded catalog: where everything is, with every default filled in. Paths are absolute. */
+export interface Catalog {
+  root: string;
+  configFile: string;
+  schemas: string[];
+  products: string[];
+  inventory: string;
+  defaultBranch: string | undefined;
+  generators: GeneratorDefinition[];
+  /** The parsed config, for positioned diagnostics about it. */
+  source: YamlSource;
+}
+
+export interface CatalogLoad {
+  catalog: Catalog | undefined;
+  diagnostics: Diagnostic[];
+}
+
+let compiled: ReturnType<Ajv['compile']> | undefined;
+function validator() {
+  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(catalogConfigSchema);
+  return compiled;
+}
+
+/** Like git finds .git: the nearest folder upward from `start` that holds .orchestrator.yml. */
+export function findCatalogRoot(start: string, host: FileHost): string | undefined {
+  let dir = resolve(start);
+  for (;;) {
+    if (host.exists(join(dir, CONFIG_FILE))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+/**
+ * Finds and reads the catalog. `explicitDir` is the global `-C <dir>`: then the file must be right
+ * there, as with `git -C`, rather than searched for upward.
+ */
+export function openCatalog(cwd: string, host: FileHost, explicitDir?: string): CatalogLoad {
+  let root: string | undefined;
+  if (explicitDir !== undefined) {
+    const dir = resolve(cwd, explicitDir);
+    if (!host.isDirectory(dir)) throw new UsageError('catalog/not-found', `-C ${explicitDir}: no such folder`, { hint: 'name an existing folder that holds .orchestrator.yml' });
+    root = findCatalogRoot(dir, host);
+  } else {
+    root = findCatalogRoot(cwd, host);
+  }
+  if (root === undefined) {
+    throw new UsageError('catalog/not-found', `not inside a catalog: no ${CONFIG_FILE} in ${resolve(cwd, explicitDir ?? '.')} or any folder above it`, {
+      hint: 'run svc in a catalog, point at one with -C <dir>, or create one with `svc init <dir>`',
+    });
+  }
+  const configFile = join(root, CONFIG_FILE);
+  return parseCatalog(host.readText(configFile), root, CONFIG_FILE);
+}
+
+/** Pure: the config text → a Catalog with defaults, or the diagnostics that prevent one. */
+export function parseCatalog(text: string, root: string, displayName = CONFIG_FILE): CatalogLoad {
+  const source = parseYaml(text, displayName);
+  const diagnostics: Diagnostic[] = [...source.diagnostics];
+  if (hasErrors(diagnostics)) return { catalog: undefined, diagnostics };
+  const value = source.value ?? {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    diagnostics.push(diag('error', 'config/not-a-mapping', `${displayName} must be a mapping of keys such as schemas:`, source.locate([]), { hint: 'start with `schemas: [schemas]`' }));
+    return { catalog: undefined, diagnostics };
+  }
+  diagnostics.push(...checkShape(validator(), { ...source, value }, 'config'));
+  if (hasErrors(diagnostics)) return { catalog: undefined, diagnostics };
+  const raw = value as {
+    schemas?: string[];
+    products?: string[];
+    inventory?: string;
+    default_branch?: string;
+    generator_definitions?: { name: string; file_path: string; targets: string; description?: string; parameters?: Record<string, string | number | boolean> }[];
+  };
+  const inside = (p: string, key: (string | number)[]): string | undefined => {
+    const abs = resolve(root, p);
+    const rel = relative(root, abs);
+    if (rel.startsWith('..') || resolve(rel) === rel) {
+      diagnostics.push(diag('error', 'config/outside-catalog', `${key.join('.')}: "${p}" points outside the catalog`, source.locate(key), { hint: 'use a path inside the catalog folder' }));
+      return undefined;
+    }
+    return abs;
+  };
+  const paths = (list: string[] | undefined, name: string, fallback: string): string[] =>
+    (list ?? [fallback]).flatMap((p, i) => inside(p, [name, i]) ?? []);
+  const seen = new Map<string, number>();
+  const generators: GeneratorDefinition[] = [];
+  (raw.generator_definitions ?? []).forEach((g, i) => {
+    if (seen.has(g.name)) {
+      diagnostics.push(diag('error', 'config/duplicate-generator', `generator "${g.name}" is defined twice`, source.locate(['generator_definitions', i, 'name']), { hint: 'give each generator a unique name' }));
+    }
+    seen.set(g.name, i);
+    const file = inside(g.file_path, ['generator_definitions', i, 'file_path']);
+    if (file === undefined) return;
+    generators.push({
+      name: g.name,
+      file,
+      file_path: g.file_path,
+      targets: g.targets,
+      ...(g.description !== undefined ? { description: g.description } : {}),
+      parameters: g.parameters ?? {},
+    });
+  });
+  const catalog: Catalog = {
+    root,
+    configFile: join(root, displayName),
+    schemas: paths(raw.schemas, 'schemas', 'schemas'),
+    products: paths(raw.products, 'products', 'products'),
+    inventory: inside(raw.inventory ?? 'inventory', ['inventory']) ?? join(root, 'inventory'),
+    defaultBranch: raw.default_branch,
+    generators,
+    source,
+  };
+  return { catalog: hasErrors(diagnostics) ? undefined : catalog, diagnostics };
+}

@@ -1,0 +1,92 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { diag, type Diagnostic, type SourceLocation } from '../diagnostics.js';
+
+export type YamlPath = readonly (string | number)[];
+
+/**
+ * A parsed YAML document that remembers where every value came from, so a validator can point at
+ * file:line:column from a plain JSON path (an ajv instancePath, a key it checks).
+ */
+export interface YamlSource {
+  file: string;
+  /** The plain JS value (undefined for an empty file). */
+  value: unknown;
+  /** Syntax errors (and duplicate keys): the document is unusable when any is an error. */
+  diagnostics: Diagnostic[];
+  /** Where the value at `path` starts; falls back to the nearest ancestor that exists. */
+  locate(path: YamlPath): SourceLocation;
+  /** Where the key of the mapping entry at `path` starts (for "unknown key" findings). */
+  locateKey(path: YamlPath): SourceLocation;
+}
+
+const yamlCodeHints: Record<string, string> = {
+  DUPLICATE_KEY: 'each key may appear once in a mapping: remove or rename one of them',
+  BAD_INDENT: 'check the indentation: YAML nests by spaces, never tabs',
+  TAB_AS_INDENT: 'YAML indentation must use spaces, not tabs',
+  MISSING_CHAR: 'a quote, bracket or colon is missing',
+  BLOCK_AS_IMPLICIT_KEY: 'a key may not span several lines: check for a missing colon or quote',
+  MULTILINE_IMPLICIT_KEY: 'a key may not span several lines: check for a missing colon or quote',
+};
+
+export function parseYaml(text: string, file: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const pos = (offset: number): SourceLocation => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col };
+  };
+  const diagnostics: Diagnostic[] = [];
+  for (const e of doc.errors) {
+    const message = e.message.split('\n')[0] ?? e.message;
+    diagnostics.push(diag('error', 'yaml/syntax', `YAML: ${message}`, pos(e.pos[0]), { hint: yamlCodeHints[e.code] ?? 'fix the YAML syntax' }));
+  }
+  for (const w of doc.warnings) {
+    diagnostics.push(diag('warning', 'yaml/warning', `YAML: ${w.message.split('\n')[0]}`, pos(w.pos[0])));
+  }
+  let value: unknown;
+  if (doc.errors.length === 0) {
+    value = doc.toJS({ maxAliasCount: 100 });
+  }
+  return {
+    file,
+    value,
+    diagnostics,
+    locate: (path) => pos(walk(doc, path, false)),
+    locateKey: (path) => pos(walk(doc, path, true)),
+  };
+}
+
+function walk(doc: Document, path: YamlPath, wantKey: boolean): number {
+  let node: Node | null | undefined = doc.contents as Node | null;
+  let offset = node?.range?.[0] ?? 0;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) return offset;
+      const keyNode = pair.key as Node;
+      if (last && wantKey) return keyNode.range?.[0] ?? offset;
+      node = pair.value as Node | null;
+      offset = node?.range?.[0] ?? keyNode.range?.[0] ?? offset;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(seg)] as Node | undefined;
+      if (!item) return offset;
+      node = item;
+      offset = item.range?.[0] ?? offset;
+    } else {
+      return offset;
+    }
+  }
+  return offset;
+}
+
+/** Split an ajv instancePath (`/nodes/0/attributes/2/kind`) into a YAML path. */
+export function pointerToPath(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
