@@ -44,3 +44,15 @@ export interface ChangeSet {
 }
 
 export const emptyChangeSet = (): ChangeSet => ({ upserts: [], deletes: [] });
+
+/**
+ * Read access to an inventory, whatever holds it (the SQLite index, an in-memory list in a pure
+ * test). Generators, `svc load`, products and validation read through this.
+ */
+export interface InventoryReader {
+  get(id: string): InventoryObject | undefined;
+  /** `kind` may be a generic: then any kind inheriting it matches. */
+  findByHfid(kind: string, hfid: readonly string[]): InventoryObject | undefined;
+  /** Every object of `kind` (a generic lists every inheriting kind), in a stable order. */
+  list(kind: string): InventoryObject[];
+}
