@@ -54,6 +54,8 @@ export interface AttributeSchema {
   branch?: BranchSupport;
   /** The generic this attribute was inherited from, when it was. */
   inherited_from?: string;
+  /** Set when this attribute was added to its kind by an `extensions:` block (the file). */
+  extended_in?: string;
   /** Where the attribute is declared (the generic's file for inherited ones). */
   source?: SourceLocation;
 }
@@ -109,6 +111,10 @@ export interface KindSchema {
   include_in_menu?: boolean;
   menu_placement?: string;
   documentation?: string;
+  /** Generics only: nodes inheriting it form a tree with implicit `parent` / `children` relationships. */
+  hierarchical?: boolean;
+  /** Nodes only: the hierarchical generic whose tree this node belongs to. */
+  hierarchy?: string;
   /** Generics only: the node kinds that inherit from it (directly or not), sorted. */
   used_by: string[];
   source?: SourceLocation;

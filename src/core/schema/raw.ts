@@ -69,6 +69,7 @@ export interface RawKind {
   include_in_menu?: boolean;
   menu_placement?: string;
   documentation?: string;
+  hierarchical?: boolean;
   [key: string]: unknown;
 }
 

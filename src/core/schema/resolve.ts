@@ -59,28 +59,34 @@ export function resolveSchema(files: readonly SchemaFile[]): SchemaSet {
   const own = new Map<string, KindSchema>();
   for (const [kind, { raw, generic }] of declared) {
     const r = raw.raw;
-    const attributes = (r.attributes ?? [])
-      .map((a, i) => ({ raw: a, file: raw.file, path: [...raw.path, 'attributes', i] }))
-      .concat(extraAttrs.get(kind) ?? [])
-      .filter((a) => a.raw.state !== 'absent')
-      .map((a) => resolveAttribute(a));
-    const relationships = (r.relationships ?? [])
-      .map((x, i) => ({ raw: x, file: raw.file, path: [...raw.path, 'relationships', i] }))
-      .map((x) => resolveRelationship(kind, x, undefined))
-      .concat((extraRels.get(kind) ?? []).map((x) => resolveRelationship(kind, x, locate(x).file)))
-      .filter((x): x is RelationshipSchema => x !== undefined);
+    // List items may be holes where the structural check left a broken item out: filter skips them.
+    const attributes = uniqueByName(
+      (r.attributes ?? [])
+        .map((a, i) => ({ raw: a, file: raw.file, path: [...raw.path, 'attributes', i] }))
+        .filter((a) => a.raw.state !== 'absent')
+        .map((a) => resolveAttribute(a, undefined))
+        .concat((extraAttrs.get(kind) ?? []).filter((a) => a.raw.state !== 'absent').map((a) => resolveAttribute(a, a.file.source.file))),
+    );
+    const relationships = uniqueByName(
+      (r.relationships ?? [])
+        .map((x, i) => ({ raw: x, file: raw.file, path: [...raw.path, 'relationships', i] }))
+        .map((x) => resolveRelationship(kind, x, undefined))
+        .concat((extraRels.get(kind) ?? []).map((x) => resolveRelationship(kind, x, x.file.source.file)))
+        .filter((x): x is RelationshipSchema => x !== undefined),
+    );
     own.set(kind, {
       kind,
       namespace: r.namespace,
       name: r.name,
       isGeneric: generic,
       builtin: raw.file.builtin,
-      inherit_from: [...(r.inherit_from ?? [])],
+      inherit_from: (r.inherit_from ?? []).filter((g) => typeof g === 'string'),
       attributes,
       relationships,
       ...pick(r, ['human_friendly_id', 'display_labels', 'uniqueness_constraints', 'order_by', 'parent', 'children', 'label', 'description', 'icon', 'default_filter', 'include_in_menu', 'menu_placement', 'documentation']),
       ...(r.display_labels === undefined && r.display_label !== undefined ? { display_labels: [r.display_label] } : {}),
       ...(r.branch !== undefined ? { branch: r.branch as BranchSupport } : {}),
+      ...(generic && r.hierarchical === true ? { hierarchical: true } : {}),
       used_by: [],
       source: locate(raw),
     });
@@ -104,6 +110,23 @@ export function resolveSchema(files: readonly SchemaFile[]): SchemaSet {
     const attributes = [...k.attributes];
     const relationships = [...k.relationships];
     const inherited: Partial<KindSchema> = {};
+    const hierarchy = k.isGeneric ? (k.hierarchical ? kind : undefined) : ancestors.find((g) => own.get(g)?.hierarchical);
+    if (hierarchy !== undefined) {
+      // Infrahub gives every member of a hierarchy implicit parent / children relationships.
+      for (const [name, peer, cardinality, direction] of [
+        ['parent', k.parent || hierarchy, 'one', 'outbound'],
+        ['children', k.children || hierarchy, 'many', 'inbound'],
+      ] as const) {
+        if (relationships.some((x) => x.name === name)) continue;
+        const implicit: RelationshipSchema = {
+          name, peer, kind: 'Hierarchy', cardinality, optional: true, direction, identifier: 'parent__child',
+          min_count: 0, max_count: cardinality === 'one' ? 1 : 0, read_only: false,
+          ...(hierarchy !== kind ? { inherited_from: hierarchy } : {}),
+        };
+        if (k.source) implicit.source = k.source;
+        relationships.push(implicit);
+      }
+    }
     for (const g of ancestors) {
       const gk = own.get(g)!;
       for (const a of gk.attributes) {
@@ -111,7 +134,7 @@ export function resolveSchema(files: readonly SchemaFile[]): SchemaSet {
       }
       for (const rel of gk.relationships) {
         if (!relationships.some((x) => x.name === rel.name)) {
-          relationships.push({ ...rel, inherited_from: rel.inherited_from ?? g, identifier: rel.identifier });
+          relationships.push({ ...rel, inherited_from: rel.inherited_from ?? g });
         }
       }
       // A node without its own human_friendly_id, display labels, order or uniqueness takes the generic's.
@@ -119,7 +142,14 @@ export function resolveSchema(files: readonly SchemaFile[]): SchemaSet {
         if (k[key] === undefined && inherited[key] === undefined && gk[key] !== undefined) (inherited as Record<string, unknown>)[key] = gk[key];
       }
     }
-    resolved.set(kind, { ...inherited, ...k, attributes: byWeight(attributes), relationships: byWeight(relationships), inherit_from: k.inherit_from });
+    resolved.set(kind, {
+      ...inherited,
+      ...k,
+      ...(hierarchy !== undefined && !k.isGeneric ? { hierarchy } : {}),
+      attributes: byWeight(attributes),
+      relationships: byWeight(relationships),
+      used_by: [],
+    });
   }
   for (const k of resolved.values()) {
     if (k.isGeneric) continue;
@@ -145,7 +175,7 @@ export function resolveSchema(files: readonly SchemaFile[]): SchemaSet {
   };
 }
 
-function resolveAttribute(a: Located<RawAttribute>): AttributeSchema {
+function resolveAttribute(a: Located<RawAttribute>, extendedIn: string | undefined): AttributeSchema {
   const r = a.raw;
   const p = r.parameters ?? {};
   const out: AttributeSchema = {
@@ -160,7 +190,8 @@ function resolveAttribute(a: Located<RawAttribute>): AttributeSchema {
     if (v !== undefined) out[key] = v;
   };
   set('default_value', r.default_value);
-  set('choices', r.choices?.map((c) => ({ ...c })));
+  set('choices', r.choices?.filter((c) => c !== undefined).map((c) => ({ ...c })));
+  set('extended_in', extendedIn);
   set('enum', r.enum);
   set('regex', r.regex ?? p.regex);
   set('min_length', r.min_length ?? p.min_length);
@@ -201,7 +232,7 @@ function resolveRelationship(kind: string, x: Located<RawRelationship>, extended
 }
 
 function locate<T>(x: Located<T>): SourceLocation {
-  return x.file.source.locate(x.path);
+  return new LazyLocation(x.file.source.file, () => x.file.source.locate(x.path));
 }
 
 /** Stable: items with an order_weight sort by it; the rest keep declaration order after them. */
@@ -212,6 +243,12 @@ function byWeight<T extends { order_weight?: number }>(items: T[]): T[] {
     .map((x) => x.item);
 }
 
+/** A name declared twice in one kind is reported by the checks; resolution keeps the first. */
+function uniqueByName<T extends { name: string }>(items: T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((x) => !seen.has(x.name) && seen.add(x.name) !== undefined);
+}
+
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
@@ -220,11 +257,34 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 function pick<T extends object, K extends keyof T>(obj: T, keys: readonly K[]): Partial<Pick<T, K>> {
   const out: Partial<Pick<T, K>> = {};
-  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
+  for (const k of keys) if (obj[k] !== undefined && obj[k] !== '') out[k] = obj[k];
   return out;
 }
 
 function stripSource<T extends { source?: unknown }>(x: T): Omit<T, 'source'> {
   const { source: _source, ...rest } = x;
   return rest;
+}
+
+/**
+ * A position computed on first use: finding it needs the position-keeping YAML parse, which most
+ * runs (a valid schema, no `show`) never need. Spreading an item copies the reference, not the work.
+ */
+class LazyLocation implements SourceLocation {
+  #get: () => SourceLocation;
+  #loc: SourceLocation | undefined;
+  readonly file: string;
+  constructor(file: string, get: () => SourceLocation) {
+    this.file = file;
+    this.#get = get;
+  }
+  get line(): number {
+    return (this.#loc ??= this.#get()).line;
+  }
+  get column(): number {
+    return (this.#loc ??= this.#get()).column;
+  }
+  toJSON(): SourceLocation {
+    return { file: this.file, line: this.line, column: this.column };
+  }
 }

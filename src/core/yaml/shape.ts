@@ -69,6 +69,13 @@ function toDiagnostic(e: ErrorObject, src: YamlSource, codePrefix: string): Diag
         key: path.join('.'),
       });
     }
+    case 'pattern': {
+      const value = valueAt(src.value, path);
+      return diag('error', `${codePrefix}/invalid-value`, `${where}: ${JSON.stringify(value)} does not match ${String((e.params as { pattern: string }).pattern)}`, src.locate(path), {
+        key: path.join('.'),
+        hint: (e.parentSchema as { description?: string } | undefined)?.description ?? 'change the value to match the pattern',
+      });
+    }
     default:
       return diag('error', `${codePrefix}/invalid`, `${where}: ${e.message ?? 'is invalid'}`, src.locate(path), { key: path.join('.') });
   }
