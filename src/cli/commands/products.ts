@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import { nodeFileHost } from '../../adapters/fs.js';
+import { requireProducts } from '../../core/products/catalog-products.js';
+import { describeProduct, listProducts, type ProductDetail } from '../../core/products/describe.js';
+import { LIFECYCLE_STATES } from '../../core/products/states.js';
+import { requireCatalog } from '../catalog.js';
+import type { CliContext } from '../context.js';
+import { formatOption } from '../options.js';
+import { renderTable } from '../render/table.js';
+import type { Ctx, SetExit } from './index.js';
+
+/** `svc products` (the catalog's products and their variants) and `svc product show <name>`. */
+export function registerProducts(program: Command, ctx: Ctx, setExit: SetExit): void {
+  program
+    .command('products')
+    .description('list the products and their variants')
+    .addOption(formatOption(['table', 'json'] as const))
+    .action((opts: { format: 'table' | 'json' }) => {
+      const c = ctx();
+      const list = listProducts(requireProducts(requireCatalog(c), nodeFileHost).products);
+      if (opts.format === 'json') c.out(`${JSON.stringify({ products: list }, null, 2)}\n`);
+      else if (!list.length) c.out('no products: add product files under products/ (see `svc product show --help`)\n');
+      else {
+        const rows = list.flatMap((p) =>
+          p.variants.map((v) => [v.name, p.name, p.type, p.tag, Object.entries(v.fixedInputs).map(([k, x]) => `${k}=${String(x)}`).join(' '), p.generator ?? '-']),
+        );
+        c.out(renderTable(['VARIANT', 'PRODUCT', 'TYPE', 'TAG', 'FIXED INPUTS', 'GENERATOR'], rows));
+      }
+      setExit(0);
+    });
+
+  const product = program.command('product').description('inspect one product');
+  product
+    .command('show <name>')
+    .description('a product (or variant): its inputs (the request form), its blocks, and what each lifecycle state requires')
+    .addOption(formatOption(['text', 'json'] as const))
+    .action((name: string, opts: { format: 'text' | 'json' }) => {
+      const c = ctx();
+      const detail = describeProduct(requireProducts(requireCatalog(c), nodeFileHost).products, name);
+      c.out(opts.format === 'json' ? `${JSON.stringify(detail, null, 2)}\n` : renderDetail(detail, c));
+      setExit(0);
+    });
+}
+
+function renderDetail(d: ProductDetail, c: CliContext): string {
+  const b = c.color.bold;
+  let out = `${b(d.name)} (${d.type}, tag ${d.tag})\n`;
+  if (d.description) out += `  ${d.description}\n`;
+  out += `  file: ${d.file}\n  subscription kind: ${d.subscription_kind}\n  generator: ${d.generator ?? '-'}\n`;
+  out += `  variants: ${d.variants.map((v) => v.name).join(', ')}\n`;
+  out += `  workflows: ${Object.entries(d.workflows).map(([w, on]) => (on ? w : `${w} (disabled)`)).join(', ')}\n\n`;
+  out += `${b('Inputs')} (the request form)\n`;
+  out += indent(renderTable(['INPUT', 'SETS', 'TYPE', 'REQUIRED', 'CHOICES / DEFAULT'], d.inputs.map((i) => [
+    i.key, i.target, i.type, i.required ? 'yes' : 'no',
+    [i.choices ? i.choices.map(String).join(', ') : '', i.default !== undefined ? `default ${JSON.stringify(i.default)}` : ''].filter(Boolean).join('; '),
+  ])));
+  out += `\n${b('Blocks')}\n`;
+  for (const blk of d.blocks) {
+    const tags = [blk.root ? 'root' : '', blk.reference_only ? `defined in ${blk.defined_in}` : ''].filter(Boolean).join(', ');
+    out += `  ${b(blk.name)}: ${blk.type} → ${blk.kind}${tags ? ` (${tags})` : ''}\n`;
+    if (!blk.fields.length) continue;
+    out += indent(renderTable(['FIELD', 'TYPE', 'REQUIRED FROM', 'ROLE', 'MODIFIABLE'], blk.fields.map((f) => [
+      f.name, f.list ? `list of ${f.target}` : f.values ? `enum (${f.values.join(', ')})` : f.target, f.required ?? 'optional', f.role, f.modifiable ? 'yes' : 'no',
+    ])), '    ');
+  }
+  out += `\n${b('Required by lifecycle state')}\n`;
+  for (const s of LIFECYCLE_STATES) out += `  ${s}: ${d.requires[s]?.length ? d.requires[s]!.join(', ') : '(nothing)'}\n`;
+  return out;
+}
+
+function indent(text: string, pad = '  '): string {
+  return text.split('\n').map((l) => (l ? pad + l : l)).join('\n');
+}

@@ -1,0 +1,102 @@
+/**
+ * The shape of a product file: SURF's product-generator YAML, closed (unknown keys are errors), plus
+ * svc's `generator:` (top level) and `role:` (per field). Values that need a better message than a
+ * JSON Schema can give (`required:`, `modifiable:`, field types) are left open here and checked in
+ * ./check-fields.ts. `svc schema export` writes `productFileJsonSchema` for editors.
+ */
+const scalar = { type: ['string', 'number', 'boolean'] } as const;
+
+const field = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'type'],
+  properties: {
+    name: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', description: 'snake_case resource type name' },
+    description: { type: 'string' },
+    type: { type: 'string', minLength: 1, description: 'str, int, bool, enum, list, a block type, or a schema kind (a relationship)' },
+    required: { description: 'The lifecycle level from which the field must be set: inactive, provisioning or active. Absent: optional.' },
+    modifiable: { description: 'Whether a modify workflow may change it (a boolean).' },
+    default: { description: 'The value used when the requester gives none.' },
+    enum_type: { enum: ['str', 'int'], description: 'For type enum: the type of the values.' },
+    values: { type: 'array', minItems: 1, items: { type: ['string', 'number'] }, description: 'For type enum: the allowed values.' },
+    list_type: { type: 'string', minLength: 1, description: 'For type list: the item type.' },
+    min_items: { type: 'integer', minimum: 0 },
+    max_items: { type: 'integer', minimum: 0 },
+    min_value: { type: 'number' },
+    max_value: { type: 'number' },
+    role: {
+      enum: ['input', 'output'],
+      description: 'svc: input = the requester fills it in (the form); output = the generator fills it in. Default: input when required at inactive or provisioning, else output.',
+    },
+  },
+} as const;
+
+export const productFileJsonSchema = {
+  $id: 'https://svc.dev/schema/product.json',
+  title: 'svc product file (SURF product-generator dialect)',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'type', 'tag', 'product_blocks'],
+  properties: {
+    config: {
+      type: 'object',
+      additionalProperties: false,
+      description: "SURF's generator options; accepted and ignored by svc.",
+      properties: { create_summary_forms: { type: 'boolean' }, send_email: { type: 'boolean' }, summary_forms: { type: 'boolean' } },
+    },
+    name: { type: 'string', minLength: 1, description: 'Product name; variants are named "<name> <fixed input values>".' },
+    type: { type: 'string', pattern: '^[A-Z][A-Za-z0-9]*$', description: 'UpperCamelCase product type.' },
+    tag: { type: 'string', minLength: 1 },
+    description: { type: 'string' },
+    generator: { type: 'string', minLength: 1, description: 'svc: the generator (generator_definitions name in .orchestrator.yml) that implements the product.' },
+    fixed_inputs: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'type'],
+        properties: {
+          name: { type: 'string', pattern: '^[a-z][a-z0-9_]*$' },
+          description: { type: 'string' },
+          type: { enum: ['enum', 'str', 'int', 'bool'] },
+          enum_type: { enum: ['str', 'int'] },
+          values: { type: 'array', minItems: 1, items: { type: ['string', 'number'] } },
+          value: scalar,
+        },
+      },
+    },
+    product_blocks: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'type'],
+        properties: {
+          name: { type: 'string', pattern: '^[a-z][a-z0-9_]*$' },
+          type: { type: 'string', pattern: '^[A-Z][A-Za-z0-9]*$', description: 'UpperCamelCase block type; other products refer to the block by it.' },
+          tag: { type: 'string' },
+          description: { type: 'string' },
+          fields: { type: 'array', items: field, description: 'Absent: a reference to a block defined in another product file.' },
+        },
+      },
+    },
+    workflows: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        properties: {
+          name: { enum: ['create', 'modify', 'terminate', 'validate'] },
+          enabled: { type: 'boolean' },
+          description: { type: 'string' },
+          validations: {
+            type: 'array',
+            items: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string' }, description: { type: 'string' } } },
+          },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,211 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import { diag } from '../diagnostics.js';
+import { ValidationError } from '../errors.js';
+import { hfidOf } from '../inventory/hfid.js';
+import type { InventoryReader } from '../inventory/model.js';
+import type { SchemaSet } from '../schema/model.js';
+import { didYouMean } from '../suggest.js';
+import { blockKind } from './compile.js';
+import type { FieldDef, FieldTarget, ProductDef, ProductSet, Variant } from './model.js';
+
+/**
+ * The request form of a product: a JSON Schema of its inputs (fixed inputs that pick the variant,
+ * the customer, and every field whose role is `input`), and ajv validation of a request against it
+ * with messages that name the input, the value given and what is allowed.
+ */
+export type JsonSchema = { [key: string]: unknown };
+
+export interface FormField {
+  /** The request key: the root block's field name. */
+  key: string;
+  block: string;
+  field: FieldDef;
+}
+
+export interface InputOptions {
+  /** Pin the fixed inputs to this variant's values. */
+  variant?: Variant;
+  /** With both, references list the existing objects (ids and human-friendly ids) as choices. */
+  reader?: InventoryReader;
+  schema?: SchemaSet;
+}
+
+export interface InputProblem {
+  input: string;
+  value?: unknown;
+  message: string;
+  hint?: string;
+}
+
+/**
+ * The root block's input fields: the top of the form. A field holding blocks of this product's own
+ * (not shared ones from other subscriptions) nests their input fields as an object, or a list of
+ * objects; a field holding a shared block or a schema kind is a reference to an existing object.
+ */
+export function formFields(product: ProductDef, set: ProductSet): FormField[] {
+  const root = product.blocks.find((b) => b.name === product.rootBlock);
+  if (!root) return [];
+  return (set.blocks.get(root.type) ?? root).fields.filter((f) => f.role === 'input').map((field) => ({ key: field.name, block: root.name, field }));
+}
+
+/** Block types this product owns: listed with their fields here or, when listed by reference, not. */
+function ownBlockTypes(product: ProductDef): Set<string> {
+  return new Set(product.blocks.filter((b) => !b.referenceOnly).map((b) => b.type));
+}
+
+function blockForm(type: string, product: ProductDef, set: ProductSet, opts: InputOptions, seen: ReadonlySet<string>): JsonSchema {
+  const fields = (set.blocks.get(type)?.fields ?? []).filter((f) => f.role === 'input');
+  const properties: Record<string, JsonSchema> = {};
+  const required: string[] = [];
+  for (const f of fields) {
+    properties[f.name] = fieldSchema(f, product, set, opts, new Set([...seen, type]));
+    if (isRequiredInput(f)) required.push(f.name);
+  }
+  return { type: 'object', additionalProperties: false, required, properties };
+}
+
+function isRequiredInput(f: FieldDef): boolean {
+  return (f.required === 'inactive' || f.required === 'provisioning') && f.default === undefined;
+}
+
+function fieldSchema(field: FieldDef, product: ProductDef, set: ProductSet, opts: InputOptions, seen: ReadonlySet<string>): JsonSchema {
+  const t = field.target;
+  const nested = t.kind === 'block' && ownBlockTypes(product).has(t.block) && !seen.has(t.block);
+  const item = nested ? blockForm(t.block, product, set, opts, seen) : targetSchema(field, t, opts);
+  const s: JsonSchema = field.list ? { type: 'array', items: item, ...bounds(field) } : item;
+  if (field.description !== undefined) s.description = field.description;
+  if (field.default !== undefined) s.default = field.default;
+  return s;
+}
+
+export function requestSchema(product: ProductDef, set: ProductSet, opts: InputOptions = {}): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  const required: string[] = [];
+  for (const fi of product.fixedInputs) {
+    if (fi.values.length < 2) continue;
+    properties[fi.name] = opts.variant ? { const: opts.variant.fixedInputs[fi.name] } : { enum: [...fi.values], ...(fi.description ? { description: fi.description } : {}) };
+    required.push(fi.name);
+  }
+  properties.customer = { type: 'string', minLength: 1, description: 'The customer the subscription is for' };
+  required.push('customer');
+  properties.description = { type: 'string' };
+  for (const { key, field } of formFields(product, set)) {
+    properties[key] = fieldSchema(field, product, set, opts, new Set());
+    if (isRequiredInput(field)) required.push(key);
+  }
+  return { $schema: 'http://json-schema.org/draft-07/schema#', title: product.name, type: 'object', additionalProperties: false, required, properties };
+}
+
+function bounds(f: FieldDef): JsonSchema {
+  return { ...(f.list?.minItems !== undefined ? { minItems: f.list.minItems } : {}), ...(f.list?.maxItems !== undefined ? { maxItems: f.list.maxItems } : {}) };
+}
+
+const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+function targetSchema(f: FieldDef, t: FieldTarget, opts: InputOptions): JsonSchema {
+  switch (t.kind) {
+    case 'enum':
+      return { enum: [...t.values] };
+    case 'scalar':
+      if (t.type === 'int') return { type: 'integer', ...(f.minValue !== undefined ? { minimum: f.minValue } : {}), ...(f.maxValue !== undefined ? { maximum: f.maxValue } : {}) };
+      if (t.type === 'bool') return { type: 'boolean' };
+      if (t.type === 'uuid') return { type: 'string', pattern: UUID };
+      return { type: 'string', minLength: 1 };
+    case 'block':
+    case 'schema': {
+      const kind = t.kind === 'block' ? blockKind(t.block) : t.schemaKind;
+      const s: JsonSchema = { type: 'string', minLength: 1, description: `a ${kind}, by id${t.kind === 'schema' ? ' or human-friendly id' : ''}`, 'x-svc-reference': kind };
+      if (opts.reader && opts.schema) s.enum = referenceChoices(kind, opts.reader, opts.schema);
+      return s;
+    }
+  }
+}
+
+/** Ids and human-friendly ids (components joined by "/") of every object of `kind`, sorted. */
+export function referenceChoices(kind: string, reader: InventoryReader, schema: SchemaSet): string[] {
+  const out = new Set<string>();
+  for (const obj of reader.list(kind)) {
+    out.add(obj.id);
+    const hfid = hfidOf(schema, obj, reader);
+    if (hfid) out.add(hfid.join('/'));
+  }
+  return [...out].sort();
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, verbose: true });
+
+/** Every problem with `request`, or an empty list. */
+export function validateRequest(product: ProductDef, set: ProductSet, request: unknown, opts: InputOptions = {}): InputProblem[] {
+  const schema = requestSchema(product, set, opts);
+  const validate = ajv.compile(schema);
+  if (validate(request)) return [];
+  const props = Object.keys(schema.properties as object);
+  return (validate.errors ?? []).map((e) => problem(e, request, props)).sort((a, b) => a.input.localeCompare(b.input) || a.message.localeCompare(b.message));
+}
+
+function problem(e: ErrorObject, request: unknown, props: string[]): InputProblem {
+  const segs = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const input = segs.map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i > 0 ? `.${s}` : s)).join('') || '(request)';
+  let value: unknown = request;
+  for (const s of segs) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[s] : undefined;
+  const p = e.params as Record<string, unknown>;
+  const shown = show(value);
+  switch (e.keyword) {
+    case 'enum': {
+      const allowed = (p.allowedValues as unknown[]).map(String);
+      const hint = didYouMean(String(value), allowed);
+      if (allowed.length > 12) return { input, value, message: `${input}: ${shown} is not one of the ${allowed.length} known choices`, ...(hint ? { hint } : { hint: `for example: ${allowed.slice(0, 5).join(', ')}` }) };
+      return { input, value, message: `${input}: ${shown} is not one of ${allowed.join(', ')}`, ...(hint ? { hint } : {}) };
+    }
+    case 'const':
+      return { input, value, message: `${input}: ${shown} is not ${show(p.allowedValue)}, the value of this variant` };
+    case 'type':
+      return { input, value, message: `${input}: ${shown} is not ${article(String(p.type))}` };
+    case 'minimum':
+      return { input, value, message: `${input}: ${shown} is below the minimum ${String(p.limit)}` };
+    case 'maximum':
+      return { input, value, message: `${input}: ${shown} is above the maximum ${String(p.limit)}` };
+    case 'minItems':
+      return { input, value, message: `${input}: ${count(value)} given, at least ${String(p.limit)} needed` };
+    case 'maxItems':
+      return { input, value, message: `${input}: ${count(value)} given, at most ${String(p.limit)} allowed` };
+    case 'minLength':
+      return { input, value, message: `${input}: may not be empty` };
+    case 'pattern':
+      return { input, value, message: `${input}: ${shown} is not a valid UUID` };
+    case 'required': {
+      const name = input === '(request)' ? String(p.missingProperty) : `${input}.${String(p.missingProperty)}`;
+      return { input: name, message: `${name}: missing, and required` };
+    }
+    case 'additionalProperties': {
+      const extra = String(p.additionalProperty);
+      const name = input === '(request)' ? extra : `${input}.${extra}`;
+      const here = Object.keys(((e.parentSchema as JsonSchema | undefined)?.properties as object | undefined) ?? {});
+      const hint = didYouMean(extra, here.length ? here : props) ?? `the inputs here are: ${(here.length ? here : props).join(', ')}`;
+      return { input: name, value: value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[extra] : undefined, message: `${name}: not an input of this product`, hint };
+    }
+    default:
+      return { input, value, message: `${input}: ${e.message ?? 'is invalid'}` };
+  }
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : v === undefined ? 'nothing' : Array.isArray(v) || (typeof v === 'object' && v !== null) ? JSON.stringify(v) : String(v);
+}
+function article(type: string): string {
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+}
+function count(v: unknown): string {
+  const n = Array.isArray(v) ? v.length : 0;
+  return `${n} item${n === 1 ? '' : 's'}`;
+}
+
+/** For commands that must not go on with a bad request: every problem, as diagnostics, in one error. */
+export function assertValidRequest(product: ProductDef, set: ProductSet, request: unknown, opts: InputOptions = {}): void {
+  const problems = validateRequest(product, set, request, opts);
+  if (!problems.length) return;
+  throw new ValidationError('request/invalid', `the request for "${product.name}" has ${problems.length} invalid input${problems.length === 1 ? '' : 's'}`, {
+    diagnostics: problems.map((p) => diag('error', 'request/invalid-input', p.message, undefined, { subject: product.name, key: p.input, ...(p.hint ? { hint: p.hint } : {}) })),
+    hint: '`svc product show <name>` lists the inputs and what each allows',
+  });
+}

@@ -1,0 +1,193 @@
+import { diag, type Diagnostic } from '../diagnostics.js';
+import { didYouMean } from '../suggest.js';
+import type { YamlPath, YamlSource } from '../yaml/source.js';
+import { OWNER_RELATIONSHIP } from './compile.js';
+import {
+  REQUIRED_LEVELS,
+  WORKFLOW_NAMES,
+  type BlockDef,
+  type FieldDef,
+  type FieldTarget,
+  type FixedInputDef,
+  type ProductDef,
+  type RequiredLevel,
+  type WorkflowName,
+} from './model.js';
+
+/**
+ * One product file (already shape-checked against ./file-schema.ts) → a ProductDef, with the
+ * findings a JSON Schema cannot phrase well. Field types naming blocks or schema kinds are left as
+ * `block` targets here; ./link.ts resolves them once every file is read.
+ */
+
+interface RawField {
+  name: string;
+  description?: string;
+  type: string;
+  required?: unknown;
+  modifiable?: unknown;
+  default?: unknown;
+  enum_type?: 'str' | 'int';
+  values?: (string | number)[];
+  list_type?: string;
+  min_items?: number;
+  max_items?: number;
+  min_value?: number;
+  max_value?: number;
+  role?: 'input' | 'output';
+}
+interface RawBlock { name: string; type: string; tag?: string; description?: string; fields?: RawField[] }
+interface RawFixed { name: string; type: 'enum' | 'str' | 'int' | 'bool'; description?: string; enum_type?: string; values?: (string | number)[]; value?: string | number | boolean }
+interface RawProduct {
+  name: string;
+  type: string;
+  tag: string;
+  description?: string;
+  generator?: string;
+  fixed_inputs?: RawFixed[];
+  product_blocks: RawBlock[];
+  workflows?: { name: WorkflowName; enabled?: boolean }[];
+}
+
+/** Names the compiled kinds use themselves (./compile.ts): the subscription's own fields, a block's owner. */
+const SUBSCRIPTION_FIELDS = ['product', 'customer', 'status', 'description', 'start_date', 'end_date', 'insync', 'note', 'version'];
+const OWNER_FIELD = OWNER_RELATIONSHIP;
+
+/** SURF files use Python type names for a few scalars; they map onto schema attribute kinds. */
+const PY_SCALARS: Record<string, FieldTarget> = {
+  str: { kind: 'scalar', type: 'str' },
+  int: { kind: 'scalar', type: 'int' },
+  bool: { kind: 'scalar', type: 'bool' },
+  UUID: { kind: 'scalar', type: 'uuid' },
+  'ipaddress.IPv4Address': { kind: 'scalar', type: 'ipv4' },
+  'ipaddress.IPv6Address': { kind: 'scalar', type: 'ipv6' },
+  'ipaddress.IPv4Network': { kind: 'scalar', type: 'ipv4_network' },
+  'ipaddress.IPv6Network': { kind: 'scalar', type: 'ipv6_network' },
+};
+
+export function parseProduct(src: YamlSource): { product: ProductDef; diagnostics: Diagnostic[] } {
+  const raw = src.value as RawProduct;
+  const diagnostics: Diagnostic[] = [];
+  const at = (path: YamlPath) => src.locate(path);
+  const subject = raw.name;
+  const err = (code: string, message: string, path: YamlPath, hint?: string, key?: boolean) =>
+    diagnostics.push(diag('error', `product/${code}`, message, key ? src.locateKey(path) : at(path), { subject, ...(hint ? { hint } : {}) }));
+
+  const fixedInputs: FixedInputDef[] = (raw.fixed_inputs ?? []).map((f, i) => {
+    const path = ['fixed_inputs', i];
+    let values: (string | number | boolean)[] = [];
+    if (f.type === 'enum') {
+      if (!f.values) err('enum-without-values', `fixed input "${f.name}" is an enum without values`, path, 'add `values: [...]` listing each variant');
+      values = f.values ?? [];
+    } else if (f.value === undefined) {
+      err('fixed-input-without-value', `fixed input "${f.name}" has no value`, path, 'add `value:`, or make it `type: enum` with `values:`');
+    } else {
+      values = [f.value];
+    }
+    return { name: f.name, ...(f.description !== undefined ? { description: f.description } : {}), values, source: at(path) };
+  });
+  dupes(fixedInputs.map((f) => f.name), (name, i) => err('duplicate-fixed-input', `fixed input "${name}" is declared twice`, ['fixed_inputs', i, 'name']));
+  fixedInputs.forEach((f, i) => {
+    if (SUBSCRIPTION_FIELDS.includes(f.name)) {
+      err('reserved-name', `fixed input "${f.name}" has the name of a subscription field`, ['fixed_inputs', i, 'name'], `rename it: ${SUBSCRIPTION_FIELDS.join(', ')} belong to every subscription`);
+    }
+  });
+
+  const blocks: BlockDef[] = raw.product_blocks.map((b, i) => {
+    const path = ['product_blocks', i];
+    const fields = (b.fields ?? []).map((f, j) => parseField(f, [...path, 'fields', j], src, err));
+    dupes(fields.map((f) => f.name), (name, j) => err('duplicate-field', `block "${b.name}" declares field "${name}" twice`, [...path, 'fields', j, 'name']));
+    fields.forEach((f, j) => {
+      if (f.name === OWNER_FIELD) err('reserved-name', `block "${b.name}": a field may not be called "${OWNER_FIELD}"`, [...path, 'fields', j, 'name'], `every block links to the subscription that owns it under that name; rename the field`);
+    });
+    return {
+      name: b.name,
+      type: b.type,
+      ...(b.tag !== undefined ? { tag: b.tag } : {}),
+      ...(b.description !== undefined ? { description: b.description } : {}),
+      fields,
+      referenceOnly: b.fields === undefined,
+      definedIn: src.file,
+      source: at(path),
+    };
+  });
+  dupes(blocks.map((b) => b.name), (name, i) => err('duplicate-block', `block name "${name}" is used twice in this product`, ['product_blocks', i, 'name']));
+
+  const workflows = Object.fromEntries(WORKFLOW_NAMES.map((w) => [w, false])) as Record<WorkflowName, boolean>;
+  for (const w of raw.workflows ?? []) workflows[w.name] = w.enabled ?? true;
+
+  const product: ProductDef = {
+    name: raw.name,
+    type: raw.type,
+    tag: raw.tag,
+    ...(raw.description !== undefined ? { description: raw.description } : {}),
+    fixedInputs,
+    blocks,
+    rootBlock: blocks[0]?.name ?? '',
+    workflows,
+    ...(raw.generator !== undefined ? { generator: raw.generator } : {}),
+    file: src.file,
+    source: at([]),
+  };
+  return { product, diagnostics };
+}
+
+type Err = (code: string, message: string, path: YamlPath, hint?: string, key?: boolean) => void;
+
+function parseField(f: RawField, path: YamlPath, src: YamlSource, err: Err): FieldDef {
+  let required: RequiredLevel | undefined;
+  if (f.required !== undefined) {
+    if (f.required === 'initial') {
+      err('required-initial', `field "${f.name}": required: initial is not a level`, [...path, 'required'], 'a field set from the start is `required: inactive` (the level of the initial state); or leave `required` out to make it optional');
+    } else if (typeof f.required === 'string' && (REQUIRED_LEVELS as readonly string[]).includes(f.required)) {
+      required = f.required as RequiredLevel;
+    } else {
+      err('invalid-required', `field "${f.name}": required: ${JSON.stringify(f.required)} is not one of ${REQUIRED_LEVELS.join(', ')}`, [...path, 'required'], didYouMean(String(f.required), REQUIRED_LEVELS) ?? 'leave `required` out for an optional field');
+    }
+  }
+  let modifiable = false;
+  if (f.modifiable !== undefined) {
+    if (typeof f.modifiable === 'boolean') modifiable = f.modifiable;
+    else err('modifiable-not-boolean', `field "${f.name}": modifiable must be true or false, got ${f.modifiable === null ? 'nothing' : JSON.stringify(f.modifiable)}`, [...path, 'modifiable'], 'write `modifiable: true` or `modifiable: false`', f.modifiable === null);
+  }
+  const isList = f.type === 'list';
+  const itemType = isList ? f.list_type : f.type;
+  if (isList && f.list_type === undefined) err('list-without-type', `field "${f.name}" is a list without list_type`, path, 'add `list_type:` (str, int, bool, a block type or a schema kind)');
+  if (!isList && (f.list_type !== undefined || f.min_items !== undefined || f.max_items !== undefined)) {
+    err('list-keys-on-non-list', `field "${f.name}": list_type, min_items and max_items need type: list`, path);
+  }
+  let target: FieldTarget;
+  if (itemType === 'enum') {
+    if (!f.values) err('enum-without-values', `field "${f.name}" is an enum without values`, path, 'add `values: [...]`');
+    target = { kind: 'enum', values: f.values ?? [] };
+  } else {
+    target = PY_SCALARS[itemType ?? 'str'] ?? { kind: 'block', block: itemType ?? '' };
+  }
+  if (f.values !== undefined && target.kind !== 'enum') err('values-on-non-enum', `field "${f.name}": values need type: enum`, [...path, 'values']);
+  if ((f.min_value !== undefined || f.max_value !== undefined) && !(target.kind === 'scalar' && target.type === 'int')) {
+    err('bounds-on-non-int', `field "${f.name}": min_value and max_value apply to int fields only`, path);
+  }
+  if (f.min_value !== undefined && f.max_value !== undefined && f.min_value > f.max_value) {
+    err('bad-bounds', `field "${f.name}": min_value ${f.min_value} is above max_value ${f.max_value}`, [...path, 'min_value']);
+  }
+  if (f.min_items !== undefined && f.max_items !== undefined && f.min_items > f.max_items) {
+    err('bad-bounds', `field "${f.name}": min_items ${f.min_items} is above max_items ${f.max_items}`, [...path, 'min_items']);
+  }
+  const role = f.role ?? (required === 'inactive' || required === 'provisioning' ? 'input' : 'output');
+  const out: FieldDef = { name: f.name, type: f.type, target, modifiable, role, source: src.locate(path) };
+  if (f.description !== undefined) out.description = f.description;
+  if (required !== undefined) out.required = required;
+  if (f.default !== undefined) out.default = f.default;
+  if (f.min_value !== undefined) out.minValue = f.min_value;
+  if (f.max_value !== undefined) out.maxValue = f.max_value;
+  if (isList) out.list = { ...(f.min_items !== undefined ? { minItems: f.min_items } : {}), ...(f.max_items !== undefined ? { maxItems: f.max_items } : {}) };
+  return out;
+}
+
+function dupes(names: string[], report: (name: string, index: number) => void): void {
+  const seen = new Set<string>();
+  names.forEach((n, i) => {
+    if (seen.has(n)) report(n, i);
+    seen.add(n);
+  });
+}

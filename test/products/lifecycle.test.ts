@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { SvcError } from '../../src/core/errors.js';
+import { blockingDependents, findDependents, SAFE_USED_BY_TRANSITIONS } from '../../src/core/products/dependencies.js';
+import { transition, TRANSITIONS, type TransitionContext } from '../../src/core/products/lifecycle.js';
+import { LIFECYCLE_STATES, type LifecycleState } from '../../src/core/products/states.js';
+import { subscriptionFromObject, subscriptionToObject, type Subscription } from '../../src/core/products/subscription.js';
+import { provisionDia, world, type World } from './world.js';
+
+const NOW = new Date('2026-03-04T05:06:07.000Z');
+
+function ctx(w: World, subId: string, dependents: readonly Subscription[] = []): TransitionContext {
+  const obj = w.objects.get(subId)!;
+  const product = [...w.set.products.values()].find((p) => `Product${p.type}` === obj.kind)!;
+  const root = obj.relationships[product.rootBlock];
+  return { product, set: w.set, root: root && !Array.isArray(root) ? root : undefined, reader: w.reader, dependents, now: () => NOW };
+}
+const subOf = (w: World, id: string, status?: LifecycleState): Subscription => ({ ...subscriptionFromObject(w.objects.get(id)!), ...(status ? { status } : {}) });
+
+function refusal(f: () => unknown): SvcError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof SvcError) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('the allowed transitions', () => {
+  const pairs = LIFECYCLE_STATES.flatMap((from) => LIFECYCLE_STATES.map((to) => [from, to] as const));
+  it.each(pairs)('%s → %s', (from, to) => {
+    const w = world();
+    provisionDia(w);
+    const s = subOf(w, 'sub-dia', from);
+    if (TRANSITIONS[from].includes(to)) {
+      expect(transition(s, to, ctx(w, 'sub-dia')).subscription.status).toBe(to);
+    } else {
+      const e = refusal(() => transition(s, to, ctx(w, 'sub-dia')));
+      expect(e.code).toBe('lifecycle/not-allowed');
+      expect(e.exitCode).toBe(1);
+      expect(e.message).toBe(`subscription sub-dia (dedicated internet 1000) cannot move from ${from} to ${to}`);
+      expect(e.hint).toBe(from === 'terminated' ? 'terminated is final: nothing follows it' : `from ${from} it may move to: ${TRANSITIONS[from].join(', ')}`);
+    }
+  });
+
+  it("follows SURF's workflows", () => {
+    expect(TRANSITIONS).toEqual({
+      initial: ['provisioning', 'terminated'],
+      provisioning: ['active', 'initial', 'terminated'],
+      active: ['provisioning', 'migrating', 'disabled', 'terminated'],
+      migrating: ['active', 'terminated'],
+      disabled: ['active', 'terminated'],
+      terminated: [],
+    });
+  });
+});
+
+describe('fields required at the target state', () => {
+  it('initial → provisioning needs every provisioning field; the refusal lists each', () => {
+    const w = world();
+    const blk = w.objects.get('blk-dia')!;
+    w.put({ ...blk, attributes: {}, relationships: { subscription: blk.relationships.subscription! } });
+    const e = refusal(() => transition(subOf(w, 'sub-dia'), 'provisioning', ctx(w, 'sub-dia')));
+    expect(e.code).toBe('lifecycle/missing-fields');
+    expect(e.message).toBe('subscription sub-dia (dedicated internet 1000) cannot become provisioning: 2 fields required at provisioning are missing: dedicated_internet.site, dedicated_internet.ip_package');
+    expect(e.diagnostics.map((d) => d.key)).toEqual(['dedicated_internet.site', 'dedicated_internet.ip_package']);
+  });
+
+  it('provisioning → active needs the outputs too', () => {
+    const w = world();
+    const e = refusal(() => transition(subOf(w, 'sub-dia', 'provisioning'), 'active', ctx(w, 'sub-dia')));
+    expect(e.message).toContain('4 fields required at active are missing: dedicated_internet.vlan, dedicated_internet.prefix, dedicated_internet.gateway_address, dedicated_internet.customer_port');
+    provisionDia(w);
+    expect(transition(subOf(w, 'sub-dia', 'provisioning'), 'active', ctx(w, 'sub-dia')).subscription.status).toBe('active');
+  });
+
+  it('a subscription without its root block cannot be provisioned', () => {
+    const w = world();
+    const obj = w.objects.get('sub-dia')!;
+    w.put({ ...obj, relationships: {} });
+    expect(refusal(() => transition(subOf(w, 'sub-dia'), 'provisioning', ctx(w, 'sub-dia'))).message).toContain('missing: dedicated_internet');
+  });
+
+  it('an empty list counts as missing', () => {
+    const w = world();
+    provisionDia(w);
+    const blk = w.objects.get('blk-dia')!;
+    w.put({ ...blk, relationships: { ...blk.relationships, site: [] } });
+    expect(refusal(() => transition(subOf(w, 'sub-dia'), 'provisioning', ctx(w, 'sub-dia'))).message).toContain('dedicated_internet.site');
+  });
+
+  it('moving to a less demanding state (terminated) needs nothing more', () => {
+    const w = world();
+    const blk = w.objects.get('blk-dia')!;
+    w.put({ ...blk, attributes: {} });
+    expect(transition(subOf(w, 'sub-dia'), 'terminated', ctx(w, 'sub-dia')).subscription.status).toBe('terminated');
+  });
+});
+
+describe('dates, from the injected clock', () => {
+  it('→ active sets start_date once; → terminated sets end_date', () => {
+    const w = world();
+    provisionDia(w);
+    const s = { ...subOf(w, 'sub-dia', 'provisioning') };
+    delete s.start_date;
+    const active = transition(s, 'active', ctx(w, 'sub-dia')).subscription;
+    expect(active.start_date).toBe('2026-03-04T05:06:07.000Z');
+    const again = transition({ ...active, status: 'provisioning', start_date: '2025-01-01T00:00:00.000Z' }, 'active', ctx(w, 'sub-dia')).subscription;
+    expect(again.start_date).toBe('2025-01-01T00:00:00.000Z');
+    const ended = transition(active, 'terminated', ctx(w, 'sub-dia')).subscription;
+    expect(ended).toMatchObject({ status: 'terminated', end_date: '2026-03-04T05:06:07.000Z', start_date: '2026-03-04T05:06:07.000Z' });
+  });
+
+  it('the input is not changed', () => {
+    const w = world();
+    const s = subOf(w, 'sub-dia');
+    const copy = structuredClone(s);
+    transition(s, 'terminated', ctx(w, 'sub-dia'));
+    expect(s).toEqual(copy);
+  });
+});
+
+describe('dependencies between subscriptions', () => {
+  it('finds the subscriptions that use one: the port on the node, the service on the port', () => {
+    const w = world();
+    provisionDia(w);
+    expect(findDependents(w.reader, 'sub-node').map((s) => s.id)).toEqual(['sub-port']);
+    expect(findDependents(w.reader, 'sub-port').map((s) => s.id)).toEqual(['sub-dia']);
+    expect(findDependents(w.reader, 'sub-dia')).toEqual([]);
+  });
+
+  it('a node cannot be terminated while a port on it is active; the refusal names the port', () => {
+    const w = world();
+    const deps = findDependents(w.reader, 'sub-node');
+    const e = refusal(() => transition(subOf(w, 'sub-node'), 'terminated', ctx(w, 'sub-node', deps)));
+    expect(e.code).toBe('lifecycle/dependents');
+    expect(e.message).toBe('subscription sub-node (node Nokia) cannot become terminated: it is in use by sub-port (port 10000, active)');
+    expect(e.hint).toContain('move the subscriptions that use it first');
+  });
+
+  it('once the port is terminated, the node may go', () => {
+    const w = world();
+    const port = w.objects.get('sub-port')!;
+    w.put({ ...port, attributes: { ...port.attributes, status: 'terminated' } });
+    const deps = findDependents(w.reader, 'sub-node');
+    expect(transition(subOf(w, 'sub-node'), 'terminated', ctx(w, 'sub-node', deps)).subscription.status).toBe('terminated');
+  });
+
+  it("SURF's table of safe transitions, row by row", () => {
+    expect(SAFE_USED_BY_TRANSITIONS).toEqual({
+      initial: ['initial', 'terminated'],
+      provisioning: ['initial', 'provisioning', 'active', 'terminated'],
+      active: ['initial', 'provisioning', 'migrating', 'active', 'terminated', 'disabled'],
+      migrating: ['initial', 'migrating', 'terminated'],
+      disabled: ['initial', 'disabled', 'terminated'],
+      terminated: ['initial', 'terminated'],
+    });
+    const dep = (status: LifecycleState): Subscription => ({ id: `d-${status}`, kind: 'ProductPort', product: 'port 1000', customer: 'c', status, insync: true, version: 1 });
+    const all = LIFECYCLE_STATES.map(dep);
+    for (const to of LIFECYCLE_STATES) {
+      expect(blockingDependents(to, all).map((d) => d.status)).toEqual(LIFECYCLE_STATES.filter((s) => !SAFE_USED_BY_TRANSITIONS[to].includes(s)));
+    }
+  });
+
+  it('disabling a node whose port is active is refused too', () => {
+    const w = world();
+    const deps = findDependents(w.reader, 'sub-node');
+    expect(refusal(() => transition(subOf(w, 'sub-node'), 'disabled', ctx(w, 'sub-node', deps))).code).toBe('lifecycle/dependents');
+  });
+});
+
+describe('subscriptions as inventory objects', () => {
+  it('round-trips every subscription field', () => {
+    const s: Subscription = {
+      id: 'x', kind: 'ProductPort', product: 'port 1000', customer: 'acme', status: 'disabled', description: 'd',
+      start_date: '2026-01-01T00:00:00.000Z', end_date: '2026-02-01T00:00:00.000Z', insync: false, note: 'n', version: 7,
+    };
+    const obj = subscriptionToObject(s, { id: 'x', kind: 'ProductPort', attributes: { speed: 1000, note: 'old' }, relationships: { port: { id: 'b', kind: 'BlockPort' } } });
+    expect(obj.attributes.speed).toBe(1000);
+    expect(obj.relationships.port).toEqual({ id: 'b', kind: 'BlockPort' });
+    expect(subscriptionFromObject(obj)).toEqual(s);
+    const { note: _n, ...bare } = s;
+    expect(subscriptionFromObject(subscriptionToObject(bare, obj))).toEqual(bare);
+  });
+});
