@@ -16,6 +16,8 @@ export interface CliContext {
   /** Standard input is a terminal: interactive forms. */
   stdinTTY: boolean;
   color: ChalkInstance;
+  /** svc's clock. SVC_NOW (ISO 8601) fixes it, for tests and reproducible runs. */
+  clock: () => Date;
 }
 
 export function processContext(catalogDir: string | undefined): CliContext {
@@ -32,5 +34,13 @@ export function processContext(catalogDir: string | undefined): CliContext {
     isTTY,
     stdinTTY: Boolean(process.stdin.isTTY),
     color,
+    clock: clockFrom(process.env.SVC_NOW),
   };
+}
+
+export function clockFrom(fixed: string | undefined): () => Date {
+  if (fixed === undefined || fixed === '') return () => new Date();
+  const t = new Date(fixed);
+  if (Number.isNaN(t.getTime())) throw new Error(`SVC_NOW="${fixed}" is not an ISO 8601 date`);
+  return () => new Date(t.getTime());
 }

@@ -1,6 +1,9 @@
 import type { Catalog } from './catalog/catalog.js';
 import { sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import type { FileHost } from './host.js';
+import { inventoryStage } from './inventory-check/stage.js';
+import { mergeProductKinds } from './products/compile.js';
+import { loadCatalogProducts } from './products/load.js';
 import { loadCatalogSchema } from './schema/catalog-schema.js';
 
 export interface ValidationReport {
@@ -10,9 +13,9 @@ export interface ValidationReport {
 }
 
 /**
- * `svc validate`: every stage that applies, each reporting all its findings. Later stages (products,
- * generators, inventory) are appended here; a stage that depends on an earlier one's result skips
- * what the earlier one could not produce rather than piling up follow-on errors.
+ * `svc validate`: every stage that applies, each reporting all its findings. A stage that depends
+ * on an earlier one's result skips what the earlier one could not produce rather than piling up
+ * follow-on errors: the inventory is checked only against a schema (catalog + products) that loaded.
  */
 export function validateCatalog(catalog: Catalog, host: FileHost): ValidationReport {
   const diagnostics: Diagnostic[] = [];
@@ -21,5 +24,16 @@ export function validateCatalog(catalog: Catalog, host: FileHost): ValidationRep
   diagnostics.push(...schema.diagnostics);
   checked['schema files'] = schema.fileCount;
   checked['kinds'] = schema.schema ? [...schema.schema.kinds.values()].filter((k) => !k.builtin).length : 0;
+  const products = loadCatalogProducts(catalog, host, schema.schema);
+  diagnostics.push(...products.diagnostics);
+  checked['product files'] = products.fileCount;
+  const model = schema.schema && products.products && !products.diagnostics.some((d) => d.severity === 'error')
+    ? products.products.products.size ? mergeProductKinds(schema.files, products.products) : schema.schema
+    : undefined;
+  const inventory = model ? inventoryStage(catalog, model, host) : undefined;
+  if (inventory) {
+    diagnostics.push(...inventory.diagnostics);
+    checked['objects'] = inventory.objects;
+  }
   return { diagnostics: sortDiagnostics(diagnostics), checked };
 }

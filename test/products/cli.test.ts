@@ -6,7 +6,8 @@ import { FIXTURES } from './helpers.js';
 
 /** A catalog with the fixture schema (LocationSite) and the example catalog's products, committed. */
 function catalog(extra: Record<string, string> = {}): string {
-  const dir = tempRepo({ '.orchestrator.yml': 'schemas: [schemas]\n', 'schemas/site.yml': readFileSync(join(FIXTURES, 'schema.yml'), 'utf8'), ...extra }, { commit: false });
+  const config = 'schemas: [schemas]\ngenerator_definitions:\n  - name: dedicated_internet\n    file_path: generators/dedicated_internet.ts\n    targets: dedicated internet\n';
+  const dir = tempRepo({ '.orchestrator.yml': config, 'schemas/site.yml': readFileSync(join(FIXTURES, 'schema.yml'), 'utf8'), ...extra }, { commit: false });
   cpSync(join(PROJECT_ROOT, 'products'), join(dir, 'products'), { recursive: true });
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'catalog');
@@ -23,10 +24,10 @@ describe('svc products', () => {
     expect(r.stdout).toBe(
       [
         'VARIANT                   PRODUCT             TYPE               TAG   FIXED INPUTS     GENERATOR',
-        '------------------------  ------------------  -----------------  ----  ---------------  ---------',
-        'dedicated internet 100    dedicated internet  DedicatedInternet  DIA   bandwidth=100    -',
-        'dedicated internet 1000   dedicated internet  DedicatedInternet  DIA   bandwidth=1000   -',
-        'dedicated internet 10000  dedicated internet  DedicatedInternet  DIA   bandwidth=10000  -',
+        '------------------------  ------------------  -----------------  ----  ---------------  ------------------',
+        'dedicated internet 100    dedicated internet  DedicatedInternet  DIA   bandwidth=100    dedicated_internet',
+        'dedicated internet 1000   dedicated internet  DedicatedInternet  DIA   bandwidth=1000   dedicated_internet',
+        'dedicated internet 10000  dedicated internet  DedicatedInternet  DIA   bandwidth=10000  dedicated_internet',
         'node Nokia                node                Node               NODE  vendor=Nokia     -',
         'node Juniper              node                Node               NODE  vendor=Juniper   -',
         'port 1000                 port                Port               PORT  speed=1000       -',
@@ -49,7 +50,8 @@ describe('svc products', () => {
   });
 
   it('a catalog without products says so', () => {
-    const dir = tempRepo({ '.orchestrator.yml': 'schemas: [schemas]\n', 'schemas/site.yml': readFileSync(join(FIXTURES, 'schema.yml'), 'utf8') });
+    const config = 'schemas: [schemas]\ngenerator_definitions:\n  - name: dedicated_internet\n    file_path: generators/dedicated_internet.ts\n    targets: dedicated internet\n';
+  const dir = tempRepo({ '.orchestrator.yml': config, 'schemas/site.yml': readFileSync(join(FIXTURES, 'schema.yml'), 'utf8') });
     const r = svc(dir, ['products']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('no products');

@@ -31,8 +31,11 @@ export function loadTexts(files: Record<string, string>, generators?: string[]):
   return loadProductTexts(Object.entries(files).map(([file, text]) => ({ file, text })), fixtureSchema().schema, generators);
 }
 
-export function loadOk(files: { file: string; text: string }[]): ProductSet {
-  const load = loadProductTexts(files, fixtureSchema().schema, undefined);
+/** The generators the example catalog's .orchestrator.yml declares (products name them). */
+export const EXAMPLE_GENERATORS = ['dedicated_internet'];
+
+export function loadOk(files: { file: string; text: string }[], generators?: string[]): ProductSet {
+  const load = loadProductTexts(files, fixtureSchema().schema, generators);
   if (!load.products) throw new Error(JSON.stringify(load.diagnostics, null, 1));
   return load.products;
 }

@@ -17,7 +17,8 @@ import { FIXTURES } from './helpers.js';
 
 /** A catalog with the fixture schema (LocationSite) and the example products. */
 function catalogRepo(): string {
-  const dir = tempRepo({ '.orchestrator.yml': 'schemas: [schemas]\nproducts: [products]\n', 'schemas/site.yml': readFileSync(join(FIXTURES, 'schema.yml'), 'utf8') });
+  const config = 'schemas: [schemas]\nproducts: [products]\ngenerator_definitions:\n  - name: dedicated_internet\n    file_path: generators/dedicated_internet.ts\n    targets: dedicated internet\n';
+  const dir = tempRepo({ '.orchestrator.yml': config, 'schemas/site.yml': readFileSync(join(FIXTURES, 'schema.yml'), 'utf8') });
   cpSync(join(PROJECT_ROOT, 'products'), join(dir, 'products'), { recursive: true });
   return dir;
 }
@@ -41,12 +42,12 @@ describe('products compile to schema kinds', () => {
     ]);
     expect(dia.attributes.find((a) => a.name === 'vlan')).toMatchObject({ min_value: 2, max_value: 4094 });
     expect(dia.relationships.map((r) => [r.name, r.peer, r.cardinality])).toEqual([
-      ['site', 'LocationSite', 'one'], ['customer_port', 'BlockPort', 'one'], ['subscription', 'SvcSubscription', 'one'],
+      ['site', 'LocationSite', 'one'], ['customer_port', 'DcimInterfaceL2', 'one'], ['subscription', 'SvcSubscription', 'one'],
     ]);
     // Positions point into the product file.
-    expect(dia.attributes[2]!.source).toMatchObject({ file: 'products/dedicated-internet.yml', line: 41 });
+    expect(dia.attributes[2]!.source).toMatchObject({ file: 'products/dedicated-internet.yml', line: 42 });
     const sub = merged.get('ProductDedicatedInternet')!;
-    expect(sub.attributes.map((a) => a.name)).toEqual(['bandwidth', 'product', 'customer', 'status', 'description', 'start_date', 'end_date', 'insync', 'note', 'version']);
+    expect(sub.attributes.map((a) => a.name)).toEqual(['bandwidth', 'subscription_id', 'product', 'customer', 'status', 'description', 'start_date', 'end_date', 'insync', 'note', 'version']);
     expect(sub.relationships.map((r) => [r.name, r.peer])).toEqual([['dedicated_internet', 'BlockDedicatedInternet']]);
     expect(merged.concreteKinds('SvcSubscription')).toEqual(['ProductDedicatedInternet', 'ProductNode', 'ProductPort']);
   });
@@ -68,8 +69,10 @@ describe('typed round trips through the inventory files and the SQLite index', (
     const site: InventoryObject = { id: id('LocationSite', 'ams1'), kind: 'LocationSite', attributes: { name: 'ams1' }, relationships: {} };
     const nodeSub = id('ProductNode', 'n'), nodeBlk = id('BlockNode', 'n'), portSub = id('ProductPort', 'p'), portBlk = id('BlockPort', 'p');
     const diaSub = id('ProductDedicatedInternet', 'd'), diaBlk = id('BlockDedicatedInternet', 'd');
+    const port: InventoryObject = { id: id('DcimInterfaceL2', 'Ethernet1/1'), kind: 'DcimInterfaceL2', attributes: { name: 'Ethernet1/1' }, relationships: {} };
     const objects: InventoryObject[] = [
       site,
+      port,
       {
         id: nodeSub, kind: 'ProductNode',
         attributes: { vendor: 'Nokia', product: 'node Nokia', customer: 'otter', status: 'active', description: 'pe', start_date: '2026-01-01T00:00:00.000Z', insync: true, note: 'a note', version: 2 },
@@ -98,7 +101,7 @@ describe('typed round trips through the inventory files and the SQLite index', (
       {
         id: diaBlk, kind: 'BlockDedicatedInternet',
         attributes: { ip_package: 'medium', noc_contacts: ['noc@acme.test', 'ops@acme.test'], vlan: 1203, prefix: '192.0.2.16/28', gateway_address: '192.0.2.17/28' },
-        relationships: { subscription: { id: diaSub, kind: 'ProductDedicatedInternet' }, site: { id: site.id, kind: 'LocationSite' }, customer_port: { id: portBlk, kind: 'BlockPort' } },
+        relationships: { subscription: { id: diaSub, kind: 'ProductDedicatedInternet' }, site: { id: site.id, kind: 'LocationSite' }, customer_port: { id: port.id, kind: 'DcimInterfaceL2' } },
       },
     ];
     const dbPath = join(dir, '.svc/index.sqlite');

@@ -2,11 +2,11 @@ import { mergeProductKinds } from '../../src/core/products/compile.js';
 import type { ProductSet } from '../../src/core/products/model.js';
 import type { InventoryObject, InventoryReader, PeerRef } from '../../src/core/inventory/model.js';
 import type { SchemaSet } from '../../src/core/schema/model.js';
-import { exampleProductFiles, fixtureSchema, loadOk } from './helpers.js';
+import { EXAMPLE_GENERATORS, exampleProductFiles, fixtureSchema, loadOk } from './helpers.js';
 
 /**
  * The example catalog's products with a small inventory held in memory: a site, a node, a port on
- * it and a Dedicated Internet service on the port, each subscription owning its blocks.
+ * it, and a Dedicated Internet service at the site on a switch interface, each subscription owning its blocks.
  */
 export interface World {
   set: ProductSet;
@@ -19,7 +19,7 @@ export interface World {
 export const ref = (id: string, kind: string): PeerRef => ({ id, kind });
 
 export function world(): World {
-  const set = loadOk(exampleProductFiles());
+  const set = loadOk(exampleProductFiles(), EXAMPLE_GENERATORS);
   const schema = mergeProductKinds(fixtureSchema().files, set);
   const objects = new Map<string, InventoryObject>();
   const reader: InventoryReader = {
@@ -29,6 +29,7 @@ export function world(): World {
   };
   const put = (o: InventoryObject) => void objects.set(o.id, o);
   put({ id: 'site-ams', kind: 'LocationSite', attributes: { name: 'ams1' }, relationships: {} });
+  put({ id: 'if-ams-1', kind: 'DcimInterfaceL2', attributes: { name: 'Ethernet1/1' }, relationships: {} });
   put(sub('sub-node', 'ProductNode', 'node Nokia', 'active', { node: ref('blk-node', 'BlockNode') }));
   put({ id: 'blk-node', kind: 'BlockNode', attributes: { node_name: 'ams-pe-01', loopback_ipv4: '10.0.0.1' }, relationships: { subscription: ref('sub-node', 'ProductNode'), site: ref('site-ams', 'LocationSite') } });
   put(sub('sub-port', 'ProductPort', 'port 10000', 'active', { port: ref('blk-port', 'BlockPort') }));
@@ -53,6 +54,6 @@ export function provisionDia(w: World): void {
   w.put({
     ...blk,
     attributes: { ...blk.attributes, vlan: 100, prefix: '192.0.2.0/29', gateway_address: '192.0.2.1' },
-    relationships: { ...blk.relationships, customer_port: ref('blk-port', 'BlockPort') },
+    relationships: { ...blk.relationships, customer_port: ref('if-ams-1', 'DcimInterfaceL2') },
   });
 }

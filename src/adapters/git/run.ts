@@ -1,4 +1,4 @@
-import { execFile, execFileSync, type ExecFileOptions } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ExecFileOptions } from 'node:child_process';
 import { GitError } from '../../core/errors.js';
 
 /**
@@ -44,4 +44,65 @@ export function git(cwd: string, args: string[], opts: GitRunOptions = {}): Prom
     });
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
+}
+
+export interface GitRawResult {
+  code: number;
+  stdout: Buffer;
+  stderr: string;
+  /** True when the process was killed because it ran past `timeoutMs` (e.g. an unreachable remote). */
+  timedOut: boolean;
+}
+
+export interface GitRawOptions {
+  input?: string | Buffer;
+  env?: NodeJS.ProcessEnv;
+  /** Kill git after this long; network calls use it so an unreachable remote cannot hang svc. */
+  timeoutMs?: number;
+}
+
+/**
+ * Run git and hand back its exit code and raw output without judging it: the ref-update and network
+ * helpers read git's answers (rejected, missing, unreachable) from the code and stderr themselves.
+ * Output is kept as bytes because blobs and trees are binary.
+ */
+export function gitRaw(cwd: string, args: string[], opts: GitRawOptions = {}): Promise<GitRawResult> {
+  return new Promise((resolve, reject) => {
+    // No credential prompts: svc runs in CI and behind spinners, where a prompt would hang forever.
+    const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', ...opts.env };
+    const child = spawn('git', args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    const timer =
+      opts.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+          }, opts.timeoutMs);
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => {
+      if (timer) clearTimeout(timer);
+      reject(new GitError(`could not run git: ${e.message}`, { cause: e, hint: 'is git installed and on PATH?' }));
+    });
+    child.on('close', (code) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), timedOut });
+    });
+    // A git that exits early (bad revision) closes its stdin: that is reported through the exit code.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(opts.input);
+  });
+}
+
+/** Like gitRaw, but a non-zero exit is a GitError naming the command and git's own message. */
+export async function gitOk(cwd: string, args: string[], opts: GitRawOptions = {}): Promise<Buffer> {
+  const r = await gitRaw(cwd, args, opts);
+  if (r.code !== 0) {
+    const why = r.timedOut ? `timed out after ${opts.timeoutMs} ms` : r.stderr.trim() || `exit code ${r.code}`;
+    throw new GitError(`git ${args[0]} failed: ${why}`);
+  }
+  return r.stdout;
 }

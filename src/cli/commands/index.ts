@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerValidate } from './validate.js';
+import { registerInventory } from './inventory.js';
+import { registerLoad } from './load.js';
+import { registerProducts } from './products.js';
+import { registerSchema } from './schema.js';
+import { registerGenerate } from './generate.js';
 
 export type Ctx = () => CliContext;
 export type SetExit = (code: number) => void;
@@ -8,4 +13,9 @@ export type SetExit = (code: number) => void;
 /** Each command group registers itself here; one file per group under ./. */
 export function registerCommands(program: Command, ctx: Ctx, setExit: SetExit): void {
   registerValidate(program, ctx, setExit);
+  registerInventory(program, ctx, setExit);
+  registerLoad(program, ctx, setExit);
+  registerProducts(program, ctx, setExit);
+  registerSchema(program, ctx, setExit);
+  registerGenerate(program, ctx, setExit);
 }

@@ -25,6 +25,8 @@ export const subscriptionKind = (productType: string): string => `Product${produ
 
 /** The subscription's own fields (SURF's SubscriptionModel); the object's id is the subscription id. */
 const SUBSCRIPTION_ATTRIBUTES: RawAttribute[] = [
+  // The readable identifier people and branches use (request/<subscription_id>); the object id stays opaque.
+  { name: 'subscription_id', kind: 'Text', unique: true, regex: '^[a-z0-9][a-z0-9._-]*$', description: 'The subscription\'s readable id, e.g. dia-0001' },
   { name: 'product', kind: 'Text', description: 'The product variant, e.g. "dedicated internet 1000"' },
   { name: 'customer', kind: 'Text' },
   { name: 'status', kind: 'Text', enum: [...LIFECYCLE_STATES], default_value: 'initial' },
@@ -50,7 +52,14 @@ export function compileProducts(set: ProductSet): CompiledProducts {
   const where = new Map<string, SourceLocation>();
   const nodes: RawKind[] = [];
   const generics: RawKind[] = [
-    { name: 'Subscription', namespace: 'Svc', description: 'A customer instance of a product (svc products)', attributes: SUBSCRIPTION_ATTRIBUTES.map((a) => ({ ...a })) },
+    {
+      name: 'Subscription',
+      namespace: 'Svc',
+      description: 'A customer instance of a product (svc products)',
+      human_friendly_id: ['subscription_id__value'],
+      display_labels: ['subscription_id__value'],
+      attributes: SUBSCRIPTION_ATTRIBUTES.map((a) => ({ ...a })),
+    },
     {
       name: 'ProductBlock',
       namespace: 'Svc',

@@ -1,0 +1,166 @@
+// The inventory index at scale: 100,000 objects across 10 kinds, one JSON file each, committed in a
+// temporary git repository. Prints the cold build next to its floor (reading + JSON-parsing the same
+// files), an incremental refresh after a 10-file commit, and `svc list` as a whole process.
+// Targets (issue 3): build <= 1.5x the floor and < 3 s; refresh < 0.3 s; list < 0.5 s.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { openInventory, catalogSchema } from '../dist/app/inventory.js';
+import { openCatalog } from '../dist/core/catalog/catalog.js';
+import { nodeFileHost } from '../dist/adapters/fs.js';
+import { objectId, objectPath } from '../dist/core/inventory/paths.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ENV = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'b@x', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'b@x', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
+const git = (cwd, ...args) => execFileSync('git', args, { cwd, env: ENV, encoding: 'utf8', maxBuffer: 1 << 30 });
+
+const text = (name) => ({ name, kind: 'Text', optional: true });
+const common = [text('description'), text('role'), text('serial'), { name: 'weight', kind: 'Number', optional: true }, { name: 'enabled', kind: 'Boolean', optional: true }, text('owner'), text('comment')];
+const schema = {
+  version: '1.0',
+  nodes: [
+    { namespace: 'Location', name: 'Site', human_friendly_id: ['name__value'], attributes: [{ name: 'name', kind: 'Text', unique: true }, ...common] },
+    { namespace: 'Dcim', name: 'Device', human_friendly_id: ['name__value'], attributes: [{ name: 'name', kind: 'Text', unique: true }, ...common],
+      relationships: [{ name: 'site', peer: 'LocationSite', cardinality: 'one', identifier: 'site__device' }] },
+    { namespace: 'Dcim', name: 'Interface', human_friendly_id: ['device__name__value', 'name__value'], uniqueness_constraints: [['device', 'name__value']],
+      attributes: [{ name: 'name', kind: 'Text' }, { name: 'mtu', kind: 'Number', optional: true }, ...common],
+      relationships: [{ name: 'device', peer: 'DcimDevice', cardinality: 'one', identifier: 'device__interface' }] },
+    ...['Vlan', 'Circuit', 'Customer', 'Service', 'Contract', 'Tenant'].map((n) => ({ namespace: 'Bench', name: n, human_friendly_id: ['name__value'], attributes: [{ name: 'name', kind: 'Text', unique: true }, ...common] })),
+    { namespace: 'Ipam', name: 'Prefix', human_friendly_id: ['prefix__value'], attributes: [{ name: 'prefix', kind: 'IPNetwork', unique: true }, ...common],
+      relationships: [{ name: 'site', peer: 'LocationSite', cardinality: 'one', identifier: 'site__prefix' }] },
+  ],
+};
+const counts = { LocationSite: 1000, DcimDevice: 5000, DcimInterface: 50000, BenchVlan: 4000, BenchCircuit: 4000, BenchCustomer: 4000, BenchService: 4000, BenchContract: 4000, BenchTenant: 4000, IpamPrefix: 20000 };
+
+function fill(i) {
+  return { description: `synthetic object number ${i} for the benchmark`, role: ['core', 'edge', 'access'][i % 3], serial: `SN${String(i).padStart(8, '0')}`, weight: i % 1000, enabled: i % 2 === 0, owner: 'network-team', comment: 'generated' };
+}
+
+function generate(dir) {
+  const inv = join(dir, 'inventory');
+  const files = [];
+  const put = (kind, hfid, obj) => {
+    const path = objectPath(kind, obj.id, hfid);
+    const abs = join(inv, path);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, `${JSON.stringify(obj, null, 2)}\n`);
+    files.push(abs);
+  };
+  for (let i = 0; i < counts.LocationSite; i++) {
+    const name = `site${i}`;
+    put('LocationSite', [name], { id: objectId('LocationSite', [name]), name, ...fill(i) });
+  }
+  for (let i = 0; i < counts.DcimDevice; i++) {
+    const name = `dev${i}`;
+    put('DcimDevice', [name], { id: objectId('DcimDevice', [name]), name, ...fill(i), site: `site${i % counts.LocationSite}` });
+  }
+  const perDevice = counts.DcimInterface / counts.DcimDevice;
+  for (let i = 0; i < counts.DcimInterface; i++) {
+    const dev = `dev${Math.floor(i / perDevice)}`;
+    const name = `eth${i % perDevice}`;
+    put('DcimInterface', [dev, name], { id: objectId('DcimInterface', [dev, name]), name, mtu: 1500, ...fill(i), device: dev });
+  }
+  for (const kind of ['BenchVlan', 'BenchCircuit', 'BenchCustomer', 'BenchService', 'BenchContract', 'BenchTenant']) {
+    for (let i = 0; i < counts[kind]; i++) {
+      const name = `${kind.slice(5).toLowerCase()}${i}`;
+      put(kind, [name], { id: objectId(kind, [name]), name, ...fill(i) });
+    }
+  }
+  for (let i = 0; i < counts.IpamPrefix; i++) {
+    const prefix = `10.${Math.floor(i / 256)}.${i % 256}.0/24`;
+    put('IpamPrefix', [prefix], { id: objectId('IpamPrefix', [prefix]), prefix, ...fill(i), site: `site${i % counts.LocationSite}` });
+  }
+  return files;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const s = (ms) => `${(ms / 1000).toFixed(3)} s`;
+
+/** The synthetic catalog, committed; exported so a profile can reuse it. */
+export function makeRepo(dir, log) {
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'config', 'gc.auto', '0');
+    writeFileSync(join(dir, '.orchestrator.yml'), 'schemas: [schemas]\ninventory: inventory\n');
+    mkdirSync(join(dir, 'schemas'));
+    writeFileSync(join(dir, 'schemas/bench.yml'), JSON.stringify(schema));
+    const t0 = performance.now();
+    const files = generate(dir);
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'synthetic inventory');
+    log(`setup: ${files.length} files written and committed in ${s(performance.now() - t0)}`);
+    return files;
+}
+
+export async function run(log) {
+  const dir = mkdtempSync(join(tmpdir(), 'svc-bench-inv-'));
+  try {
+    const files = makeRepo(dir, log);
+
+    const floors = [];
+    for (let r = 0; r < 3; r++) {
+      const t = performance.now();
+      let n = 0;
+      for (const f of files) n += Object.keys(JSON.parse(readFileSync(f, 'utf8'))).length;
+      floors.push(performance.now() - t);
+      if (n === 0) log('(no keys?)');
+    }
+    const floor = median(floors);
+
+    const { catalog } = openCatalog(dir, nodeFileHost);
+    const sch = catalogSchema(catalog);
+    const builds = [];
+    let rss = 0;
+    for (let r = 0; r < 3; r++) {
+      rmSync(join(dir, '.svc'), { recursive: true, force: true });
+      const t = performance.now();
+      const inv = openInventory(catalog, sch);
+      builds.push(performance.now() - t);
+      if (inv.how !== 'rebuilt') log(`unexpected: ${inv.how}`);
+      rss = Math.max(rss, process.memoryUsage().rss);
+      inv.close();
+    }
+    const build = median(builds);
+    log(`floor (read + JSON.parse of every file): ${s(floor)}`);
+    log(`cold index build:                        ${s(build)}  ratio ${(build / floor).toFixed(2)}x (target <= 1.5x, < 3 s)`);
+    log(`process rss after builds: ${Math.round(rss / 1048576)} MB`);
+
+    const refreshes = [];
+    for (let r = 0; r < 3; r++) {
+      for (let i = 0; i < 10; i++) {
+        const f = files[(r * 997 + i * 7919) % files.length];
+        const obj = JSON.parse(readFileSync(f, 'utf8'));
+        obj.comment = `edited ${r}`;
+        writeFileSync(f, `${JSON.stringify(obj, null, 2)}\n`);
+      }
+      git(dir, 'commit', '-q', '-am', `edit ${r}`);
+      const t = performance.now();
+      const inv = openInventory(catalog, sch);
+      refreshes.push(performance.now() - t);
+      if (inv.how !== 'incremental') log(`unexpected: ${inv.how}`);
+      inv.close();
+    }
+    log(`incremental refresh after a 10-file commit: ${s(median(refreshes))} (target < 0.3 s)`);
+
+    const noop = [];
+    for (let r = 0; r < 3; r++) {
+      const t = performance.now();
+      openInventory(catalog, sch).close();
+      noop.push(performance.now() - t);
+    }
+    log(`refresh with nothing changed: ${s(median(noop))}`);
+
+    const lists = [];
+    for (let r = 0; r < 3; r++) {
+      const t = performance.now();
+      const p = spawnSync(process.execPath, [join(ROOT, 'bin/svc'), 'list', 'LocationSite', '--format', 'json'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30 });
+      lists.push(performance.now() - t);
+      if (p.status !== 0) log(`svc list failed: ${p.stderr}`);
+    }
+    log(`svc list LocationSite (${counts.LocationSite} objects, whole process, fresh index): ${s(median(lists))} (target < 0.5 s)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,226 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GitError } from '../../core/errors.js';
+import { LedgerDraft, type ShardSource } from '../../core/reservations/draft.js';
+import type { LedgerOp, ReservationConflict } from '../../core/reservations/model.js';
+import { replay } from '../../core/reservations/ops.js';
+import { CatFile } from './catfile.js';
+import { repoPaths } from './commit.js';
+import { encodeCommit, makeObject, objectFormat, resolveIdentity, writeObjects, type GitObject, type Identity, type ObjectFormat } from './objects.js';
+import { compareAndSwapRef, fetchRef, hasRemote, pushRef, resolveRef } from './refs.js';
+import { gitOk, gitRaw } from './run.js';
+import { RefConflictError } from './errors.js';
+import { editTree, listFiles } from './tree-edit.js';
+
+/**
+ * The shared reservation ledger: a commit on a dedicated ref (not a branch, so no checkout, merge
+ * or pull request ever touches it) whose tree holds the reservations (layout: core/reservations/
+ * layout.ts). Every update is a compare-and-swap on that ref, locally with update-ref and on the
+ * remote with a leased push, retried with backoff when another process won the race.
+ */
+export const LEDGER_REF = 'refs/svc/reservations';
+const OP_TRAILER = 'Svc-Ledger-Op: ';
+
+export interface LedgerOptions {
+  /** Any folder of the repository. */
+  repo: string;
+  /** The shared remote; undefined: `origin` when configured; null: local only. */
+  remote?: string | null;
+  ref?: string;
+  clock?: () => Date;
+  /** Attempts before giving up under contention (default 60). */
+  maxAttempts?: number;
+  networkTimeoutMs?: number;
+  identity?: Identity;
+}
+
+export interface LedgerOutcome<T> {
+  value: T;
+  /** True when the result is on the remote; false when it is only in this repository (offline, or no remote). */
+  shared: boolean;
+  /** Why it is not shared, when it is not and a remote was expected. */
+  offlineReason?: string;
+  /** The ledger commit after the operation, or null when the ledger is still empty. */
+  commit: string | null;
+  attempts: number;
+  /** Offline changes that could not be replayed onto the shared record (the resource went elsewhere). */
+  conflicts: ReservationConflict[];
+}
+
+export type LedgerPlan<T> = (draft: LedgerDraft, now: Date) => Promise<T>;
+
+function shardSource(cf: CatFile, format: ObjectFormat, tree: string | null): ShardSource {
+  return {
+    read: async (path) => {
+      if (!tree) return undefined;
+      const o = await cf.read(`${tree}:${path}`);
+      return o?.type === 'blob' ? o.body.toString('utf8') : undefined;
+    },
+    list: async (dir) => (tree ? listFiles(cf, format, tree, dir) : []),
+  };
+}
+
+function commitMessage(ops: readonly LedgerOp[]): string {
+  const puts = ops.filter((o) => o.op === 'put').length;
+  const subject = `svc reservations: ${puts} put, ${ops.length - puts} dropped`;
+  return `${subject}\n\n${ops.map((o) => OP_TRAILER + JSON.stringify(o)).join('\n')}\n`;
+}
+
+/** The ops recorded by the commits in `from..to`, oldest first. */
+async function opsBetween(repo: string, from: string, to: string): Promise<LedgerOp[]> {
+  const out = (await gitOk(repo, ['log', '--reverse', '--format=%B', `${from}..${to}`])).toString('utf8');
+  return out
+    .split('\n')
+    .filter((l) => l.startsWith(OP_TRAILER))
+    .map((l) => JSON.parse(l.slice(OP_TRAILER.length)) as LedgerOp);
+}
+
+async function isAncestor(repo: string, a: string, b: string): Promise<boolean> {
+  return (await gitRaw(repo, ['merge-base', '--is-ancestor', a, b])).code === 0;
+}
+
+async function treeOf(cf: CatFile, commit: string | null): Promise<string | null> {
+  if (!commit) return null;
+  const o = await cf.read(commit);
+  const m = o ? /^tree ([0-9a-f]+)/.exec(o.body.toString('utf8')) : null;
+  return m?.[1] ?? null;
+}
+
+const trackingRef = (remote: string, ref: string): string => `refs/svc/remotes/${remote}/${ref.replace(/^refs\/svc\//, '')}`;
+
+/** Wait before the next attempt: exponential with jitter, so racing processes spread out. */
+const backoff = (attempt: number): Promise<void> => sleep(Math.min(400, 5 * 2 ** Math.min(attempt, 7)) * (0.5 + Math.random()));
+
+/**
+ * Run `plan` against the latest ledger and commit what it changed, as one compare-and-swap.
+ * `plan` may run several times (after a lost race): it must only act through the draft.
+ */
+export async function updateLedger<T>(opts: LedgerOptions, plan: LedgerPlan<T>): Promise<LedgerOutcome<T>> {
+  const { root: repo } = await repoPaths(opts.repo);
+  const ref = opts.ref ?? LEDGER_REF;
+  const clock = opts.clock ?? (() => new Date());
+  const format = await objectFormat(repo);
+  let remote = opts.remote === undefined ? ((await hasRemote(repo, 'origin')) ? 'origin' : null) : opts.remote;
+  const wantedRemote = remote;
+  let offlineReason: string | undefined;
+  let who: Identity | undefined = opts.identity;
+  const max = opts.maxAttempts ?? 60;
+
+  for (let attempt = 1; attempt <= max; attempt++) {
+    const local = await resolveRef(repo, ref);
+    let remoteValue: string | null = null;
+    if (remote) {
+      const f = await fetchRef(repo, remote, ref, trackingRef(remote, ref), { timeoutMs: opts.networkTimeoutMs });
+      if (f.status === 'unreachable') {
+        // Another process of this repository updating the same tracking ref: a race, not a network failure.
+        if (/cannot lock ref|unable to update local ref/i.test(f.message)) {
+          await backoff(attempt);
+          continue;
+        }
+        offlineReason = `remote ${remote} unreachable: ${f.message.split('\n')[0]}`;
+        remote = null;
+      } else if (f.status === 'ok') remoteValue = f.value;
+    }
+
+    // The version to build on, and the offline ops of this repository the shared record lacks.
+    let base = local;
+    let pending: LedgerOp[] = [];
+    if (remote && remoteValue) {
+      if (!local || local === remoteValue || (await isAncestor(repo, local, remoteValue))) base = remoteValue;
+      else if (!(await isAncestor(repo, remoteValue, local))) {
+        base = remoteValue;
+        pending = await opsBetween(repo, remoteValue, local);
+      }
+    }
+
+    const now = clock();
+    const cf = new CatFile(repo);
+    let commit: string | null;
+    let value: T;
+    let conflicts: ReservationConflict[];
+    try {
+      const baseTree = await treeOf(cf, base);
+      const draft = new LedgerDraft(shardSource(cf, format, baseTree));
+      conflicts = await replay(draft, pending);
+      value = await plan(draft, now);
+      const edits = draft.edits();
+      if (draft.log.length === 0 && pending.length === 0) {
+        commit = base;
+      } else {
+        const objects: GitObject[] = [];
+        const bufs = new Map([...edits].map(([p, t]) => [p, t === null ? null : { body: Buffer.from(t, 'utf8') }]));
+        const tree = (await editTree(cf, format, baseTree, bufs, objects)) ?? makeObject(format, 'tree', Buffer.alloc(0)).id;
+        if (objects.length === 0) objects.push(makeObject(format, 'tree', Buffer.alloc(0)));
+        who ??= await resolveIdentity(repo);
+        const c = makeObject(format, 'commit', encodeCommit(tree, base ? [base] : [], who, now, commitMessage(draft.log)));
+        objects.push(c);
+        await writeObjects(repo, format, objects);
+        commit = c.id;
+      }
+    } finally {
+      cf.close();
+    }
+
+    if (remote) {
+      if (commit !== remoteValue) {
+        const p = await pushRef(repo, remote, commit!, ref, remoteValue, { timeoutMs: opts.networkTimeoutMs });
+        if (p.status === 'rejected') {
+          await backoff(attempt);
+          continue;
+        }
+        if (p.status === 'unreachable') {
+          offlineReason = `remote ${remote} unreachable: ${p.message.split('\n')[0]}`;
+          remote = null;
+          continue;
+        }
+      }
+      await advanceLocal(repo, ref, local, commit);
+      return { value, shared: true, commit, attempts: attempt, conflicts };
+    }
+
+    if (commit === local) return { value, shared: false, ...(wantedRemote ? { offlineReason } : {}), commit, attempts: attempt, conflicts };
+    try {
+      await compareAndSwapRef(repo, ref, commit!, local, { reason: 'svc reservations' });
+    } catch (e) {
+      if (e instanceof RefConflictError) {
+        await backoff(attempt);
+        continue;
+      }
+      throw e;
+    }
+    return { value, shared: false, ...(wantedRemote ? { offlineReason } : {}), commit, attempts: attempt, conflicts };
+  }
+  throw new GitError(`the reservation ledger stayed busy: gave up after ${max} attempts`, { hint: 'many processes are allocating at once; run the command again' });
+}
+
+/**
+ * After a push, bring the local ledger ref up to the shared commit. If another local process moved
+ * it meanwhile to something the commit does not contain (an offline change), leave it: the next
+ * update replays that change.
+ */
+async function advanceLocal(repo: string, ref: string, expected: string | null, commit: string | null): Promise<void> {
+  if (!commit || commit === expected) return;
+  let old = expected;
+  for (let i = 0; i < 5; i++) {
+    try {
+      await compareAndSwapRef(repo, ref, commit, old, { reason: 'svc reservations (shared)' });
+      return;
+    } catch (e) {
+      if (!(e instanceof RefConflictError)) throw e;
+      old = e.actual;
+      if (old === commit || (old && !(await isAncestor(repo, old, commit)))) return;
+    }
+  }
+}
+
+/** Read the ledger without changing it (the local ref: what this repository knows). */
+export async function readLedger<T>(opts: Pick<LedgerOptions, 'repo' | 'ref'>, read: (draft: LedgerDraft) => Promise<T>): Promise<T> {
+  const { root: repo } = await repoPaths(opts.repo);
+  const format = await objectFormat(repo);
+  const commit = await resolveRef(repo, opts.ref ?? LEDGER_REF);
+  const cf = new CatFile(repo);
+  try {
+    return await read(new LedgerDraft(shardSource(cf, format, await treeOf(cf, commit))));
+  } finally {
+    cf.close();
+  }
+}

@@ -1,0 +1,77 @@
+import { GitError } from '../../core/errors.js';
+import type { Choose, Reservation, ReservationRef } from '../../core/reservations/model.js';
+import { collectGarbage, makePermanent, releaseHolder, releaseKeys, reserve, type GcResult, type ReserveRequest, type ReserveResult } from '../../core/reservations/ops.js';
+import { repoPaths } from './commit.js';
+import { readLedger, updateLedger, type LedgerOptions, type LedgerOutcome } from './ledger.js';
+import { hasRemote } from './refs.js';
+import { gitOk, gitRaw } from './run.js';
+
+/**
+ * The ledger operations svc commands call. Each returns the LedgerOutcome: `shared: false` means
+ * the change is only in this repository (say so to the user: it is not yet visible to others).
+ */
+export function reserveResource(opts: LedgerOptions, req: ReserveRequest, choose: Choose): Promise<LedgerOutcome<ReserveResult>> {
+  return updateLedger(opts, (draft, now) => reserve(draft, req, choose, now));
+}
+
+export function releaseHeldBy(opts: LedgerOptions, holder: string): Promise<LedgerOutcome<Reservation[]>> {
+  return updateLedger(opts, (draft) => releaseHolder(draft, holder));
+}
+
+export function releaseReservations(opts: LedgerOptions, refs: readonly ReservationRef[]): Promise<LedgerOutcome<Reservation[]>> {
+  return updateLedger(opts, (draft) => releaseKeys(draft, refs));
+}
+
+export function makeHolderPermanent(opts: LedgerOptions, holder: string): Promise<LedgerOutcome<Reservation[]>> {
+  return updateLedger(opts, (draft) => makePermanent(draft, holder));
+}
+
+/** The reservation of `key` in `pool` as this repository knows it. */
+export function lookupReservation(opts: Pick<LedgerOptions, 'repo' | 'ref'>, pool: string, key: string): Promise<Reservation | undefined> {
+  return readLedger(opts, (d) => d.get(pool, key));
+}
+
+/** What `holder` holds, as this repository knows it. */
+export function reservationsOf(opts: Pick<LedgerOptions, 'repo' | 'ref'>, holder: string): Promise<Reservation[]> {
+  return readLedger(opts, async (d) => (await Promise.all((await d.heldBy(holder)).map((r) => d.get(r.pool, r.key)))).filter((r): r is Reservation => !!r));
+}
+
+/**
+ * Branch names that exist locally or on the remote. Holders are branch names, so a holder is alive
+ * while its branch is in this set. Without an answer from the configured remote, gc must not guess
+ * (a branch pushed from another machine would look dead): that is an error.
+ */
+export async function liveBranches(repo: string, remote: string | null, timeoutMs = 30_000): Promise<Set<string>> {
+  const names = new Set<string>();
+  const local = (await gitOk(repo, ['for-each-ref', '--format=%(refname)', 'refs/heads/'])).toString('utf8');
+  for (const l of local.split('\n')) if (l) names.add(l.slice('refs/heads/'.length));
+  if (remote) {
+    const r = await gitRaw(repo, ['ls-remote', '--heads', remote], { timeoutMs });
+    if (r.code !== 0) {
+      throw new GitError(`cannot list the branches of ${remote}: ${r.timedOut ? 'timed out' : r.stderr.trim()}`, {
+        hint: 'gc needs the remote to know which requests are still open; retry when it is reachable',
+      });
+    }
+    for (const l of r.stdout.toString('utf8').split('\n')) {
+      const ref = l.split('\t')[1];
+      if (ref?.startsWith('refs/heads/')) names.add(ref.slice('refs/heads/'.length));
+    }
+  }
+  return names;
+}
+
+export interface GcLedgerOptions {
+  /** Default one hour: a request reserves before its branch exists. */
+  graceMs?: number;
+  inFlight?: ReadonlySet<string>;
+}
+
+/** Release reservations whose branch exists neither here nor on the remote, past the grace period. */
+export async function gcReservations(opts: LedgerOptions, gc: GcLedgerOptions = {}): Promise<LedgerOutcome<GcResult>> {
+  const { root } = await repoPaths(opts.repo);
+  const remote = opts.remote === undefined ? ((await hasRemote(root, 'origin')) ? 'origin' : null) : opts.remote;
+  const live = await liveBranches(root, remote, opts.networkTimeoutMs);
+  return updateLedger({ ...opts, remote }, (draft, now) =>
+    collectGarbage(draft, { isAlive: (h) => live.has(h), now, graceMs: gc.graceMs ?? 3_600_000, ...(gc.inFlight ? { inFlight: gc.inFlight } : {}) }),
+  );
+}

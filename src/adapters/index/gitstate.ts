@@ -1,0 +1,76 @@
+import { relative } from 'node:path';
+import { gitSync } from '../git/run.js';
+
+/**
+ * What git knows about the inventory folder: its tree at HEAD, the files in a tree, what changed
+ * between two trees, and what is uncommitted. Direct git calls (see src/adapters/git/run.ts).
+ * Paths returned are relative to the inventory folder.
+ */
+export interface GitView {
+  top: string;
+  /** The inventory folder relative to the repository root ('' when it is the root). */
+  prefix: string;
+}
+
+export function gitView(inventoryDir: string, catalogRoot: string): GitView | undefined {
+  let top: string;
+  try {
+    top = gitSync(catalogRoot, ['rev-parse', '--show-toplevel']).trim();
+  } catch {
+    return undefined;
+  }
+  const prefix = relative(top, inventoryDir).split('\\').join('/');
+  return { top, prefix };
+}
+
+/** The inventory folder's tree id at HEAD, or '' (no commit yet, or the folder is not committed). */
+export function headTree(g: GitView): string {
+  const spec = g.prefix === '' ? 'HEAD^{tree}' : `HEAD:${g.prefix}`;
+  return gitSync(g.top, ['rev-parse', '--verify', '-q', spec], { okCodes: [1, 128] }).trim();
+}
+
+const strip = (g: GitView, p: string): string | undefined => {
+  if (g.prefix === '') return p;
+  return p.startsWith(`${g.prefix}/`) ? p.slice(g.prefix.length + 1) : undefined;
+};
+
+/** path → blob id of every file in `tree`. */
+export function treeBlobs(g: GitView, tree: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (tree === '') return out;
+  const text = gitSync(g.top, ['ls-tree', '-r', '-z', tree]);
+  for (const entry of text.split('\0')) {
+    if (!entry) continue;
+    const tab = entry.indexOf('\t');
+    const [, type, blob] = entry.slice(0, tab).split(' ');
+    if (type === 'blob' && blob) out.set(entry.slice(tab + 1), blob);
+  }
+  return out;
+}
+
+/** Paths that differ between two trees of the inventory folder; undefined when git cannot tell (a tree was pruned). */
+export function changedBetween(g: GitView, from: string, to: string): string[] | undefined {
+  try {
+    return gitSync(g.top, ['diff-tree', '-r', '-z', '--no-renames', '--name-only', from, to]).split('\0').filter(Boolean);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Uncommitted changes under the inventory folder (staged or not, untracked files too): the paths
+ * whose work-tree content may differ from HEAD.
+ */
+export function dirtyPaths(g: GitView): string[] {
+  // The untracked cache is git's own (kept in .git/index); it nearly halves status on a 100k-file
+  // inventory (PERF-FACTS), and status runs on every command.
+  const args = ['-c', 'core.untrackedCache=true', 'status', '--porcelain', '-z', '--untracked-files=all', '--no-renames', '--', g.prefix === '' ? '.' : g.prefix];
+  const text = gitSync(g.top, args);
+  const out: string[] = [];
+  for (const entry of text.split('\0')) {
+    if (entry.length < 4) continue;
+    const p = strip(g, entry.slice(3));
+    if (p !== undefined) out.push(p);
+  }
+  return out.sort();
+}

@@ -1,0 +1,196 @@
+import type Database from 'better-sqlite3';
+import { ValidationError } from '../../core/errors.js';
+import type { AppliedChanges, FilePlan, Inventory } from '../../core/inventory/api.js';
+import { encodeObject } from '../../core/inventory/codec.js';
+import { hfidOf as computeHfid } from '../../core/inventory/hfid.js';
+import type { ChangeSet, InventoryObject, PeerRef } from '../../core/inventory/model.js';
+import { storedRelationships } from '../../core/inventory/ownership.js';
+import { ID_PATTERN, objectPath } from '../../core/inventory/paths.js';
+import { normaliseValue } from '../../core/inventory/values.js';
+import { blobId, writeFilesAtomically } from '../inventory/files.js';
+import { ingest, type FileChange } from './ingest.js';
+import { IndexReader } from './reader.js';
+import type { OpenedIndex } from './refresh.js';
+
+/** The inventory over an up-to-date index (see ./refresh.ts `openIndex`). */
+export class SqliteInventory extends IndexReader implements Inventory {
+  constructor(
+    private readonly opened: OpenedIndex,
+    private readonly inventoryDir: string,
+  ) {
+    super(opened.db, opened.layout, opened.display, opened.readContent);
+  }
+
+  get how(): OpenedIndex['how'] {
+    return this.opened.how;
+  }
+
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  plan(changes: ChangeSet): FilePlan {
+    return this.planInner(changes).plan;
+  }
+
+  /**
+   * New state = index + change set. Files to write: the upserts, plus every object whose file text
+   * changes because of them: referrers of a renamed object (references are written by hfid),
+   * objects whose hfid reads through a renamed object (their path moves), and referrers of a deleted
+   * object (the reference is dropped: what remains is for validation to judge).
+   */
+  private planInner(changes: ChangeSet): { plan: FilePlan; byPath: Map<string, string> } {
+    const schema = this.schema;
+    const upserts = new Map<string, InventoryObject>();
+    const deleted = new Set(changes.deletes);
+    for (const o of changes.upserts) {
+      const k = schema.get(o.kind);
+      if (!k || k.isGeneric) throw new ValidationError('inventory/unknown-kind', `cannot store an object of ${k ? 'generic ' : 'unknown '}kind "${o.kind}"`);
+      if (!ID_PATTERN.test(o.id)) throw new ValidationError('inventory/bad-id', `${o.kind}: id "${o.id}" is not 16 lower-case hex digits`, { hint: 'make ids with objectId(kind, hfid) from src/core/inventory/paths.ts' });
+      if (upserts.has(o.id)) throw new ValidationError('inventory/duplicate-id', `the change set upserts ${o.id} twice`);
+      const stored = new Set(storedRelationships(schema, k).map((r) => r.name));
+      for (const name of Object.keys(o.relationships)) {
+        if (!stored.has(name)) {
+          const known = k.relationships.some((r) => r.name === name);
+          throw new ValidationError('inventory/not-stored-here', `${o.kind}.${name}: ${known ? 'this relationship is stored by the peer; set it on the peer object' : 'no such relationship'}`);
+        }
+      }
+      // Normalise first (IP prefixes, dates) so hfids and paths come from the values the file will hold.
+      const attributes: InventoryObject['attributes'] = {};
+      for (const a of k.attributes) {
+        const v = o.attributes[a.name];
+        if (v !== undefined && v !== null) attributes[a.name] = normaliseValue(a.kind, v);
+      }
+      for (const name of Object.keys(o.attributes)) {
+        if (!k.attributes.some((a) => a.name === name)) throw new ValidationError('inventory/unknown-attribute', `${o.kind} has no attribute "${name}"`);
+      }
+      upserts.set(o.id, { ...o, attributes });
+    }
+    const view = {
+      get: (id: string): InventoryObject | undefined => (deleted.has(id) ? undefined : (upserts.get(id) ?? this.get(id))),
+    };
+    const peerExists = (p: PeerRef) => view.get(p.id) !== undefined;
+    for (const o of upserts.values()) {
+      for (const [name, v] of Object.entries(o.relationships)) {
+        for (const p of Array.isArray(v) ? v : [v]) {
+          if (!peerExists(p)) throw new ValidationError('inventory/unknown-peer', `${o.kind} ${o.id}: ${name} refers to ${p.kind} ${p.id}, which does not exist`);
+        }
+      }
+    }
+
+    const newHfid = new Map<string, string[] | undefined>();
+    const hfidNow = (id: string): string[] | undefined => {
+      if (!newHfid.has(id)) {
+        const o = view.get(id);
+        newHfid.set(id, o ? computeHfid(schema, o, view) : undefined);
+      }
+      return newHfid.get(id);
+    };
+    const affected = new Set<string>(upserts.keys());
+    const queue = [...upserts.keys(), ...deleted];
+    const seen = new Set<string>();
+    while (queue.length) {
+      const id = queue.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const before = this.hfidOf(id);
+      const gone = deleted.has(id);
+      if (!gone && JSON.stringify(before) === JSON.stringify(hfidNow(id))) continue;
+      for (const rv of this.relationsOf(id)) {
+        if (rv.direction !== 'in') continue;
+        for (const p of rv.peers) {
+          if (deleted.has(p.id) || affected.has(p.id)) continue;
+          affected.add(p.id);
+          newHfid.delete(p.id);
+          queue.push(p.id);
+        }
+      }
+    }
+
+    const writes: { path: string; text: string }[] = [];
+    const deletes = new Set<string>();
+    const byPath = new Map<string, string>();
+    const owner = new Map<string, string>();
+    for (const id of [...affected].sort()) {
+      let obj = view.get(id)!;
+      obj = dropDeleted(obj, deleted);
+      const hfid = hfidNow(id);
+      const path = objectPath(obj.kind, id, hfid);
+      const text = encodeObject(schema, obj, (p) => hfidNow(p.id));
+      const other = owner.get(path) ?? this.idAtPath(path);
+      if (other !== undefined && other !== id && !deleted.has(other) && (owner.has(path) || !affected.has(other))) {
+        throw new ValidationError('inventory/duplicate-hfid', `${obj.kind} ${hfid?.join(' / ') ?? id}: another object already has this human-friendly id (${this.display(path)})`, { hint: 'upsert the existing object (same id) instead of a new one' });
+      }
+      owner.set(path, id);
+      const old = this.innerPathOf(id);
+      if (old !== undefined && old !== path) deletes.add(old);
+      if (this.readContentOf(path) !== text) {
+        writes.push({ path, text });
+        byPath.set(path, text);
+      }
+    }
+    for (const id of deleted) {
+      const old = this.innerPathOf(id);
+      if (old !== undefined) deletes.add(old);
+    }
+    for (const p of byPath.keys()) deletes.delete(p);
+    return {
+      plan: { writes: writes.sort((a, b) => cmp(a.path, b.path)), deletes: [...deletes].sort() },
+      byPath,
+    };
+  }
+
+  private idAtPath(path: string): string | undefined {
+    return this.db.prepare('SELECT id FROM objects WHERE path = ?').pluck().get(path) as string | undefined;
+  }
+
+  private readContentOf(path: string): string | undefined {
+    return this.opened.readContent(path)?.text ?? undefined;
+  }
+
+  apply(changes: ChangeSet): AppliedChanges {
+    const { plan, byPath } = this.planInner(changes);
+    if (plan.writes.length === 0 && plan.deletes.length === 0) return { written: [], deleted: [] };
+    const deletes = new Set(plan.deletes);
+    const fileChanges: FileChange[] = [
+      ...plan.writes.map((w) => ({ path: w.path, text: w.text, blob: blobId(w.text) })),
+      ...plan.deletes.map((p) => ({ path: p, text: null, blob: '' })),
+    ];
+    const readContent = (p: string): FileChange | undefined => {
+      const t = byPath.get(p);
+      if (t !== undefined) return { path: p, text: t, blob: blobId(t) };
+      return deletes.has(p) ? undefined : this.opened.readContent(p);
+    };
+    const tx = this.db.transaction(() => {
+      ingest(this.db, this.layout, fileChanges, { fresh: false, display: this.display, readContent });
+      // Written but not committed: the next refresh looks at them again whatever git says.
+      const ins = this.db.prepare('INSERT OR IGNORE INTO dirty(path) VALUES (?)');
+      for (const c of fileChanges) ins.run(c.path);
+    });
+    try {
+      writeFilesAtomically(this.inventoryDir, plan.writes, plan.deletes, () => tx());
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new ValidationError('inventory/unique-violation', `the change would break a uniqueness rule: ${(e as Error).message}`, { hint: 'nothing was written; change the conflicting values', cause: e });
+      }
+      throw e;
+    }
+    return { written: plan.writes.map((w) => this.display(w.path)), deleted: plan.deletes.map((p) => this.display(p)) };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function dropDeleted(obj: InventoryObject, deleted: Set<string>): InventoryObject {
+  if (deleted.size === 0) return obj;
+  const relationships: InventoryObject['relationships'] = {};
+  for (const [name, v] of Object.entries(obj.relationships)) {
+    if (Array.isArray(v)) relationships[name] = v.filter((p) => !deleted.has(p.id));
+    else if (!deleted.has(v.id)) relationships[name] = v;
+  }
+  return { ...obj, relationships };
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,0 +1,207 @@
+import type Database from 'better-sqlite3';
+import { diag, sortDiagnostics, type Diagnostic } from '../../core/diagnostics.js';
+import { UsageError } from '../../core/errors.js';
+import { locateKey } from '../../core/inventory/codec.js';
+import type { RelationView } from '../../core/inventory/api.js';
+import type { AttributeValue, InventoryObject, PeerRef } from '../../core/inventory/model.js';
+import { fromSql, toSql } from '../../core/inventory/values.js';
+import { didYouMean } from '../../core/suggest.js';
+import type { FileChange } from './ingest.js';
+import { q, type KindTable, type Layout } from './layout.js';
+
+/**
+ * Queries over the index. Values come back typed (fromSql); objects in a stable order (kind, then
+ * path, which follows the hfid).
+ */
+export class IndexReader {
+  private readonly kindOf: Database.Statement;
+  private readonly objRow: Database.Statement;
+  private readonly edgesOf: Database.Statement;
+  private readonly rowStmts = new Map<string, Database.Statement>();
+
+  constructor(
+    readonly db: Database.Database,
+    readonly layout: Layout,
+    readonly display: (path: string) => string,
+    private readonly readContent: (path: string) => FileChange | undefined,
+  ) {
+    this.kindOf = db.prepare('SELECT kind FROM objects WHERE id = ?').pluck();
+    this.objRow = db.prepare('SELECT id, kind, path, hfid FROM objects WHERE id = ?');
+    this.edgesOf = db.prepare('SELECT e.rel, e.dst, o.kind FROM edges e JOIN objects o ON o.id = e.dst WHERE e.src = ? ORDER BY e.rel, e.dst');
+  }
+
+  get schema() {
+    return this.layout.schema;
+  }
+
+  private table(kind: string): KindTable {
+    const t = this.layout.kinds.get(kind);
+    if (!t) throw new UsageError('inventory/unknown-kind', `unknown kind "${kind}"`);
+    return t;
+  }
+
+  get(id: string): InventoryObject | undefined {
+    const kind = this.kindOf.get(id) as string | undefined;
+    if (kind === undefined) return undefined;
+    let st = this.rowStmts.get(kind);
+    if (!st) this.rowStmts.set(kind, (st = this.db.prepare(`SELECT * FROM ${q(this.table(kind).table)} WHERE id = ?`)));
+    const row = st.get(id) as Record<string, unknown> | undefined;
+    return row ? this.toObject(this.table(kind), row) : undefined;
+  }
+
+  private toObject(t: KindTable, row: Record<string, unknown>): InventoryObject {
+    const attributes: Record<string, AttributeValue> = {};
+    for (const { a, col } of t.attrs) {
+      const v = fromSql(a.kind, row[col]);
+      if (v !== undefined) attributes[a.name] = v;
+    }
+    const relationships: InventoryObject['relationships'] = {};
+    for (const { rel, col } of t.ones) {
+      const peer = row[col];
+      if (typeof peer !== 'string') continue;
+      const generic = this.schema.get(rel.peer)?.isGeneric;
+      relationships[rel.name] = { id: peer, kind: generic ? ((this.kindOf.get(peer) as string | undefined) ?? rel.peer) : rel.peer };
+    }
+    if (t.manys.length) {
+      for (const e of this.edgesOf.all(row.id) as { rel: string; dst: string; kind: string }[]) {
+        const list = (relationships[e.rel] ??= []) as PeerRef[];
+        list.push({ id: e.dst, kind: e.kind });
+      }
+    }
+    return { id: String(row.id), kind: t.schema.kind, attributes, relationships };
+  }
+
+  findByHfid(kind: string, hfid: readonly string[]): InventoryObject | undefined {
+    const st = this.db.prepare('SELECT id FROM objects WHERE kind = ? AND hfid = ?').pluck();
+    for (const k of this.schema.concreteKinds(kind)) {
+      const id = st.get(k, JSON.stringify(hfid)) as string | undefined;
+      if (id !== undefined) return this.get(id);
+    }
+    return undefined;
+  }
+
+  list(kind: string): InventoryObject[] {
+    return this.query(kind);
+  }
+
+  query(kind: string, filter: Record<string, AttributeValue> = {}): InventoryObject[] {
+    const k = this.schema.get(kind);
+    if (!k) throw new UsageError('inventory/unknown-kind', `unknown kind "${kind}"`, { hint: didYouMean(kind, this.schema.kinds.keys()) ?? 'see the kinds in `svc schema`' });
+    const out: { path: string; obj: InventoryObject }[] = [];
+    for (const key of Object.keys(filter)) {
+      if (!k.attributes.some((a) => a.name === key)) {
+        throw new UsageError('inventory/unknown-filter', `${kind} has no attribute "${key}"`, { hint: didYouMean(key, k.attributes.map((a) => a.name)) ?? `attributes: ${k.attributes.map((a) => a.name).join(', ')}` });
+      }
+    }
+    for (const concrete of this.schema.concreteKinds(kind)) {
+      const t = this.table(concrete);
+      const where: string[] = [];
+      const params: unknown[] = [];
+      for (const [key, value] of Object.entries(filter)) {
+        const a = t.attrs.find((x) => x.a.name === key)!;
+        const v = toSql(a.a.kind, value);
+        if (v === null) where.push(`k.${q(a.col)} IS NULL`);
+        else {
+          where.push(`k.${q(a.col)} = ?`);
+          params.push(v);
+        }
+      }
+      const sql = `SELECT k.*, o.path AS "o.path" FROM ${q(t.table)} k JOIN objects o ON o.id = k.id${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY o.path`;
+      for (const row of this.db.prepare(sql).all(...params) as Record<string, unknown>[]) out.push({ path: String(row['o.path']), obj: this.toObject(t, row) });
+    }
+    return out.sort((a, b) => cmp(a.path, b.path)).map((x) => x.obj);
+  }
+
+  hfidOf(id: string): string[] | undefined {
+    const r = this.objRow.get(id) as { hfid: string | null } | undefined;
+    return r?.hfid ? (JSON.parse(r.hfid) as string[]) : undefined;
+  }
+
+  /** Relative to the inventory folder (the API's pathOf adds the folder). */
+  innerPathOf(id: string): string | undefined {
+    return (this.objRow.get(id) as { path: string } | undefined)?.path;
+  }
+
+  pathOf(id: string): string | undefined {
+    const p = this.innerPathOf(id);
+    return p === undefined ? undefined : this.display(p);
+  }
+
+  relationsOf(id: string): RelationView[] {
+    const obj = this.get(id);
+    if (!obj) return [];
+    const t = this.table(obj.kind);
+    const views: RelationView[] = [];
+    const peerSort = (peers: PeerRef[]) => peers.map((p) => ({ p, key: `${p.kind}\0${this.hfidOf(p.id)?.join('\0') ?? ''}\0${p.id}` })).sort((a, b) => cmp(a.key, b.key)).map((x) => x.p);
+    for (const { rel } of t.ones) {
+      const v = obj.relationships[rel.name];
+      if (v && !Array.isArray(v)) views.push({ name: rel.name, direction: 'out', identifier: rel.identifier, cardinality: 'one', peer: rel.peer, peers: [v] });
+    }
+    for (const rel of t.manys) {
+      const v = obj.relationships[rel.name];
+      if (Array.isArray(v) && v.length) views.push({ name: rel.name, direction: 'out', identifier: rel.identifier, cardinality: 'many', peer: rel.peer, peers: peerSort(v) });
+    }
+    for (const other of this.layout.kinds.values()) {
+      for (const { rel, col } of other.ones) {
+        if (!this.schema.isA(obj.kind, rel.peer)) continue;
+        const ids = this.db.prepare(`SELECT id FROM ${q(other.table)} WHERE ${q(col)} = ?`).pluck().all(id) as string[];
+        if (ids.length) views.push(this.inbound(t, other, rel.name, rel.identifier, ids));
+      }
+      for (const rel of other.manys) {
+        if (!this.schema.isA(obj.kind, rel.peer)) continue;
+        const ids = this.db.prepare('SELECT e.src FROM edges e JOIN objects o ON o.id = e.src WHERE e.dst = ? AND e.rel = ? AND o.kind = ?').pluck().all(id, rel.name, other.schema.kind) as string[];
+        if (ids.length) views.push(this.inbound(t, other, rel.name, rel.identifier, ids));
+      }
+    }
+    // Several peer kinds may feed one derived relationship (a generic peer): merge them.
+    const merged = new Map<string, RelationView>();
+    for (const v of views) {
+      const key = `${v.name}\0${v.direction}`;
+      const m = merged.get(key);
+      if (m) m.peers.push(...v.peers);
+      else merged.set(key, { ...v, peers: [...v.peers] });
+    }
+    return [...merged.values()]
+      .map((v) => ({ ...v, peers: peerSort(v.peers) }))
+      .sort((a, b) => cmp(a.name, b.name) || cmp(a.direction, b.direction));
+  }
+
+  private inbound(t: KindTable, other: KindTable, relName: string, identifier: string, ids: string[]): RelationView {
+    const mine = t.schema.relationships.find((r) => r.identifier === identifier && (other.schema.kind !== t.schema.kind || r.name !== relName));
+    return {
+      name: mine?.name ?? `~${other.schema.kind}.${relName}`,
+      direction: 'in',
+      identifier,
+      cardinality: mine?.cardinality ?? 'many',
+      peer: mine?.peer ?? other.schema.kind,
+      peers: ids.map((x) => ({ id: x, kind: other.schema.kind })),
+    };
+  }
+
+  /** Findings recorded while indexing, plus uniqueness violations of downgraded indexes. */
+  problems(): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    for (const r of this.db.prepare('SELECT diag FROM problems').pluck().all() as string[]) out.push(JSON.parse(r) as Diagnostic);
+    for (const d of this.db.prepare('SELECT d.rel, d.ref, d.path, o.kind FROM dangling d JOIN objects o ON o.id = d.src ORDER BY d.path, d.rel, d.ref').all() as { rel: string; ref: string; path: string; kind: string }[]) {
+      const text = this.readContent(d.path)?.text ?? '';
+      const what = d.ref.startsWith('#') ? `id ${d.ref.slice(1)}` : d.ref.replace(':', ' ');
+      out.push(diag('error', 'inventory/dangling-reference', `${d.rel}: no object ${what}`, { file: this.display(d.path), ...locateKey(text, d.rel) }, { subject: d.kind, key: d.rel, hint: 'the peer was renamed or deleted, or is misspelt: correct the reference or add the object' }));
+    }
+    const fallback = JSON.parse((this.db.prepare("SELECT value FROM meta WHERE key = 'fallback'").pluck().get() as string | undefined) ?? '[]') as string[];
+    for (const t of this.layout.kinds.values()) {
+      for (const u of t.uniques) {
+        if (!fallback.includes(u.name)) continue;
+        const cols = u.cols.map((c) => `k.${q(c)}`).join(', ');
+        const sql = `SELECT o.path, ${cols} FROM ${q(t.table)} k JOIN objects o ON o.id = k.id WHERE (${cols}) IN (SELECT ${u.cols.map(q).join(', ')} FROM ${q(t.table)} WHERE ${u.cols.map((c) => `${q(c)} IS NOT NULL`).join(' AND ')} GROUP BY ${u.cols.map(q).join(', ')} HAVING count(*) > 1) ORDER BY o.path`;
+        const key = u.cols.find((c) => c.startsWith('a_'))?.slice(2) ?? u.cols[0]!.slice(2);
+        for (const r of this.db.prepare(sql).all() as { path: string }[]) {
+          const where = locateKey(this.readContent(r.path)?.text ?? '', key);
+          out.push(diag('error', 'inventory/unique-violation', `${t.schema.kind}: ${u.label} must be unique, another object has the same value`, { file: this.display(r.path), ...where }, { subject: t.schema.kind, key: u.label, hint: 'change one of the objects (often a bad merge)' }));
+        }
+      }
+    }
+    return sortDiagnostics(out);
+  }
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

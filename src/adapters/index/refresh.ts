@@ -1,0 +1,232 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import type { SchemaSet } from '../../core/schema/model.js';
+import { blobId, isObjectFile, listObjectFiles, readObjectFile } from '../inventory/files.js';
+import { changedBetween, dirtyPaths, gitView, headTree, treeBlobs, type GitView } from './gitstate.js';
+import { ingest, type FileChange } from './ingest.js';
+import { compileLayout, createStatements, indexStatements, uniqueStatement, type Layout } from './layout.js';
+
+/**
+ * Opening the index always brings it up to date first: a stale index is never used.
+ *
+ * Kept: `meta` records the index format, svc version, schema fingerprint, the inventory folder and
+ * the git tree of that folder at HEAD; `files` each file's blob id; `dirty` the paths that differed
+ * from HEAD. Refresh re-reads only paths that changed between the recorded tree and HEAD's
+ * (`git diff-tree`), are uncommitted now (`git status`), or were uncommitted last time (an edit may
+ * have been reverted), and only those whose content hash differs from what the index holds.
+ *
+ * Rebuilt from scratch: missing, unreadable or corrupt file, another format or svc version, another
+ * schema or inventory folder, a recorded tree git no longer has, or an incremental step that fails
+ * (e.g. a uniqueness index that committed data now violates: the rebuild downgrades it). A catalog
+ * outside a git repository has no cheap way to know what changed: it is rebuilt on every command.
+ *
+ * A build writes a temporary database and renames it over the index, so a crash mid-build leaves
+ * the old index (or none), never a half-built one; incremental steps are one transaction.
+ */
+export const INDEX_FORMAT = '1';
+const SVC_VERSION = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+
+export interface IndexTarget {
+  catalogRoot: string;
+  inventoryDir: string;
+  schema: SchemaSet;
+  /** Default: <catalogRoot>/.svc/index.sqlite */
+  dbPath?: string;
+}
+
+export interface OpenedIndex {
+  db: Database.Database;
+  layout: Layout;
+  /** How the index was brought up to date: for tests and `--verbose`. */
+  how: 'fresh' | 'incremental' | 'rebuilt';
+  reason?: string;
+  changed: number;
+  display: (path: string) => string;
+  readContent: (path: string) => FileChange | undefined;
+}
+
+export function indexPath(catalogRoot: string): string {
+  return join(catalogRoot, '.svc', 'index.sqlite');
+}
+
+export function openIndex(target: IndexTarget): OpenedIndex {
+  const dbPath = target.dbPath ?? indexPath(target.catalogRoot);
+  ensureSvcFolder(dirname(dbPath));
+  const layout = compileLayout(target.schema);
+  const invRel = relative(target.catalogRoot, target.inventoryDir).split('\\').join('/');
+  const display = (p: string) => (invRel === '' ? p : `${invRel}/${p}`);
+  const readContent = (p: string): FileChange | undefined => {
+    const text = isObjectFile(p) ? readObjectFile(target.inventoryDir, p) : undefined;
+    return text === undefined ? undefined : { path: p, text, blob: blobId(text) };
+  };
+  const g = gitView(target.inventoryDir, target.catalogRoot);
+  const wanted: Record<string, string> = { format: INDEX_FORMAT, svc: SVC_VERSION, fingerprint: target.schema.fingerprint, inventory: invRel };
+  const base = { layout, display, readContent };
+
+  const existing = g ? openExisting(dbPath, wanted) : { db: undefined, reason: 'the catalog is not in a git repository' };
+  if (existing.db && g) {
+    const db = existing.db;
+    try {
+      const changed = refreshIncremental(db, layout, g, base);
+      if (changed !== undefined) return { db, ...base, how: changed === 0 ? 'fresh' : 'incremental', changed };
+      existing.reason = 'the recorded tree is no longer in the repository';
+    } catch (e) {
+      existing.reason = `an incremental refresh failed (${e instanceof Error ? e.message : String(e)})`;
+    }
+    db.close();
+  }
+  const count = buildFull(dbPath, layout, g, target, wanted, base);
+  const db = new Database(dbPath);
+  return { db, ...base, how: 'rebuilt', reason: existing.reason ?? 'no index', changed: count };
+}
+
+function ensureSvcFolder(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  // Ignored from inside too, so a catalog created anywhere never commits its index.
+  const ignore = join(dir, '.gitignore');
+  if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
+}
+
+function openExisting(dbPath: string, wanted: Record<string, string>): { db: Database.Database | undefined; reason?: string } {
+  if (!existsSync(dbPath)) return { db: undefined, reason: 'no index yet' };
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(dbPath, { fileMustExist: true });
+    const meta = new Map((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+    if (meta.get('complete') !== '1') throw new Error('an unfinished build');
+    for (const [k, v] of Object.entries(wanted)) {
+      if (meta.get(k) !== v) {
+        db.close();
+        return { db: undefined, reason: `the ${k === 'fingerprint' ? 'schema' : k} changed` };
+      }
+    }
+    return { db };
+  } catch (e) {
+    db?.close();
+    return { db: undefined, reason: `the index is unreadable (${e instanceof Error ? e.message : String(e)})` };
+  }
+}
+
+/** Number of files re-read, or undefined when only a rebuild can tell. */
+function refreshIncremental(db: Database.Database, layout: Layout, g: GitView, base: Pick<OpenedIndex, 'display' | 'readContent'>): number | undefined {
+  const oldTree = (db.prepare("SELECT value FROM meta WHERE key = 'tree'").get() as { value: string } | undefined)?.value ?? '';
+  const tree = headTree(g);
+  const candidates = new Set((db.prepare('SELECT path FROM dirty').all() as { path: string }[]).map((r) => r.path));
+  if (tree !== oldTree) {
+    if (oldTree === '' || tree === '') return undefined;
+    const between = changedBetween(g, oldTree, tree);
+    if (!between) return undefined;
+    for (const p of between) candidates.add(p);
+  }
+  const dirty = dirtyPaths(g).filter(isObjectFile);
+  for (const p of dirty) candidates.add(p);
+  const blobOf = db.prepare('SELECT blob FROM files WHERE path = ?').pluck();
+  const changes: FileChange[] = [];
+  for (const p of [...candidates].sort()) {
+    if (!isObjectFile(p)) continue;
+    const now = base.readContent(p);
+    const had = blobOf.get(p) as string | undefined;
+    if (now && now.blob === had) continue;
+    if (!now && had === undefined) continue;
+    changes.push(now ?? { path: p, text: null, blob: '' });
+  }
+  const sameDirty = sameSet(candidates, dirty, db);
+  if (changes.length === 0 && tree === oldTree && sameDirty) return 0;
+  db.transaction(() => {
+    if (changes.length) ingest(db, layout, changes, { fresh: false, display: base.display, readContent: base.readContent });
+    db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('tree', ?)").run(tree);
+    db.prepare('DELETE FROM dirty').run();
+    const ins = db.prepare('INSERT OR IGNORE INTO dirty(path) VALUES (?)');
+    for (const p of dirty) ins.run(p);
+  })();
+  return changes.length;
+}
+
+function sameSet(candidates: Set<string>, dirty: string[], db: Database.Database): boolean {
+  const recorded = (db.prepare('SELECT count(*) FROM dirty').pluck().get() as number) ?? 0;
+  return recorded === dirty.length && dirty.every((p) => candidates.has(p));
+}
+
+/** Build into a temporary file, then rename it over the index. Returns the number of files read. */
+function buildFull(dbPath: string, layout: Layout, g: GitView | undefined, target: IndexTarget, meta: Record<string, string>, base: Pick<OpenedIndex, 'display' | 'readContent'>): number {
+  const tmp = `${dbPath}.${process.pid}.build`;
+  rmSync(tmp, { force: true });
+  const db = new Database(tmp);
+  // The file is private until renamed: durability during the build buys nothing.
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  // A larger page cache for the index builds at the end (the default 2 MB makes them spill).
+  db.pragma('cache_size = -65536');
+  db.pragma('locking_mode = EXCLUSIVE');
+  db.pragma('temp_store = MEMORY');
+  let count = 0;
+  try {
+    for (const s of createStatements(layout)) db.exec(s);
+    const tree = g ? headTree(g) : '';
+    const dirty = g ? dirtyPaths(g).filter(isObjectFile) : [];
+    const dirtySet = new Set(dirty);
+    // Clean files' blob ids come from git for free; dirty ones are hashed.
+    const blobs = g ? treeBlobs(g, tree) : new Map<string, string>();
+    const paths = g ? [...new Set([...[...blobs.keys()].filter(isObjectFile), ...dirty])].sort() : listObjectFiles(target.inventoryDir);
+    function* files(): Generator<FileChange> {
+      for (const p of paths) {
+        const text = readObjectFile(target.inventoryDir, p);
+        if (text === undefined) continue;
+        count++;
+        const known = dirtySet.has(p) ? undefined : blobs.get(p);
+        yield { path: p, text, blob: known ?? blobId(text) };
+      }
+    }
+    db.transaction(() => {
+      ingest(db, layout, files(), { fresh: true, display: base.display, readContent: base.readContent });
+      for (const s of indexStatements(layout)) db.exec(s);
+      const fallback: string[] = [];
+      for (const t of layout.kinds.values()) {
+        for (const u of t.uniques) {
+          try {
+            db.exec(uniqueStatement(u, true));
+          } catch (e) {
+            if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
+            // Committed data may break a constraint (a bad merge): index it plainly, report it in problems().
+            db.exec(uniqueStatement(u, false));
+            fallback.push(u.name);
+          }
+        }
+      }
+      const ins = db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)');
+      for (const [k, v] of Object.entries({ ...meta, tree, fallback: JSON.stringify(fallback), complete: '1' })) ins.run(k, v);
+      const insDirty = db.prepare('INSERT OR IGNORE INTO dirty(path) VALUES (?)');
+      for (const p of dirty) insDirty.run(p);
+    })();
+    db.close();
+    renameSync(tmp, dbPath);
+  } catch (e) {
+    if (db.open) db.close();
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  return count;
+}
+
+/**
+ * Bring an index to another tree of the inventory without a checkout (the request workflow: copy
+ * the nearest cached index, then apply the difference). `changes` are the files that differ
+ * between the index's tree and `tree` (git diff-tree lists them; cat-file reads their blobs);
+ * `readContent` reads any other file of `tree` the change makes the index re-read (referrers).
+ * One transaction; the result records `tree` and no uncommitted paths.
+ */
+export function applyTreeChanges(
+  index: Pick<OpenedIndex, 'db' | 'layout' | 'display'>,
+  changes: FileChange[],
+  tree: string,
+  readContent: (path: string) => FileChange | undefined,
+): void {
+  const { db, layout, display } = index;
+  db.transaction(() => {
+    ingest(db, layout, changes, { fresh: false, display, readContent });
+    db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('tree', ?)").run(tree);
+    db.prepare('DELETE FROM dirty').run();
+  })();
+}

@@ -1,0 +1,121 @@
+import { openIndex, type OpenedIndex } from '../adapters/index/refresh.js';
+import { SqliteInventory } from '../adapters/index/inventory.js';
+import { nodeFileHost } from '../adapters/fs.js';
+import type { Catalog } from '../core/catalog/catalog.js';
+import { UsageError } from '../core/errors.js';
+import type { RelationView } from '../core/inventory/api.js';
+import type { AttributeValue, InventoryObject } from '../core/inventory/model.js';
+import { ID_PATTERN } from '../core/inventory/paths.js';
+import { parseFilterValue } from '../core/inventory/values.js';
+import { loadCatalogSchema } from '../core/schema/catalog-schema.js';
+import type { SchemaSet } from '../core/schema/model.js';
+import { didYouMean } from '../core/suggest.js';
+
+/**
+ * Composition for commands: the catalog's inventory over its SQLite index, brought up to date
+ * (incrementally, or rebuilt) before it is returned. Close it when done.
+ */
+export function openInventory(catalog: Pick<Catalog, 'root' | 'inventory'>, schema: SchemaSet, opts: { dbPath?: string } = {}): SqliteInventory {
+  const opened: OpenedIndex = openIndex({ catalogRoot: catalog.root, inventoryDir: catalog.inventory, schema, ...(opts.dbPath ? { dbPath: opts.dbPath } : {}) });
+  return new SqliteInventory(opened, catalog.inventory);
+}
+
+/** The catalog's resolved schema; a broken schema stops inventory commands (fix it with `svc validate`). */
+export function catalogSchema(catalog: Catalog): SchemaSet {
+  const load = loadCatalogSchema(catalog, nodeFileHost);
+  if (!load.schema) throw new UsageError('schema/invalid', 'the schema has errors', { diagnostics: load.diagnostics, hint: 'run `svc validate` and fix the schema first' });
+  return load.schema;
+}
+
+function requireKind(schema: SchemaSet, kind: string): void {
+  if (schema.get(kind)) return;
+  const user = [...schema.kinds.values()].filter((k) => !k.builtin).map((k) => k.kind);
+  throw new UsageError('inventory/unknown-kind', `unknown kind "${kind}"`, { hint: didYouMean(kind, schema.kinds.keys()) ?? `kinds: ${user.join(', ') || '(none: add schemas)'}` });
+}
+
+/** `key=value` filters typed by the attribute's kind. */
+export function parseFilters(schema: SchemaSet, kind: string, args: readonly string[]): Record<string, AttributeValue> {
+  const k = schema.get(kind)!;
+  const out: Record<string, AttributeValue> = {};
+  for (const arg of args) {
+    const i = arg.indexOf('=');
+    if (i <= 0) throw new UsageError('inventory/bad-filter', `--filter ${arg}: expected key=value`, { hint: 'e.g. --filter status=active' });
+    const key = arg.slice(0, i);
+    const a = k.attributes.find((x) => x.name === key);
+    if (!a) throw new UsageError('inventory/unknown-filter', `${kind} has no attribute "${key}"`, { hint: didYouMean(key, k.attributes.map((x) => x.name)) ?? `attributes: ${k.attributes.map((x) => x.name).join(', ')}` });
+    const v = parseFilterValue(a.kind, arg.slice(i + 1));
+    if ('problem' in v) throw new UsageError('inventory/bad-filter', `--filter ${key}: ${v.problem}`);
+    out[key] = v.value;
+  }
+  return out;
+}
+
+export interface ObjectView {
+  id: string;
+  kind: string;
+  hfid: string[] | null;
+  path: string;
+  attributes: Record<string, AttributeValue>;
+  relationships: { name: string; direction: 'out' | 'in'; cardinality: string; peer: string; peers: { id: string; kind: string; hfid: string[] | null }[] }[];
+}
+
+function viewOf(inv: SqliteInventory, obj: InventoryObject, rels: RelationView[] | undefined): ObjectView {
+  return {
+    id: obj.id,
+    kind: obj.kind,
+    hfid: inv.hfidOf(obj.id) ?? null,
+    path: inv.pathOf(obj.id) ?? '',
+    attributes: obj.attributes,
+    relationships: (rels ?? outgoing(inv.schema, obj)).map((r) => ({
+      name: r.name,
+      direction: r.direction,
+      cardinality: r.cardinality,
+      peer: r.peer,
+      peers: r.peers.map((p) => ({ id: p.id, kind: p.kind, hfid: inv.hfidOf(p.id) ?? null })),
+    })),
+  };
+}
+
+/** The stored direction only: cheap enough for every row of `svc list`. */
+function outgoing(schema: SchemaSet, obj: InventoryObject): RelationView[] {
+  const k = schema.get(obj.kind);
+  return Object.entries(obj.relationships).map(([name, v]) => {
+    const rel = k?.relationships.find((r) => r.name === name);
+    return { name, direction: 'out', identifier: rel?.identifier ?? '', cardinality: Array.isArray(v) ? 'many' : 'one', peer: rel?.peer ?? '', peers: Array.isArray(v) ? v : [v] };
+  });
+}
+
+/** `svc list`: objects of a kind (a generic: every inheriting kind) matching the filters. */
+export function listObjects(catalog: Catalog, kind: string, filterArgs: readonly string[]): { schema: SchemaSet; objects: ObjectView[] } {
+  const schema = catalogSchema(catalog);
+  requireKind(schema, kind);
+  const filter = parseFilters(schema, kind, filterArgs);
+  const inv = openInventory(catalog, schema);
+  try {
+    return { schema, objects: inv.query(kind, filter).map((o) => viewOf(inv, o, undefined)) };
+  } finally {
+    inv.close();
+  }
+}
+
+/** `svc show`: one object by id or hfid (several components as several arguments), with both directions. */
+export function showObject(catalog: Catalog, kind: string, ref: readonly string[]): ObjectView {
+  const schema = catalogSchema(catalog);
+  requireKind(schema, kind);
+  const inv = openInventory(catalog, schema);
+  try {
+    let obj: InventoryObject | undefined;
+    if (ref.length === 1 && ID_PATTERN.test(ref[0]!)) {
+      obj = inv.get(ref[0]!);
+      if (obj && !schema.isA(obj.kind, kind)) obj = undefined;
+    }
+    obj ??= inv.findByHfid(kind, ref);
+    if (!obj) {
+      const hfid = schema.get(kind)?.human_friendly_id;
+      throw new UsageError('inventory/not-found', `no ${kind} ${ref.join(' / ')}`, { hint: hfid?.length ? `give its id or its human-friendly id (${hfid.join(', ')}), one argument per component; \`svc list ${kind}\` lists them` : `give its id; \`svc list ${kind}\` lists them` });
+    }
+    return viewOf(inv, obj, inv.relationsOf(obj.id));
+  } finally {
+    inv.close();
+  }
+}

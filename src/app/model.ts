@@ -1,0 +1,39 @@
+import { nodeFileHost } from '../adapters/fs.js';
+import type { Catalog } from '../core/catalog/catalog.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
+import { UsageError } from '../core/errors.js';
+import type { FileHost } from '../core/host.js';
+import { mergeProductKinds } from '../core/products/compile.js';
+import { loadCatalogProducts } from '../core/products/load.js';
+import type { ProductSet } from '../core/products/model.js';
+import { loadCatalogSchema } from '../core/schema/catalog-schema.js';
+import type { SchemaSet } from '../core/schema/model.js';
+
+/**
+ * The catalog's whole model, as every inventory command needs it: the schema files, the kinds the
+ * products compile to, and svc's built-in kinds, resolved together into one SchemaSet.
+ */
+export interface CatalogModel {
+  schema: SchemaSet;
+  products: ProductSet | undefined;
+  diagnostics: Diagnostic[];
+}
+
+export function loadModel(catalog: Catalog, host: FileHost = nodeFileHost): CatalogModel | { schema: undefined; products: undefined; diagnostics: Diagnostic[] } {
+  const schemaLoad = loadCatalogSchema(catalog, host);
+  if (!schemaLoad.schema) return { schema: undefined, products: undefined, diagnostics: schemaLoad.diagnostics };
+  const productLoad = loadCatalogProducts(catalog, host, schemaLoad.schema);
+  const diagnostics = sortDiagnostics([...schemaLoad.diagnostics, ...productLoad.diagnostics]);
+  if (!productLoad.products || hasErrors(diagnostics)) return { schema: undefined, products: undefined, diagnostics };
+  const schema = productLoad.products.products.size ? mergeProductKinds(schemaLoad.files, productLoad.products) : schemaLoad.schema;
+  return { schema, products: productLoad.products, diagnostics };
+}
+
+/** For commands: the model, or a configuration error pointing at `svc validate`. */
+export function requireModel(catalog: Catalog, host: FileHost = nodeFileHost): CatalogModel {
+  const m = loadModel(catalog, host);
+  if (!m.schema) {
+    throw new UsageError('catalog/invalid', 'the schema or the product files have errors', { diagnostics: m.diagnostics, hint: 'run `svc validate`, fix what it lists, then try again' });
+  }
+  return m;
+}

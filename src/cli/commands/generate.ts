@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import { generate, type GenerateResult } from '../../app/generate.js';
+import { requireCatalog } from '../catalog.js';
+import type { CliContext } from '../context.js';
+import { formatOption } from '../options.js';
+import type { Ctx, SetExit } from './index.js';
+
+export function registerGenerate(program: Command, ctx: Ctx, setExit: SetExit): void {
+  program
+    .command('generate')
+    .description('run the generators for their targets and write what changed (idempotent: a second run changes nothing)')
+    .option('--target <subscription>', 'only this target (id, or human-friendly id)')
+    .option('--generator <name>', 'only this generator')
+    .option('--dry-run', 'show what would change, write nothing')
+    .option('--check', 'for CI: exit 1 and show the changes when the inventory is not what the generators produce')
+    .addOption(formatOption(['text', 'json'] as const))
+    .action(async (opts: { target?: string; generator?: string; dryRun?: boolean; check?: boolean; format: 'text' | 'json' }) => {
+      const c = ctx();
+      const catalog = requireCatalog(c);
+      const result = await generate(catalog, {
+        ...(opts.target !== undefined ? { target: opts.target } : {}),
+        ...(opts.generator !== undefined ? { generator: opts.generator } : {}),
+        dryRun: Boolean(opts.dryRun || opts.check),
+        clock: c.clock,
+      });
+      const changed = result.files.writes.length + result.files.deletes.length > 0;
+      if (opts.format === 'json') c.out(`${JSON.stringify(toJson(result, changed), null, 2)}\n`);
+      else c.out(renderText(result, changed, Boolean(opts.check), c));
+      setExit(opts.check && changed ? 1 : 0);
+    });
+}
+
+/** The documented JSON shape of `svc generate --format json`. */
+function toJson(r: GenerateResult, changed: boolean) {
+  return {
+    applied: r.applied && changed,
+    upToDate: !changed,
+    targets: r.reports.map((t) => ({
+      generator: t.generator,
+      target: t.target,
+      label: t.label,
+      outcome: t.outcome,
+      ...(t.lifecycle ? { lifecycle: t.lifecycle } : {}),
+      ...(t.pending ? { pending: t.pending } : {}),
+      logs: t.logs,
+    })),
+    files: { written: r.files.writes.map((w) => w.path), deleted: r.files.deletes },
+  };
+}
+
+function renderText(r: GenerateResult, changed: boolean, check: boolean, c: CliContext): string {
+  const col = c.color;
+  let out = '';
+  for (const t of r.reports) {
+    const move = t.lifecycle ? `  ${t.lifecycle.from} → ${t.lifecycle.to}` : '';
+    out += `${col.bold(t.generator)}  ${t.label}  ${t.outcome === 'released' ? col.yellow('released') : col.green('generated')}${move}\n`;
+    for (const l of t.logs) out += `  ${col.dim(l.level)} ${l.message}\n`;
+    if (t.pending) out += `  ${col.yellow('pending')} ${t.pending}\n`;
+  }
+  for (const w of r.files.writes) out += `  ${col.green('write')}  ${w.path}\n`;
+  for (const d of r.files.deletes) out += `  ${col.red('delete')} ${d}\n`;
+  if (!changed) out += `${col.green('✓')} up to date: the generators produce exactly what the inventory holds\n`;
+  else if (check) out += `${col.red('✗')} the inventory is not what the generators produce: run \`svc generate\` and commit the result\n`;
+  else if (!r.applied) out += `dry run: ${r.files.writes.length} file(s) would be written, ${r.files.deletes.length} deleted\n`;
+  else out += `${col.green('✓')} ${r.files.writes.length} file(s) written, ${r.files.deletes.length} deleted\n`;
+  return out;
+}

@@ -1,0 +1,84 @@
+import { Option, type Command } from 'commander';
+import type { ObjectView } from '../../app/inventory.js';
+import { requireCatalog } from '../catalog.js';
+import type { CliContext } from '../context.js';
+import { collect } from '../options.js';
+import { renderTable } from '../render/table.js';
+import type { Ctx, SetExit } from './index.js';
+
+/**
+ * `svc list` and `svc show`. Output: a table (list) or text (show) on a terminal, JSON when the
+ * output is piped, so scripts get a stable format without asking; `--format` overrides either way.
+ * The app module (SQLite, the schema loader) is imported when a command runs, not at start-up.
+ */
+type ListFormat = 'table' | 'json' | 'yaml';
+type ShowFormat = 'text' | 'json' | 'yaml';
+
+const cell = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const hfidText = (p: { id: string; hfid: string[] | null }) => (p.hfid ? p.hfid.join(' / ') : p.id);
+
+async function structured(c: CliContext, format: 'json' | 'yaml', value: unknown): Promise<void> {
+  if (format === 'json') c.out(`${JSON.stringify(value, null, 2)}\n`);
+  else c.out((await import('yaml')).stringify(value));
+}
+
+export function registerInventory(program: Command, ctx: Ctx, setExit: SetExit): void {
+  program
+    .command('list')
+    .description('list the objects of a kind (a generic lists every kind that inherits it)')
+    .argument('<kind>', 'a kind, e.g. DcimDevice')
+    .option('--filter <key=value>', 'keep objects whose attribute equals the value (repeatable)', collect, [])
+    .addOption(new Option('--format <format>', 'output format (default: table on a terminal, json otherwise)').choices(['table', 'json', 'yaml']))
+    .action(async (kind: string, opts: { filter: string[]; format?: ListFormat }) => {
+      const c = ctx();
+      const catalog = requireCatalog(c);
+      const { listObjects } = await import('../../app/inventory.js');
+      const { schema, objects } = listObjects(catalog, kind, opts.filter);
+      const format = opts.format ?? (c.isTTY ? 'table' : 'json');
+      if (format !== 'table') return structured(c, format, objects);
+      const k = schema.get(kind)!;
+      const generic = k.isGeneric;
+      const attrs = k.attributes.map((a) => a.name);
+      const ones = [...new Set(objects.flatMap((o) => o.relationships.filter((r) => r.cardinality === 'one').map((r) => r.name)))];
+      const headers = [...(generic ? ['kind'] : []), 'id', ...attrs, ...ones];
+      const rows = objects.map((o: ObjectView) => [
+        ...(generic ? [o.kind] : []),
+        o.id,
+        ...attrs.map((a) => cell(o.attributes[a])),
+        ...ones.map((n) => {
+          const r = o.relationships.find((x) => x.name === n);
+          return r?.peers[0] ? hfidText(r.peers[0]) : '';
+        }),
+      ]);
+      c.out(renderTable(headers, rows));
+      c.out(c.color.dim(`${objects.length} ${objects.length === 1 ? 'object' : 'objects'}\n`));
+      setExit(0);
+    });
+
+  program
+    .command('show')
+    .description('show one object: its attributes and its relationships in both directions')
+    .argument('<kind>', 'a kind, e.g. DcimDevice')
+    .argument('<id-or-hfid...>', 'the object id, or its human-friendly id (one argument per component)')
+    .addOption(new Option('--format <format>', 'output format (default: text on a terminal, json otherwise)').choices(['text', 'json', 'yaml']))
+    .action(async (kind: string, ref: string[], opts: { format?: ShowFormat }) => {
+      const c = ctx();
+      const catalog = requireCatalog(c);
+      const { showObject } = await import('../../app/inventory.js');
+      const view = showObject(catalog, kind, ref);
+      const format = opts.format ?? (c.isTTY ? 'text' : 'json');
+      if (format !== 'text') return structured(c, format, view);
+      const b = c.color.bold;
+      c.out(`${b(view.kind)} ${hfidText(view)}\n  id    ${view.id}\n  file  ${view.path}\n`);
+      const attrs = Object.entries(view.attributes);
+      c.out(`${b('attributes')}\n`);
+      if (attrs.length) c.out(indent(renderTable(['name', 'value'], attrs.map(([k, v]) => [k, cell(v)]))));
+      c.out(`${b('relationships')}\n`);
+      const rows = view.relationships.flatMap((r) => r.peers.map((p) => [r.name, r.direction === 'out' ? '→' : '←', p.kind, hfidText(p)]));
+      if (rows.length) c.out(indent(renderTable(['name', 'dir', 'kind', 'peer'], rows)));
+      else c.out('  (none)\n');
+      setExit(0);
+    });
+}
+
+const indent = (text: string) => text.replace(/^(?=.)/gm, '  ');

@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import { nodeFileHost } from '../../adapters/fs.js';
+import { hasErrors } from '../../core/diagnostics.js';
+import { ValidationError } from '../../core/errors.js';
+import { readLoadInputs } from '../../core/load/inputs.js';
+import type { KindCounts } from '../../core/load/plan.js';
+import { requireCatalog } from '../catalog.js';
+import { formatOption } from '../options.js';
+import { renderDiagnosticsText } from '../render/diagnostics.js';
+import type { Ctx, SetExit } from './index.js';
+
+type Format = 'text' | 'json';
+
+/**
+ * `svc load`: read the files, plan against the inventory (./core/load), refuse on any error, else
+ * apply the whole change set through the store in one go. The app and the loader are imported when
+ * the command runs (SQLite and YAML are not needed to start svc).
+ */
+export function registerLoad(program: Command, ctx: Ctx, setExit: SetExit): void {
+  program
+    .command('load')
+    .description('import Infrahub object files (apiVersion: infrahub.app/v1, kind: Object) into the inventory, upserting by human-friendly id')
+    .argument('<paths...>', 'object files or folders (.yml/.yaml, recursively)')
+    .option('--dry-run', 'check and show what would change; write nothing')
+    .addOption(formatOption<Format>(['text', 'json']))
+    .action(async (paths: string[], opts: { dryRun?: boolean; format: Format }) => {
+      const c = ctx();
+      const catalog = requireCatalog(c);
+      const { catalogSchema, openInventory } = await import('../../app/inventory.js');
+      const { planLoad } = await import('../../core/load/plan.js');
+      const schema = catalogSchema(catalog);
+      const read = readLoadInputs(paths, c.cwd, nodeFileHost, catalog.root);
+      const inv = openInventory(catalog, schema);
+      try {
+        const plan = planLoad(read.inputs, schema, inv);
+        const diagnostics = [...read.diagnostics, ...plan.diagnostics];
+        if (hasErrors(diagnostics)) {
+          if (opts.format === 'json') {
+            c.out(`${JSON.stringify({ ok: false, dryRun: Boolean(opts.dryRun), summary: {}, written: [], diagnostics }, null, 2)}\n`);
+            setExit(1);
+            return;
+          }
+          const errors = diagnostics.filter((d) => d.severity === 'error').length;
+          throw new ValidationError('load/invalid', `${errors} error${errors === 1 ? '' : 's'} in the object files: nothing was loaded`, { diagnostics, hint: 'fix the findings above and run svc load again' });
+        }
+        const written = opts.dryRun ? inv.plan(plan.changeSet).writes.map((w) => w.path) : inv.apply(plan.changeSet).written;
+        if (opts.format === 'json') {
+          c.out(`${JSON.stringify({ ok: true, dryRun: Boolean(opts.dryRun), summary: plan.summary, written, diagnostics }, null, 2)}\n`);
+        } else {
+          if (diagnostics.length) c.err(renderDiagnosticsText(diagnostics, c.color));
+          c.out(renderSummary(plan.summary, written.length, Boolean(opts.dryRun), plan.objects, read.inputs.length));
+        }
+        setExit(0);
+      } finally {
+        inv.close();
+      }
+    });
+}
+
+function renderSummary(summary: Record<string, KindCounts>, files: number, dryRun: boolean, objects: number, inputs: number): string {
+  const rows = Object.entries(summary);
+  const width = Math.max(4, ...rows.map(([k]) => k.length));
+  let out = `${'kind'.padEnd(width)}  created  updated  unchanged\n`;
+  for (const [kind, n] of rows) out += `${kind.padEnd(width)}  ${String(n.created).padStart(7)}  ${String(n.updated).padStart(7)}  ${String(n.unchanged).padStart(9)}\n`;
+  const total = rows.reduce((t, [, n]) => ({ c: t.c + n.created, u: t.u + n.updated }), { c: 0, u: 0 });
+  const verb = dryRun ? 'would write' : 'wrote';
+  out += `${objects} object${objects === 1 ? '' : 's'} in ${inputs} file${inputs === 1 ? '' : 's'}: ${total.c} created, ${total.u} updated; ${verb} ${files} inventory file${files === 1 ? '' : 's'}${dryRun ? ' (dry run: nothing written)' : ''}\n`;
+  return out;
+}

@@ -1,0 +1,205 @@
+import type { GeneratorDefinition } from '../catalog/catalog.js';
+import { UsageError, ValidationError } from '../errors.js';
+import type { Inventory } from '../inventory/api.js';
+import type { ChangeSet, InventoryObject } from '../inventory/model.js';
+import type { AllocationRecord } from '../pools/records.js';
+import { findDependents } from '../products/dependencies.js';
+import { SUBSCRIPTION_GENERIC, subscriptionKind } from '../products/compile.js';
+import { transition } from '../products/lifecycle.js';
+import type { ProductDef, ProductSet } from '../products/model.js';
+import { subscriptionFromObject, subscriptionToObject } from '../products/subscription.js';
+import type { SchemaSet } from '../schema/model.js';
+import { didYouMean } from '../suggest.js';
+import type { GeneratorSdk } from '../../sdk/index.js';
+import { Overlay } from './overlay.js';
+import { PoolState } from './pool-state.js';
+import { RUN_KIND, runFromObject, runId, runToObject, type GeneratorRun, type ProducedEntry } from './records.js';
+import { Session, type LogLine } from './session.js';
+
+/** A generator ready to run: the app layer loads the module and wraps its errors (generator, target, line). */
+export interface GeneratorHandle {
+  def: GeneratorDefinition;
+  run(sdk: GeneratorSdk, target: string): Promise<void>;
+}
+
+export interface GenerateInput {
+  inventory: Inventory;
+  schema: SchemaSet;
+  products: ProductSet | undefined;
+  generators: GeneratorHandle[];
+  /** Only this target (an id, or a human-friendly id as text). */
+  target?: string;
+  clock: () => Date;
+}
+
+export type TargetOutcome = 'generated' | 'released';
+
+export interface TargetReport {
+  generator: string;
+  target: string;
+  /** The target's kind and human-friendly id (or id), for people. */
+  label: string;
+  outcome: TargetOutcome;
+  /** A lifecycle move that generation made, e.g. provisioning → active. */
+  lifecycle?: { from: string; to: string };
+  /** Why a subscription stayed where it is (fields still missing), when it did. */
+  pending?: string;
+  logs: LogLine[];
+}
+
+export interface GeneratePlan {
+  changeSet: ChangeSet;
+  reports: TargetReport[];
+}
+
+/**
+ * One generation as a plan: every generator for every target, run against an overlay of the
+ * inventory, converged against what the previous runs produced. Nothing is written here: the caller
+ * applies `changeSet` (to the work tree, or to a branch) or only renders it (--dry-run, --check).
+ */
+export async function planGeneration(input: GenerateInput): Promise<GeneratePlan> {
+  const { schema } = input;
+  const overlay = new Overlay(input.inventory, schema);
+  const runs = new Map<string, GeneratorRun>();
+  if (schema.get(RUN_KIND)) for (const o of overlay.query(RUN_KIND)) runs.set(o.id, runFromObject(o));
+  const generatedIds = new Set([...runs.values()].flatMap((r) => r.produced.filter((e) => e.generated).map((e) => e.id)));
+  const records: AllocationRecord[] = [...runs.values()].flatMap((r) => r.allocations);
+  const pools = new PoolState(overlay, records);
+  const reports: TargetReport[] = [];
+
+  for (const gen of [...input.generators].sort((a, b) => (a.def.name < b.def.name ? -1 : 1))) {
+    const kind = targetKind(gen.def, schema, input.products);
+    let targets = overlay.query(kind);
+    if (input.target !== undefined) targets = targets.filter((t) => t.id === input.target || overlay.hfid(t)?.join('/') === input.target);
+    const seen = new Set<string>();
+    for (const target of targets) {
+      seen.add(target.id);
+      const prev = runs.get(runId(gen.def.name, target.id));
+      const report: TargetReport = { generator: gen.def.name, target: target.id, label: labelOf(overlay, target), outcome: 'generated', logs: [] };
+      if (!shouldRun(schema, target)) {
+        if (!prev) continue;
+        converge(prev, undefined, new Map(), new Map());
+        report.outcome = 'released';
+        reports.push(report);
+        continue;
+      }
+      const session = new Session(
+        gen.def.name,
+        target,
+        gen.def.parameters,
+        overlay,
+        pools,
+        new Map((prev?.produced ?? []).map((e) => [e.id, e])),
+        generatedIds,
+        input.clock,
+      );
+      await gen.run(session, target.id);
+      converge(prev, { generator: gen.def.name, target: target.id }, session.produced, session.allocations);
+      report.logs = session.logs;
+      advanceLifecycle(target.id, report);
+      reports.push(report);
+    }
+    // Runs whose target is gone (deleted, or no longer of the kind): let go of everything they held.
+    if (input.target === undefined) {
+      for (const run of [...runs.values()].filter((r) => r.generator === gen.def.name && !seen.has(r.target)).sort((a, b) => (a.target < b.target ? -1 : 1))) {
+        converge(run, undefined, new Map(), new Map());
+        reports.push({ generator: gen.def.name, target: run.target, label: run.target, outcome: 'released', logs: [] });
+      }
+    }
+  }
+  return { changeSet: overlay.changeSet(), reports };
+
+  function converge(prev: GeneratorRun | undefined, next: { generator: string; target: string } | undefined, produced: Map<string, ProducedEntry>, allocations: Map<string, AllocationRecord>): void {
+    const id = prev?.id ?? (next ? runId(next.generator, next.target) : undefined);
+    if (id === undefined) return;
+    runs.delete(id);
+    const heldElsewhere = (objectId: string) => [...runs.values()].some((r) => r.produced.some((e) => e.id === objectId));
+    for (const e of [...(prev?.produced ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+      if (produced.has(e.id) || heldElsewhere(e.id) || (!e.generated && !e.before)) continue;
+      if (e.generated) {
+        overlay.remove(e.id);
+        generatedIds.delete(e.id);
+      } else {
+        restore(e);
+      }
+    }
+    const kept = new Set([...allocations.values()].map((r) => `${r.type}\0${r.pool}\0${r.key}`));
+    pools.release((prev?.allocations ?? []).filter((r) => !kept.has(`${r.type}\0${r.pool}\0${r.key}`)));
+    if (!next || (produced.size === 0 && allocations.size === 0)) {
+      overlay.remove(id);
+      return;
+    }
+    const run: GeneratorRun = { id, generator: next.generator, target: next.target, produced: [...produced.values()], allocations: [...allocations.values()] };
+    runs.set(id, run);
+    overlay.put(runToObject(run));
+  }
+
+  /** Put back the values a generator replaced on an object it did not create. */
+  function restore(e: ProducedEntry): void {
+    const obj = overlay.get(e.id);
+    if (!obj || !e.before) return;
+    const next: InventoryObject = { ...obj, attributes: { ...obj.attributes }, relationships: { ...obj.relationships } };
+    for (const [k, v] of Object.entries(e.before.attributes ?? {})) {
+      if (v === null) delete next.attributes[k];
+      else next.attributes[k] = v;
+    }
+    for (const [k, v] of Object.entries(e.before.relationships ?? {})) {
+      if (v === null) delete next.relationships[k];
+      else next.relationships[k] = v;
+    }
+    overlay.put(next);
+  }
+
+  /** A subscription in provisioning becomes active once generation filled every field active requires. */
+  function advanceLifecycle(targetId: string, report: TargetReport): void {
+    const obj = overlay.get(targetId);
+    if (!obj || !schema.isA(obj.kind, SUBSCRIPTION_GENERIC)) return;
+    const product = productOfKind(input.products, obj.kind);
+    const sub = subscriptionFromObject(obj);
+    if (!product || sub.status !== 'provisioning') return;
+    const rootRef = obj.relationships[product.rootBlock];
+    try {
+      const moved = transition(sub, 'active', {
+        product,
+        set: input.products!,
+        root: rootRef && !Array.isArray(rootRef) ? rootRef : undefined,
+        reader: overlay,
+        dependents: findDependents(overlay, sub.id),
+        now: input.clock,
+      });
+      overlay.put(subscriptionToObject(moved.subscription, obj));
+      report.lifecycle = { from: moved.from, to: moved.to };
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      report.pending = e.message;
+    }
+  }
+}
+
+/** Terminated and initial subscriptions produce nothing: generation releases what they held. */
+function shouldRun(schema: SchemaSet, target: InventoryObject): boolean {
+  if (!schema.isA(target.kind, SUBSCRIPTION_GENERIC)) return true;
+  const status = target.attributes.status;
+  return status !== 'terminated' && status !== 'initial';
+}
+
+/** A generator targets a product (by name or type) or a schema kind. */
+export function targetKind(def: GeneratorDefinition, schema: SchemaSet, products: ProductSet | undefined): string {
+  const product = products ? [...products.products.values()].find((p) => p.name === def.targets || p.type === def.targets) : undefined;
+  if (product) return subscriptionKind(product.type);
+  if (schema.get(def.targets)) return def.targets;
+  const names = [...(products?.products.keys() ?? []), ...schema.kinds.keys()];
+  const hint = didYouMean(def.targets, names);
+  throw new UsageError('generate/unknown-target', `generator ${def.name} targets "${def.targets}", which is neither a product nor a schema kind`, {
+    hint: hint ?? 'set targets: to a product name from products/ or a kind from schemas/ in .orchestrator.yml',
+  });
+}
+
+function productOfKind(products: ProductSet | undefined, kind: string): ProductDef | undefined {
+  return products ? [...products.products.values()].find((p) => subscriptionKind(p.type) === kind) : undefined;
+}
+
+function labelOf(overlay: Overlay, obj: InventoryObject): string {
+  const h = overlay.hfid(obj);
+  return `${obj.kind} ${h ? h.join('/') : obj.id}`;
+}

@@ -1,0 +1,85 @@
+import { UsageError } from '../errors.js';
+import type { InventoryObject } from '../inventory/model.js';
+import { PoolAllocator } from '../pools/allocator.js';
+import { claimItem } from '../pools/claims.js';
+import { POOL_KINDS, poolFromObject } from '../pools/from-inventory.js';
+import type { AllocationRecord } from '../pools/records.js';
+import type { PoolRef } from '../../sdk/index.js';
+import type { Overlay } from './overlay.js';
+
+/**
+ * Allocation state shared by every target of one generation: one allocator per pool, built on first
+ * use from the inventory's values and every run record's allocations, so two targets never get the
+ * same resource and each allocation is a gap search, not a scan.
+ */
+export class PoolState {
+  private readonly allocators = new Map<string, PoolAllocator>();
+  private claims: AllocationRecord[];
+
+  constructor(
+    private readonly overlay: Overlay,
+    /** Every allocation and claim record of every run, as they stood before this generation. */
+    private readonly records: readonly AllocationRecord[],
+  ) {
+    this.claims = records.filter((r) => r.type === 'claim');
+  }
+
+  pool(ref: PoolRef): InventoryObject {
+    if (typeof ref !== 'string') {
+      const obj = this.overlay.get(ref.id);
+      if (!obj || !POOL_KINDS[obj.kind]) throw new UsageError('pools/unknown-pool', `no pool with id ${ref.id}`);
+      return obj;
+    }
+    const kinds = Object.keys(POOL_KINDS).filter((k) => this.overlay.schema.get(k));
+    const found = kinds.flatMap((k) => this.overlay.query(k, { name: ref }));
+    if (found.length === 1) return found[0]!;
+    const names = kinds.flatMap((k) => this.overlay.query(k).map((o) => String(o.attributes.name)));
+    throw new UsageError('pools/unknown-pool', found.length ? `${found.length} pools are named "${ref}"` : `no pool named "${ref}"`, {
+      hint: names.length ? `pools in the inventory: ${names.sort().join(', ')}` : 'load the pools first (svc load), as the bootstrap data does',
+    });
+  }
+
+  allocator(ref: PoolRef): PoolAllocator {
+    const obj = this.pool(ref);
+    let a = this.allocators.get(obj.id);
+    if (!a) {
+      const { pool, diagnostics } = poolFromObject(obj, this.overlay);
+      if (!pool) throw new UsageError('pools/invalid-pool', diagnostics.map((d) => d.message).join('; ') || `${obj.id} is not a pool`, { diagnostics });
+      a = new PoolAllocator(pool, this.usedValues(obj, pool.type), this.records);
+      this.allocators.set(obj.id, a);
+    }
+    return a;
+  }
+
+  /** What the inventory already uses, whoever made it: VLAN ids of the pool's kind, every prefix, every address. */
+  private usedValues(pool: InventoryObject, type: 'number' | 'prefix' | 'address'): (string | number)[] {
+    const values = (kind: string, attr: string) =>
+      this.overlay.schema.get(kind) ? this.overlay.query(kind).flatMap((o) => (o.attributes[attr] === undefined ? [] : [o.attributes[attr] as string | number])) : [];
+    if (type === 'number') {
+      const kind = pool.attributes.node;
+      const attr = pool.attributes.node_attribute;
+      return typeof kind === 'string' && typeof attr === 'string' ? values(kind, attr) : [];
+    }
+    return type === 'prefix' ? values('BuiltinIPPrefix', 'prefix') : values('BuiltinIPAddress', 'address');
+  }
+
+  claim(kind: string, candidates: readonly string[], key: string, target: string): string {
+    const r = claimItem(kind, candidates, this.claims, key, { target });
+    this.claims = r.records;
+    return r.item;
+  }
+
+  /** Let go of what `target` held and no longer asks for. */
+  release(records: readonly AllocationRecord[]): void {
+    for (const r of records) {
+      if (r.type === 'claim') this.claims = this.claims.filter((c) => !(c.pool === r.pool && c.key === r.key));
+      else this.allocators.get(r.pool)?.release(r.key);
+    }
+  }
+
+  /** The record a key now holds (after allocate or claim), for the target's run record. */
+  recordOf(poolId: string, key: string, type: AllocationRecord['type']): AllocationRecord | undefined {
+    if (type === 'claim') return this.claims.find((c) => c.pool === poolId && c.key === key);
+    return this.allocators.get(poolId)?.records().find((r) => r.key === key);
+  }
+}

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import type { Reservation, ReservationState } from './model.js';
+
+/**
+ * Where reservations sit in the ledger's tree. Three indexes, each a two-level hash fan-out
+ * (256 × 256 shard files) so that any operation reads and rewrites a handful of small files and
+ * trees of at most 256 entries, whatever the number of reservations:
+ *
+ *   k/<hh>/<hh>              by (pool, key): the full reservations (idempotent lookup)
+ *   r/<hh>/<hh>              by (pool, resource): who holds it (uniqueness)
+ *   h/<hh>/<holder>          by holder: what a request holds (release, make permanent, gc)
+ *
+ * A shard is sorted tab-separated lines, so the same set of reservations is always the same bytes
+ * (and the same git objects), and a reviewer can read it.
+ */
+function fanout(...parts: string[]): string {
+  const h = createHash('sha1').update(parts.join('\0')).digest('hex');
+  return `${h.slice(0, 2)}/${h.slice(2, 4)}`;
+}
+
+export const keyShardPath = (pool: string, key: string): string => `k/${fanout(pool, key)}`;
+export const resourceShardPath = (pool: string, resource: string): string => `r/${fanout(pool, resource)}`;
+export const holderPath = (holder: string): string => `h/${fanout(holder).slice(0, 2)}/${encodeName(holder)}`;
+export const HOLDER_ROOT = 'h';
+
+/** A holder as a file name: letters, digits, '_', '-' and inner '.' stay; every other byte becomes %XX. */
+export function encodeName(s: string): string {
+  let out = '';
+  for (const b of Buffer.from(s, 'utf8')) {
+    const c = String.fromCharCode(b);
+    // A leading '.' is encoded so no name is ".", ".." or ".git".
+    out += /[A-Za-z0-9_.-]/.test(c) && !(c === '.' && out === '') ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+export function decodeName(name: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < name.length; i++) {
+    if (name[i] === '%') {
+      bytes.push(parseInt(name.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(name.charCodeAt(i));
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+const esc = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+const unesc = (s: string): string => s.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c));
+
+function lines(text: string | undefined): string[][] {
+  if (!text) return [];
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => l.split('\t').map(unesc));
+}
+
+function sortedText(rows: string[][]): string {
+  const ls = rows.map((r) => r.map(esc).join('\t')).sort();
+  return ls.length ? `${ls.join('\n')}\n` : '';
+}
+
+export const refKey = (pool: string, key: string): string => `${pool}\0${key}`;
+
+export function parseKeyShard(text: string | undefined): Map<string, Reservation> {
+  const out = new Map<string, Reservation>();
+  for (const [pool = '', key = '', resource = '', holder = '', state = 'held', created = ''] of lines(text)) {
+    out.set(refKey(pool, key), { pool, key, resource, holder, state: state as ReservationState, created });
+  }
+  return out;
+}
+
+export const formatKeyShard = (m: ReadonlyMap<string, Reservation>): string =>
+  sortedText([...m.values()].map((r) => [r.pool, r.key, r.resource, r.holder, r.state, r.created]));
+
+/** (pool, resource) → key */
+export function parseResourceShard(text: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [pool = '', resource = '', key = ''] of lines(text)) out.set(refKey(pool, resource), key);
+  return out;
+}
+
+export const formatResourceShard = (m: ReadonlyMap<string, string>): string =>
+  sortedText([...m.entries()].map(([pr, key]) => [...pr.split('\0'), key]));
+
+/** The (pool, key) pairs a holder holds, as refKey strings. */
+export function parseHolderFile(text: string | undefined): Set<string> {
+  return new Set(lines(text).map(([pool = '', key = '']) => refKey(pool, key)));
+}
+
+export const formatHolderFile = (s: ReadonlySet<string>): string => sortedText([...s].map((pk) => pk.split('\0')));

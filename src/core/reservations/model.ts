@@ -1,0 +1,54 @@
+/**
+ * Reservations: claims on pool resources (a VLAN, a prefix, a switch port) shared by every branch.
+ * The ledger holding them lives in git (see src/adapters/git/ledger.ts); this folder is its pure
+ * logic: which resource to take, what changes, what conflicts.
+ */
+export type ReservationState = 'held' | 'permanent';
+
+export interface Reservation {
+  pool: string;
+  /** The resource as the pool writes it (e.g. "1000", "10.0.4.0/31", "sw1:Ethernet12"). */
+  resource: string;
+  /** Idempotency identifier: the same key in the same pool always gets the same resource. */
+  key: string;
+  /** Who holds it while it is not permanent: the request branch name (e.g. request/r-42). */
+  holder: string;
+  state: ReservationState;
+  /** ISO 8601, from the injected clock. */
+  created: string;
+}
+
+export interface ReservationRef {
+  pool: string;
+  key: string;
+}
+
+/**
+ * The primitive changes every ledger operation is made of. Each ledger commit records its ops, so
+ * changes made offline can be replayed on top of the shared record later.
+ */
+export type LedgerOp = { op: 'put'; reservation: Reservation } | { op: 'drop'; pool: string; key: string };
+
+/** An op that could not be applied because the record already says otherwise. */
+export interface ReservationConflict {
+  op: LedgerOp;
+  message: string;
+  /** The reservation that stands in the way, when there is one. */
+  existing?: Reservation | undefined;
+}
+
+/** Is `resource` taken in the pool? Reads only the shards it needs, so it stays cheap on a large ledger. */
+export interface UsedResources {
+  has(resource: string): Promise<boolean>;
+  /**
+   * The first of `candidates` that nobody holds, checking them in batches so a pool that is mostly
+   * full costs one round of reads per batch, not one per candidate. Undefined when all are taken.
+   */
+  firstFree(candidates: Iterable<string>, batchSize?: number): Promise<string | undefined>;
+}
+
+/**
+ * Picks a free resource; undefined when the pool is exhausted. The pool arithmetic (src/core/pools)
+ * supplies it; starting the candidates from a hash of the key keeps probes few in a busy pool.
+ */
+export type Choose = (used: UsedResources) => string | undefined | Promise<string | undefined>;

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { LedgerDraft, type ShardSource } from '../../src/core/reservations/draft.js';
+import { decodeName, encodeName, holderPath } from '../../src/core/reservations/layout.js';
+import type { Choose } from '../../src/core/reservations/model.js';
+import { collectGarbage, makePermanent, releaseHolder, releaseKeys, replay, reserve } from '../../src/core/reservations/ops.js';
+
+/** A ledger version held in a Map: the pure logic needs nothing else. */
+function memory(files = new Map<string, string>()): ShardSource & { files: Map<string, string> } {
+  return {
+    files,
+    read: async (p) => files.get(p),
+    list: async (dir) => [...files.keys()].filter((p) => p.startsWith(`${dir}/`)).sort(),
+  };
+}
+
+/** Commit a draft's edits into the Map, as the git adapter commits them into a tree. */
+function apply(src: ReturnType<typeof memory>, draft: LedgerDraft): void {
+  for (const [p, t] of draft.edits()) {
+    if (t === null) src.files.delete(p);
+    else src.files.set(p, t);
+  }
+}
+
+const vlans = (from: number, to: number): Choose => (used) =>
+  used.firstFree((function* () {
+    for (let v = from; v <= to; v++) yield String(v);
+  })());
+
+const T0 = new Date('2026-01-01T00:00:00Z');
+
+describe('reservation logic', () => {
+  it('is idempotent by key and never hands out a resource twice', async () => {
+    const src = memory();
+    const d = new LedgerDraft(src);
+    const a = await reserve(d, { pool: 'vlan', key: 'sub-1', holder: 'request/r1' }, vlans(1000, 1999), T0);
+    const b = await reserve(d, { pool: 'vlan', key: 'sub-2', holder: 'request/r2' }, vlans(1000, 1999), T0);
+    const again = await reserve(d, { pool: 'vlan', key: 'sub-1', holder: 'request/other' }, vlans(1000, 1999), T0);
+    expect([a.reservation.resource, b.reservation.resource]).toEqual(['1000', '1001']);
+    expect(again).toEqual({ reservation: a.reservation, existing: true });
+    // Another pool is another namespace.
+    expect((await reserve(d, { pool: 'other', key: 'sub-1', holder: 'request/r1' }, vlans(1000, 1999), T0)).reservation.resource).toBe('1000');
+    apply(src, d);
+    expect(await new LedgerDraft(src).audit()).toEqual([]);
+    expect((await new LedgerDraft(src).all()).map((r) => `${r.pool}/${r.key}=${r.resource}`)).toEqual(['other/sub-1=1000', 'vlan/sub-1=1000', 'vlan/sub-2=1001']);
+  });
+
+  it('says clearly when a pool is exhausted, and refuses an allocator that ignores what is used', async () => {
+    const d = new LedgerDraft(memory());
+    await reserve(d, { pool: 'p', key: 'a', holder: 'h' }, vlans(1, 1), T0);
+    await expect(reserve(d, { pool: 'p', key: 'b', holder: 'h' }, vlans(1, 1), T0)).rejects.toMatchObject({ code: 'reservations/exhausted', exitCode: 1 });
+    await expect(reserve(d, { pool: 'p', key: 'b', holder: 'h' }, () => '1', T0)).rejects.toMatchObject({ code: 'reservations/chose-taken' });
+    await expect(reserve(d, { pool: '', key: 'b', holder: 'h' }, () => '2', T0)).rejects.toMatchObject({ code: 'reservations/bad-request' });
+    expect(d.log).toHaveLength(1);
+  });
+
+  it('releases by holder (held only), by key (any state), and makes a holder permanent', async () => {
+    const src = memory();
+    const d = new LedgerDraft(src);
+    for (const k of ['a', 'b']) await reserve(d, { pool: 'p', key: k, holder: 'request/r1' }, vlans(1, 9), T0);
+    await reserve(d, { pool: 'p', key: 'c', holder: 'request/r2' }, vlans(1, 9), T0);
+    expect((await makePermanent(d, 'request/r1')).map((r) => r.state)).toEqual(['permanent', 'permanent']);
+    expect(await d.heldBy('request/r1')).toEqual([]);
+    expect(await releaseHolder(d, 'request/r1')).toEqual([]);
+    expect((await releaseHolder(d, 'request/r2')).map((r) => r.key)).toEqual(['c']);
+    expect((await releaseKeys(d, [{ pool: 'p', key: 'a' }])).map((r) => r.resource)).toEqual(['1']);
+    apply(src, d);
+    expect([...src.files.keys()].some((p) => p.startsWith('h/'))).toBe(false);
+    const d2 = new LedgerDraft(src);
+    expect((await d2.all()).map((r) => `${r.key}=${r.resource}:${r.state}`)).toEqual(['b=2:permanent']);
+    // The released resource is free again.
+    expect((await reserve(d2, { pool: 'p', key: 'd', holder: 'request/r3' }, vlans(1, 9), T0)).reservation.resource).toBe('1');
+  });
+
+  it('gc releases dead holders past the grace period, never live or in-flight ones', async () => {
+    const src = memory();
+    const d = new LedgerDraft(src);
+    await reserve(d, { pool: 'p', key: 'old', holder: 'request/gone' }, vlans(1, 9), T0);
+    await reserve(d, { pool: 'p', key: 'live', holder: 'request/live' }, vlans(1, 9), T0);
+    await reserve(d, { pool: 'p', key: 'flight', holder: 'request/flight' }, vlans(1, 9), T0);
+    await reserve(d, { pool: 'p', key: 'young', holder: 'request/young' }, vlans(1, 9), new Date('2026-01-01T00:59:00Z'));
+    apply(src, d);
+    const g = new LedgerDraft(src);
+    const r = await collectGarbage(g, { isAlive: (h) => h === 'request/live', inFlight: new Set(['request/flight']), now: new Date('2026-01-01T01:00:00Z'), graceMs: 3_600_000 });
+    expect(r.released.map((x) => x.holder)).toEqual(['request/gone']);
+    expect(r.kept).toEqual(['request/young']);
+  });
+
+  it('replays offline ops and reports those the shared record contradicts', async () => {
+    const shared = new LedgerDraft(memory());
+    await reserve(shared, { pool: 'p', key: 'theirs', holder: 'request/a' }, vlans(1, 9), T0);
+    const offline = new LedgerDraft(memory());
+    await reserve(offline, { pool: 'p', key: 'mine', holder: 'request/b' }, vlans(1, 9), T0);
+    await reserve(offline, { pool: 'p', key: 'other', holder: 'request/b' }, vlans(1, 9), T0);
+    const conflicts = await replay(shared, offline.log);
+    expect(conflicts.map((c) => c.message)).toEqual(['p: 1 is already reserved by request/a (key theirs)']);
+    expect(conflicts[0]?.existing?.key).toBe('theirs');
+    expect((await shared.get('p', 'other'))?.resource).toBe('2');
+    expect(await shared.get('p', 'mine')).toBeUndefined();
+  });
+
+  it('encodes holders as safe file names and back', () => {
+    for (const h of ['request/r-1', '.hidden', 'a b%c', 'späť', '..']) {
+      const n = encodeName(h);
+      expect(n).toMatch(/^[A-Za-z0-9_%-][A-Za-z0-9_.%-]*$/);
+      expect(decodeName(n)).toBe(h);
+    }
+    expect(holderPath('request/r-1')).toMatch(/^h\/[0-9a-f]{2}\/request%2Fr-1$/);
+  });
+});
