@@ -72,12 +72,7 @@ describe('`svc load bootstrap` on the example catalog', () => {
     expect(sw.relationships.find((r) => r.name === 'interfaces')!.peers).toHaveLength(10);
   });
 
-  // Known bug, reported to the lead: a site nested under its metro's `children` block is stored
-  // with `children: [metro]` instead of `parent: metro`. counterpart() in
-  // src/core/inventory/ownership.ts picks the site's `children` (peer LocationGeneric, same
-  // identifier parent__child) over its `parent`, because it sorts candidates by name and does not
-  // require opposite directions. When that is fixed this test fails: turn `it.fails` into `it`.
-  it.fails('places each site under its metro (hierarchy parent)', () => {
+  it('places each site under its metro (hierarchy parent), and a leaf has no children', () => {
     const { repo } = loaded();
     const site = json<Shown>(svc(repo, ['show', 'LocationSite', 'par01', '--format', 'json']));
     const parent = site.relationships.find((r) => r.name === 'parent')!;

@@ -106,7 +106,7 @@ describe('svc schema export', () => {
     const dir = tempDir();
     const r = svc(dir, ['schema', 'export', '--out', 'json-schemas']);
     expect(r.code).toBe(0);
-    expect(readdirSync(join(dir, 'json-schemas')).sort()).toEqual(['orchestrator.json', 'schema.json']);
+    expect(readdirSync(join(dir, 'json-schemas')).sort()).toEqual(['orchestrator.json', 'products.json', 'schema.json']);
     const ajv = new Ajv({ strict: false, allErrors: true });
     const validateSchema = ajv.compile(JSON.parse(readFileSync(join(dir, 'json-schemas/schema.json'), 'utf8')));
     for (const f of ['base/dcim.yml', 'base/location.yml', 'extensions/circuit.yml']) {
@@ -116,6 +116,9 @@ describe('svc schema export', () => {
     const validateConfig = ajv.compile(JSON.parse(readFileSync(join(dir, 'json-schemas/orchestrator.json'), 'utf8')));
     expect(validateConfig({ schemas: ['schemas'] })).toBe(true);
     expect(validateConfig({ schema: ['schemas'] })).toBe(false);
+    const validateProduct = ajv.compile(JSON.parse(readFileSync(join(dir, 'json-schemas/products.json'), 'utf8')));
+    expect(validateProduct(parse(readFileSync(join(PROJECT_ROOT, 'products/dedicated-internet.yml'), 'utf8')))).toBe(true);
+    expect(validateProduct({ name: 'x', type: 'X', product_blocks: [], bogus: 1 })).toBe(false);
   });
 
   it('without --out it is a usage error and writes nothing', () => {

@@ -19,8 +19,16 @@ export function counterpart(schema: SchemaSet, kind: KindSchema, rel: Relationsh
   const candidates = peer.relationships
     .filter((r) => r.identifier === rel.identifier && !(peer.kind === kind.kind && r.name === rel.name))
     .filter((r) => schema.isA(kind.kind, r.peer) || schema.isA(r.peer, kind.kind) || (rel.inherited_from !== undefined && schema.isA(rel.inherited_from, r.peer)))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // Within a hierarchy both parent and children share one identifier: the counterpart of an
+    // outbound side is the inbound one (and a `one` side's is a `many` one), before any name order.
+    .sort((a, b) => facing(rel, b) - facing(rel, a) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return candidates[0];
+}
+
+/** How well `other` mirrors `rel`: opposite directions, then opposite cardinalities, score higher. */
+function facing(rel: RelationshipSchema, other: RelationshipSchema): number {
+  const opposite = (rel.direction === 'outbound' && other.direction === 'inbound') || (rel.direction === 'inbound' && other.direction === 'outbound');
+  return (opposite ? 2 : 0) + (rel.cardinality !== other.cardinality ? 1 : 0);
 }
 
 function declaringKind(kind: string, rel: RelationshipSchema): string {

@@ -113,11 +113,12 @@ export function resolveSchema(files: readonly SchemaFile[]): SchemaSet {
     const hierarchy = k.isGeneric ? (k.hierarchical ? kind : undefined) : ancestors.find((g) => own.get(g)?.hierarchical);
     if (hierarchy !== undefined) {
       // Infrahub gives every member of a hierarchy implicit parent / children relationships.
+      // `parent: ""` marks the root of the tree and `children: ""` a leaf: no such relationship then.
       for (const [name, peer, cardinality, direction] of [
-        ['parent', k.parent || hierarchy, 'one', 'outbound'],
-        ['children', k.children || hierarchy, 'many', 'inbound'],
+        ['parent', k.parent ?? hierarchy, 'one', 'outbound'],
+        ['children', k.children ?? hierarchy, 'many', 'inbound'],
       ] as const) {
-        if (relationships.some((x) => x.name === name)) continue;
+        if (peer === '' || relationships.some((x) => x.name === name)) continue;
         const implicit: RelationshipSchema = {
           name, peer, kind: 'Hierarchy', cardinality, optional: true, direction, identifier: 'parent__child',
           min_count: 0, max_count: cardinality === 'one' ? 1 : 0, read_only: false,
