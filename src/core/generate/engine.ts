@@ -15,6 +15,7 @@ import { Overlay } from './overlay.js';
 import { PoolState } from './pool-state.js';
 import { RUN_KIND, runFromObject, runId, runToObject, type GeneratorRun, type ProducedEntry } from './records.js';
 import { Session, type LogLine } from './session.js';
+import type { SharedReservations } from './shared.js';
 
 /** A generator ready to run: the app layer loads the module and wraps its errors (generator, target, line). */
 export interface GeneratorHandle {
@@ -29,6 +30,10 @@ export interface GenerateInput {
   generators: GeneratorHandle[];
   /** Only this target (an id, or a human-friendly id as text). */
   target?: string;
+  /** Reservations shared across branches; requests pass the git ledger, `svc generate` none. */
+  shared?: SharedReservations;
+  /** Objects to add or replace before the generators run (a request's new subscription and its blocks). */
+  seed?: ChangeSet;
   clock: () => Date;
 }
 
@@ -60,6 +65,8 @@ export interface GeneratePlan {
 export async function planGeneration(input: GenerateInput): Promise<GeneratePlan> {
   const { schema } = input;
   const overlay = new Overlay(input.inventory, schema);
+  for (const o of input.seed?.upserts ?? []) overlay.put(o);
+  for (const id of input.seed?.deletes ?? []) overlay.remove(id);
   const runs = new Map<string, GeneratorRun>();
   if (schema.get(RUN_KIND)) for (const o of overlay.query(RUN_KIND)) runs.set(o.id, runFromObject(o));
   const generatedIds = new Set([...runs.values()].flatMap((r) => r.produced.filter((e) => e.generated).map((e) => e.id)));
@@ -92,6 +99,7 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
         new Map((prev?.produced ?? []).map((e) => [e.id, e])),
         generatedIds,
         input.clock,
+        input.shared,
       );
       await gen.run(session, target.id);
       converge(prev, { generator: gen.def.name, target: target.id }, session.produced, session.allocations);

@@ -69,6 +69,15 @@ export class PoolState {
     return r.item;
   }
 
+  /** The key holding a claim on `id` of `kind`, if any. */
+  isClaimed(kind: string, id: string): boolean {
+    return this.claims.some((c) => c.pool === kind && c.resource === id);
+  }
+
+  claimHolder(kind: string, key: string): string | undefined {
+    return this.claims.find((c) => c.pool === kind && c.key === key)?.resource;
+  }
+
   /** Let go of what `target` held and no longer asks for. */
   release(records: readonly AllocationRecord[]): void {
     for (const r of records) {

@@ -21,6 +21,7 @@ import type { Overlay } from './overlay.js';
 import { pointsAt } from './overlay.js';
 import type { PoolState } from './pool-state.js';
 import type { Before, ProducedEntry } from './records.js';
+import type { SharedReservations } from './shared.js';
 
 export interface LogLine {
   level: 'info' | 'warn' | 'debug';
@@ -53,6 +54,8 @@ export class Session implements GeneratorSdk {
     /** Ids some run created (deleted when the last producer lets go). */
     private readonly generatedIds: Set<string>,
     private readonly clock: () => Date,
+    /** Present when the run must not take what another branch holds (requests). */
+    private readonly shared?: SharedReservations,
   ) {}
 
   now(): Date {
@@ -197,7 +200,7 @@ export class Session implements GeneratorSdk {
   }
 
   async allocateNumber(pool: PoolRef, identifier: string): Promise<number> {
-    return Number(this.allocate(pool, identifier, {}));
+    return Number(await this.allocate(pool, identifier, {}));
   }
 
   async allocatePrefix(pool: PoolRef, identifier: string, request: PrefixRequest = {}): Promise<string> {
@@ -211,15 +214,54 @@ export class Session implements GeneratorSdk {
   async claim<N extends string>(kindName: N, candidates: readonly SvcObject[], identifier: string): Promise<never> {
     this.kindOf(kindName, false);
     const key = this.key(identifier);
-    const id = this.pools.claim(kindName, candidates.map((c) => c.id), key, this.target.id);
+    const ids = candidates.map((c) => c.id);
+    let offered = ids;
+    if (this.shared) {
+      // The shared record decides; locally held claims of other targets are skipped before asking it.
+      const mine = this.pools.claimHolder(kindName, key);
+      const local = ids.filter((id) => id === mine || !this.pools.isClaimed(kindName, id));
+      const chosen = await this.shared.reserve(kindName, key, async (isTaken) => {
+        for (const id of local) if (!(await isTaken(id))) return id;
+        return undefined;
+      });
+      if (!ids.includes(chosen)) {
+        await this.shared.release(kindName, key);
+        return this.claim(kindName, candidates, identifier);
+      }
+      offered = [chosen];
+    }
+    const id = this.pools.claim(kindName, offered, key, this.target.id);
     this.allocations.set(`claim\0${kindName}\0${key}`, this.pools.recordOf(kindName, key, 'claim')!);
     return this.overlay.get(id) as never;
   }
 
-  private allocate(ref: PoolRef, identifier: string, request: { length?: number }): string {
+  private async allocate(ref: PoolRef, identifier: string, request: { length?: number }): Promise<string> {
     const allocator = this.pools.allocator(ref);
     const key = this.key(identifier);
-    const resource = allocator.allocate(key, { ...request, target: this.target.id });
+    const asked = { ...request, target: this.target.id };
+    let resource: string;
+    if (!this.shared) {
+      resource = allocator.allocate(key, asked);
+    } else {
+      const poolId = allocator.pool.def.id;
+      const choose = async (isTaken: (r: string) => Promise<boolean>) => {
+        // Lowest free here, then skip what the shared record says another branch holds.
+        for (;;) {
+          const r = allocator.allocate(key, asked);
+          if (!(await isTaken(r))) return r;
+          allocator.release(key);
+          allocator.exclude(r);
+        }
+      };
+      resource = await this.shared.reserve(poolId, key, choose);
+      if (!allocator.accepts(resource, asked)) {
+        // A changed input (a larger prefix): give the old reservation back and take a fitting one.
+        await this.shared.release(poolId, key);
+        allocator.release(key);
+        resource = await this.shared.reserve(poolId, key, choose);
+      }
+      allocator.hold(key, resource, this.target.id);
+    }
     const record = allocator.records().find((r) => r.key === key)!;
     this.allocations.set(`${record.type}\0${record.pool}\0${key}`, record);
     return resource;

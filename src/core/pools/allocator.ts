@@ -126,6 +126,31 @@ export class PoolAllocator {
     if (h.placed) this.held.get(h.placed.space)?.add(h.placed.start, h.placed.end);
   }
 
+  /**
+   * Treat `resource` as used by someone this allocator cannot see (another branch's reservation in
+   * the shared ledger): no key gets it from here on.
+   */
+  exclude(resource: string): void {
+    const p = this.place(resource);
+    if (p) this.used.get(p.space)?.add(p.start, p.end);
+  }
+
+  /** Whether `resource` belongs to this pool and answers `request` (a prefix of the asked length). */
+  accepts(resource: string, request: AllocationRequest = {}): boolean {
+    const def = this.pool.def;
+    return this.fits(this.place(resource), def.type === 'prefix' ? (request.length ?? def.defaultPrefixLength) : undefined);
+  }
+
+  /** Record that `key` holds `resource` (the shared ledger said so), replacing what it held here. */
+  hold(key: string, resource: string, target?: string): void {
+    this.release(key);
+    const placed = this.place(resource);
+    const record: AllocationRecord = { pool: this.pool.def.id, key, type: this.pool.def.type, resource };
+    if (target !== undefined) record.target = target;
+    this.byKey.set(key, { record, placed });
+    if (placed) this.held.get(placed.space)?.add(placed.start, placed.end);
+  }
+
   /** Forget `key`'s allocation; returns the resource it held. Idempotent. */
   release(key: string): string | undefined {
     const h = this.byKey.get(key);

@@ -1,0 +1,391 @@
+import { commitToRef, type FileChange as CommitChange } from '../adapters/git/commit.js';
+import { defaultBranch, listBranches, revParse, trailerValue } from '../adapters/git/read.js';
+import { compareAndSwapRef, deleteRef, refState } from '../adapters/git/refs.js';
+import type { Catalog } from '../core/catalog/catalog.js';
+import { UsageError, ValidationError } from '../core/errors.js';
+import type { FilePlan } from '../core/inventory/api.js';
+import type { ChangeSet, InventoryObject } from '../core/inventory/model.js';
+import { subscriptionKind } from '../core/products/compile.js';
+import { findDependents } from '../core/products/dependencies.js';
+import { assertValidRequest } from '../core/products/inputs.js';
+import { transition } from '../core/products/lifecycle.js';
+import type { ProductDef, ProductSet, Variant } from '../core/products/model.js';
+import { finishOperation, startOperation } from '../core/products/operations.js';
+import type { LifecycleState } from '../core/products/states.js';
+import { subscriptionFromObject, subscriptionToObject } from '../core/products/subscription.js';
+import { findVariant, variantsOf } from '../core/products/variants.js';
+import { buildSubscription, coerceInput, setInputs } from '../core/request/build.js';
+import { branchOf, checkRequestId, nextSubscriptionId, operationRequestId, refOf, REQUEST_PREFIX, TRAILER, type RequestAction } from '../core/request/names.js';
+import type { GenerateInput, TargetReport } from '../core/generate/engine.js';
+import { planGeneration } from '../core/generate/engine.js';
+import type { SchemaSet } from '../core/schema/model.js';
+import { didYouMean } from '../core/suggest.js';
+import { formFields } from '../core/products/inputs.js';
+import { loadHandles } from './generate.js';
+import { requireModel } from './model.js';
+import { openInventoryAt, repoOf, sweepStaleCopies, type RevisionInventory } from './revision-inventory.js';
+import { LedgerReservations } from './shared-reservations.js';
+
+/** What a request command produced: the branch, its commit, and the files it changed (before → after). */
+export interface RequestResult {
+  requestId: string;
+  subscriptionId: string;
+  action: RequestAction;
+  product: string;
+  customer: string;
+  branch: string;
+  base: { ref: string; commit: string };
+  commit: string;
+  status: LifecycleState;
+  reports: TargetReport[];
+  /** Paths relative to the inventory folder, with their text before and after (null: absent). */
+  files: { path: string; before: string | null; after: string | null }[];
+  /** Stale index copies of interrupted requests that this run cleaned up. */
+  swept: number;
+  /** Why the request's reservations are not yet shared with the remote, when they are not. */
+  notShared?: string;
+}
+
+export interface CreateOptions {
+  product: string;
+  customer?: string;
+  description?: string;
+  /** `--set key=value` pairs, as text. */
+  set: Record<string, string>;
+  /** From `-f request.yml`: typed values. */
+  values?: Record<string, unknown>;
+  id?: string;
+  base?: string;
+  clock: () => Date;
+}
+
+interface Context {
+  catalog: Catalog;
+  schema: SchemaSet;
+  products: ProductSet;
+  repo: string;
+}
+
+function context(catalog: Catalog): Context {
+  const model = requireModel(catalog);
+  if (!model.products || model.products.products.size === 0) {
+    throw new UsageError('request/no-products', 'this catalog has no products to request', { hint: 'add product files under products/ (see `svc init` for an example)' });
+  }
+  return { catalog, schema: model.schema, products: model.products, repo: repoOf(catalog).repo };
+}
+
+/** The product and variant named by `name`: a variant name ("dedicated internet 1000"), or a product name/type with fixed inputs in `values`. */
+export function resolveProduct(products: ProductSet, name: string, values: Record<string, unknown>): { product: ProductDef; variant: Variant } {
+  const byVariant = findVariant(products.products.values(), name);
+  if (byVariant) return byVariant;
+  const product = [...products.products.values()].find((p) => p.name === name || p.type === name || p.tag.toLowerCase() === name.toLowerCase());
+  if (!product) {
+    const names = [...products.products.values()].flatMap((p) => [p.name, ...variantsOf(p).map((v) => v.name)]);
+    throw new UsageError('request/unknown-product', `no product or variant named "${name}"`, { hint: didYouMean(name, names) ?? `products: ${[...products.products.keys()].join(', ')} (svc products lists the variants)` });
+  }
+  const variants = variantsOf(product);
+  const variant = variants.find((v) => Object.entries(v.fixedInputs).every(([k, val]) => values[k] === undefined || String(values[k]) === String(val)));
+  const missing = product.fixedInputs.filter((f) => f.values.length > 1 && values[f.name] === undefined).map((f) => f.name);
+  if (!variant || (variants.length > 1 && missing.length)) {
+    throw new ValidationError('request/no-variant', missing.length ? `"${product.name}" has variants: choose ${missing.join(', ')}` : `no variant of "${product.name}" has ${JSON.stringify(values)}`, {
+      hint: `give --set ${product.fixedInputs.map((f) => `${f.name}=<${f.values.join('|')}>`).join(' ')}, or name a variant: ${variants.map((v) => `"${v.name}"`).join(', ')}`,
+    });
+  }
+  return { product, variant };
+}
+
+async function resolveBase(ctx: Context, base: string | undefined): Promise<{ ref: string; commit: string }> {
+  let ref = base ?? ctx.catalog.defaultBranch;
+  if (ref === undefined) {
+    const d = await defaultBranch(ctx.repo);
+    if (!d) throw new UsageError('request/no-base', 'cannot tell the default branch', { hint: 'commit the catalog on main, set default_branch in .orchestrator.yml, or pass --base <ref>' });
+    ref = d.name;
+  }
+  const commit = await revParse(ctx.repo, `${ref}^{commit}`);
+  if (!commit) throw new UsageError('request/unknown-base', `base "${ref}" is not a commit in this repository`, { hint: 'name an existing branch, tag or commit with --base' });
+  return { ref, commit };
+}
+
+async function takenIds(ctx: Context, inv: RevisionInventory): Promise<Set<string>> {
+  const taken = new Set<string>();
+  for (const o of inv.inventory.list('SvcSubscription')) taken.add(String(o.attributes.subscription_id ?? ''));
+  for (const b of await listBranches(ctx.repo, [`refs/heads/${REQUEST_PREFIX}`, 'refs/svc/abandoned/'])) taken.add(b.name.replace(/^.*?request\//, '').replace(/^refs\/svc\/abandoned\//, ''));
+  return taken;
+}
+
+export async function createRequest(catalog: Catalog, opts: CreateOptions): Promise<RequestResult> {
+  const ctx = context(catalog);
+  const swept = sweepStaleCopies(catalog.root);
+  const values: Record<string, unknown> = { ...(opts.values ?? {}) };
+  const { product } = resolveProduct(ctx.products, opts.product, { ...values, ...opts.set });
+  for (const [k, v] of Object.entries(opts.set)) values[k] = coerceInput(product, ctx.products, k, v);
+  const { variant } = resolveProduct(ctx.products, opts.product, values);
+  const customer = opts.customer ?? (typeof values.customer === 'string' ? values.customer : undefined);
+  const description = opts.description ?? (typeof values.description === 'string' ? values.description : undefined);
+  const request: Record<string, unknown> = { ...values, ...variant.fixedInputs, customer: customer ?? '' };
+  delete request.id;
+  if (description !== undefined) request.description = description;
+  const base = await resolveBase(ctx, opts.base);
+  const inv = await openInventoryAt(catalog, ctx.schema, base.commit);
+  try {
+    assertValidRequest(product, ctx.products, request, { variant, reader: inv.inventory, schema: ctx.schema });
+    const id = opts.id ?? nextSubscriptionId(product.tag, await takenIds(ctx, inv));
+    checkRequestId(id);
+    await assertFree(ctx, id);
+    if (inv.inventory.findByHfid('SvcSubscription', [id])) throw new UsageError('request/id-taken', `subscription "${id}" already exists on ${base.ref}`, { hint: 'choose another --id, or modify the existing one with `svc request modify`' });
+    const inputs = Object.fromEntries(formFields(product, ctx.products).filter((f) => f.key in request).map((f) => [f.key, request[f.key]]));
+    const built = buildSubscription(product, ctx.products, variant, { subscriptionId: id, customer: String(customer), ...(description ? { description } : {}), inputs }, inv.inventory);
+    const sub = moveTo(ctx, product, built.subscription, 'provisioning', [built.block], inv, opts.clock, 'create');
+    return await generateAndCommit(ctx, inv, { requestId: id, subscriptionId: id, action: 'create', product, customer: String(customer), base, seed: { upserts: [sub, built.block], deletes: [] }, target: sub.id, clock: opts.clock, swept });
+  } finally {
+    inv.close();
+  }
+}
+
+export interface OperationOptions {
+  subscription: string;
+  set?: Record<string, string>;
+  base?: string;
+  id?: string;
+  resume?: boolean;
+  clock: () => Date;
+}
+
+/** `svc request modify` and `svc request terminate`: a new branch that changes an existing subscription. */
+export async function operateRequest(catalog: Catalog, action: 'modify' | 'terminate', opts: OperationOptions): Promise<RequestResult> {
+  const ctx = context(catalog);
+  const swept = sweepStaleCopies(catalog.root);
+  const base = await resolveBase(ctx, opts.base);
+  const inv = await openInventoryAt(catalog, ctx.schema, base.commit);
+  try {
+    const current = inv.inventory.findByHfid('SvcSubscription', [opts.subscription]) ?? inv.inventory.get(opts.subscription);
+    if (!current) {
+      throw new UsageError('request/unknown-subscription', `no subscription "${opts.subscription}" on ${base.ref}`, { hint: 'a request must be merged before it can be modified or terminated; `svc request list` shows open ones' });
+    }
+    const product = [...ctx.products.products.values()].find((p) => subscriptionKind(p.type) === current.kind)!;
+    const sid = String(current.attributes.subscription_id ?? current.id);
+    const requestId = opts.id ?? operationRequestId(sid, action, await takenIds(ctx, inv));
+    checkRequestId(requestId);
+    await assertFree(ctx, requestId);
+    const seed: ChangeSet = { upserts: [], deletes: [] };
+    let sub = subscriptionFromObject(current);
+    sub = startOperation(sub, action, product, opts.resume ? { resume: true } : {});
+    let subObj = subscriptionToObject(sub, current);
+    if (action === 'modify') {
+      const rootRef = current.relationships[product.rootBlock];
+      const block = rootRef && !Array.isArray(rootRef) ? inv.inventory.get(rootRef.id) : undefined;
+      if (!block) throw new ValidationError('request/no-block', `subscription ${sid} has no ${product.rootBlock} block`);
+      const fields = formFields(product, ctx.products).map((f) => f.field);
+      const changes: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(opts.set ?? {})) {
+        const field = fields.find((f) => f.name === k);
+        if (!field) throw new UsageError('request/unknown-input', `${product.name} has no input "${k}"`, { hint: didYouMean(k, fields.map((f) => f.name)) ?? `inputs: ${fields.map((f) => f.name).join(', ')}` });
+        if (!field.modifiable) throw new ValidationError('request/not-modifiable', `${k} cannot be modified once the subscription exists`, { hint: 'terminate it and request a new one instead' });
+        changes[k] = coerceInput(product, ctx.products, k, v);
+      }
+      if (!Object.keys(changes).length) throw new UsageError('request/nothing-to-modify', 'say what to change with --set input=value');
+      // Check the modified request as a whole, as a create would have been checked.
+      const merged = { ...currentInputs(product, ctx.products, block, inv), ...changes, customer: sub.customer, ...fixedOf(product, current) };
+      assertValidRequest(product, ctx.products, merged, { reader: inv.inventory, schema: ctx.schema });
+      const next: InventoryObject = { ...block, attributes: { ...block.attributes }, relationships: { ...block.relationships } };
+      setInputs(next, fields, changes, inv.inventory);
+      seed.upserts.push(next);
+      subObj = moveTo(ctx, product, subObj, 'provisioning', [next], inv, opts.clock, action);
+    } else {
+      subObj = moveTo(ctx, product, subObj, 'terminated', [], inv, opts.clock, action);
+    }
+    seed.upserts.unshift(subObj);
+    return await generateAndCommit(ctx, inv, { requestId, subscriptionId: sid, action, product, customer: sub.customer, base, seed, target: current.id, clock: opts.clock, swept });
+  } finally {
+    inv.close();
+  }
+}
+
+function currentInputs(product: ProductDef, set: ProductSet, block: InventoryObject, inv: RevisionInventory): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const { key, field } of formFields(product, set)) {
+    const a = block.attributes[key];
+    if (a !== undefined) out[key] = a;
+    const r = block.relationships[key];
+    if (r !== undefined) {
+      const refs = Array.isArray(r) ? r : [r];
+      const ids = refs.map((p) => inv.inventory.hfidOf(p.id)?.join('/') ?? p.id);
+      out[key] = field.list ? ids : ids[0];
+    }
+  }
+  return out;
+}
+
+function fixedOf(product: ProductDef, sub: InventoryObject): Record<string, unknown> {
+  return Object.fromEntries(product.fixedInputs.filter((f) => f.values.length > 1).map((f) => [f.name, sub.attributes[f.name]]));
+}
+
+/** A lifecycle move under the product's rules, seen with the request's pending objects. */
+function moveTo(ctx: Context, product: ProductDef, obj: InventoryObject, to: LifecycleState, pending: InventoryObject[], inv: RevisionInventory, clock: () => Date, op: RequestAction): InventoryObject {
+  const byId = new Map(pending.map((o) => [o.id, o]));
+  const reader = {
+    get: (id: string) => byId.get(id) ?? inv.inventory.get(id),
+    list: (kind: string) => inv.inventory.list(kind).map((o) => byId.get(o.id) ?? o),
+  };
+  let sub = subscriptionFromObject(obj);
+  if (op === 'create') sub = startOperation(sub, 'create', product);
+  const rootRef = obj.relationships[product.rootBlock];
+  const moved = transition(sub, to, {
+    product,
+    set: ctx.products,
+    root: rootRef && !Array.isArray(rootRef) ? rootRef : undefined,
+    reader,
+    dependents: findDependents(reader, obj.id),
+    now: clock,
+  });
+  return subscriptionToObject(moved.subscription, obj);
+}
+
+async function assertFree(ctx: Context, requestId: string): Promise<void> {
+  const state = await refState(ctx.repo, refOf(requestId));
+  if (state.value !== null) {
+    throw new UsageError('request/branch-exists', `branch ${branchOf(requestId)} already exists`, { hint: `choose another --id, or \`svc request abandon ${requestId}\` first` });
+  }
+}
+
+interface Plan {
+  requestId: string;
+  subscriptionId: string;
+  action: RequestAction;
+  product: ProductDef;
+  customer: string;
+  base: { ref: string; commit: string };
+  seed: ChangeSet;
+  target: string;
+  clock: () => Date;
+  swept: number;
+}
+
+/** Run the generators for the target at the base, then commit everything to the request branch in one compare-and-swap. */
+async function generateAndCommit(ctx: Context, inv: RevisionInventory, p: Plan): Promise<RequestResult> {
+  const handles = p.product.generator ? await loadHandles(ctx.catalog, p.product.generator) : [];
+  const shared = new LedgerReservations(ctx.repo, branchOf(p.requestId), p.clock);
+  const input: GenerateInput = { inventory: inv.inventory, schema: ctx.schema, products: ctx.products, generators: handles, target: p.target, seed: p.seed, shared, clock: p.clock };
+  try {
+    const plan = await planGeneration(input);
+    const changeSet = finishSubscription(plan.changeSet, p.target);
+    const files = inv.inventory.plan(changeSet);
+    const after = changeSet.upserts.find((o) => o.id === p.target);
+    const status = (after?.attributes.status ?? 'initial') as LifecycleState;
+    const commit = await commitToRef({
+      repo: ctx.repo,
+      base: p.base.commit,
+      ref: refOf(p.requestId),
+      expectedOld: null,
+      changes: toCommitChanges(files, inv.prefix),
+      message: `${p.action} ${p.product.name} ${p.subscriptionId} for ${p.customer}\n\n${describe(plan.reports, status)}`,
+      trailers: [
+        [TRAILER.request, p.requestId],
+        [TRAILER.subscription, p.subscriptionId],
+        [TRAILER.product, p.product.name],
+        [TRAILER.customer, p.customer],
+        [TRAILER.action, p.action],
+      ],
+      date: p.clock(),
+    });
+    return {
+      requestId: p.requestId,
+      subscriptionId: p.subscriptionId,
+      action: p.action,
+      product: p.product.name,
+      customer: p.customer,
+      branch: branchOf(p.requestId),
+      base: p.base,
+      commit: commit.commit,
+      status,
+      reports: plan.reports,
+      files: [...files.writes.map((w) => ({ path: w.path, before: inv.read(w.path) ?? null, after: w.text })), ...files.deletes.map((d) => ({ path: d, before: inv.read(d) ?? null, after: null }))].sort((a, b) => (a.path < b.path ? -1 : 1)),
+      swept: p.swept,
+      ...(shared.offline !== undefined ? { notShared: shared.offline } : {}),
+    };
+  } catch (e) {
+    await shared.rollback();
+    throw e;
+  }
+}
+
+/** The operation finished: the subscription is in sync again, one version further. */
+function finishSubscription(cs: ChangeSet, target: string): ChangeSet {
+  return {
+    ...cs,
+    upserts: cs.upserts.map((o) => (o.id === target ? subscriptionToObject(finishOperation(subscriptionFromObject(o)), o) : o)),
+  };
+}
+
+function toCommitChanges(files: FilePlan, prefix: string): CommitChange[] {
+  const at = (p: string) => (prefix === '' ? p : `${prefix}/${p}`);
+  return [...files.writes.map((w) => ({ path: at(w.path), content: w.text })), ...files.deletes.map((d) => ({ path: at(d), delete: true as const }))];
+}
+
+function describe(reports: TargetReport[], status: string): string {
+  const lines = reports.flatMap((r) => [`${r.generator}: ${r.outcome}${r.lifecycle ? ` (${r.lifecycle.from} → ${r.lifecycle.to})` : ''}`, ...r.logs.map((l) => `  ${l.message}`)]);
+  return [...lines, `status: ${status}`].join('\n');
+}
+
+export interface RequestSummary {
+  requestId: string;
+  branch: string;
+  subscription: string;
+  product: string;
+  customer: string;
+  action: string;
+  state: 'open' | 'merged' | 'abandoned';
+  commit: string;
+}
+
+/** Every request branch (and abandoned request), with its trailers and whether it is merged. */
+export async function listRequests(catalog: Catalog): Promise<RequestSummary[]> {
+  const { repo } = repoOf(catalog);
+  const d = catalog.defaultBranch ?? (await defaultBranch(repo))?.name;
+  const out: RequestSummary[] = [];
+  for (const b of await listBranches(repo, [`refs/heads/${REQUEST_PREFIX}`, 'refs/svc/abandoned/'])) {
+    const abandoned = b.ref.startsWith('refs/svc/abandoned/');
+    const t = (k: string) => trailerValue(b.trailers, k) ?? '';
+    let state: RequestSummary['state'] = abandoned ? 'abandoned' : 'open';
+    if (!abandoned && d) {
+      const merged = await isAncestor(repo, b.commit, d);
+      if (merged) state = 'merged';
+    }
+    out.push({ requestId: t(TRAILER.request), branch: abandoned ? '' : b.name, subscription: t(TRAILER.subscription), product: t(TRAILER.product), customer: t(TRAILER.customer), action: t(TRAILER.action), state, commit: b.commit });
+  }
+  return out.sort((a, b) => (a.requestId < b.requestId ? -1 : 1));
+}
+
+async function isAncestor(repo: string, commit: string, into: string): Promise<boolean> {
+  const { gitRaw } = await import('../adapters/git/run.js');
+  return (await gitRaw(repo, ['merge-base', '--is-ancestor', commit, into])).code === 0;
+}
+
+export interface AbandonResult {
+  requestId: string;
+  branch: string;
+  commit: string;
+  swept: number;
+}
+
+/**
+ * `svc request abandon <id>`: the branch goes; its tip is kept under refs/svc/abandoned/<id> so
+ * `svc request list` still shows it (and nothing is lost for good), and what it held is released.
+ */
+export async function abandonRequest(catalog: Catalog, requestId: string): Promise<AbandonResult> {
+  checkRequestId(requestId);
+  const { repo } = repoOf(catalog);
+  const swept = sweepStaleCopies(catalog.root);
+  const state = await refState(repo, refOf(requestId));
+  if (state.value === null) {
+    throw new UsageError('request/unknown-request', `no open request "${requestId}" (no branch ${branchOf(requestId)})`, { hint: '`svc request list` shows the requests' });
+  }
+  if (state.checkedOutAt) {
+    throw new UsageError('request/checked-out', `${branchOf(requestId)} is checked out at ${state.checkedOutAt}`, { hint: 'switch that work tree to another branch, then abandon the request' });
+  }
+  const keep = `refs/svc/abandoned/${requestId}`;
+  const kept = await refState(repo, keep);
+  await compareAndSwapRef(repo, keep, state.value, kept.value, { reason: `svc: abandon ${requestId}` });
+  await deleteRef(repo, refOf(requestId), state.value);
+  return { requestId, branch: branchOf(requestId), commit: state.value, swept };
+}

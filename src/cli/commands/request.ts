@@ -1,0 +1,184 @@
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UsageError } from '../../core/errors.js';
+import { parseYaml } from '../../core/yaml/source.js';
+import { requireCatalog } from '../catalog.js';
+import type { CliContext } from '../context.js';
+import { collect, formatOption } from '../options.js';
+import { renderRequestDiff, type DiffFormat } from '../render/request-diff.js';
+import { withSpinner } from '../render/spinner.js';
+import { deliver, type Delivery } from '../deliver.js';
+import type { Ctx, SetExit } from './index.js';
+
+type Format = 'text' | 'json' | 'markdown';
+
+/** `--set key=value` pairs; a key given twice is a usage error rather than a silent override. */
+export function parseSets(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pairs) {
+    const i = p.indexOf('=');
+    if (i <= 0) throw new UsageError('request/bad-set', `--set ${p}: expected input=value`, { hint: 'e.g. --set ip_package=small' });
+    const key = p.slice(0, i);
+    if (key in out) throw new UsageError('request/bad-set', `--set ${key} is given twice`);
+    out[key] = p.slice(i + 1);
+  }
+  return out;
+}
+
+/** `-f request.yml`: a mapping of inputs (customer, description and the product's inputs). */
+function readRequestFile(cwd: string, file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, file), 'utf8');
+  } catch (e) {
+    throw new UsageError('request/no-file', `-f ${file}: cannot read it (${(e as Error).message})`);
+  }
+  const src = parseYaml(text, file);
+  if (src.diagnostics.some((d) => d.severity === 'error')) throw new UsageError('request/bad-file', `-f ${file} is not valid YAML`, { diagnostics: src.diagnostics });
+  if (typeof src.value !== 'object' || src.value === null || Array.isArray(src.value)) {
+    throw new UsageError('request/bad-file', `-f ${file} must be a mapping of inputs, e.g. "site: par01"`);
+  }
+  return src.value as Record<string, unknown>;
+}
+
+export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): void {
+  const request = program.command('request').description('requests are branches: create, modify, terminate, list, abandon');
+
+  const common = (cmd: Command) =>
+    cmd
+      .option('--base <ref>', 'the branch or commit to start from (default: the default branch)')
+      .option('--push', 'push the branch to the remote (origin)')
+      .option('--pr', 'open a pull request with the GitHub CLI (gh), or print the command to run')
+      .addOption(formatOption<Format>(['text', 'json', 'markdown']));
+
+  common(
+    request
+      .command('create <product>')
+      .description('request a new subscription: a product name, or a variant such as "dedicated internet 1000"')
+      .option('--customer <name>', 'the customer the subscription is for')
+      .option('--description <text>', 'a free-text description')
+      .option('--set <input=value>', 'an input of the product (repeatable)', collect, [])
+      .option('-f, --file <request.yml>', 'read the inputs from a YAML file')
+      .option('--id <id>', 'the subscription and request id (default: <tag>-NNNN)'),
+  ).action(async (product: string, opts: { customer?: string; description?: string; set: string[]; file?: string; id?: string; base?: string; push?: boolean; pr?: boolean; format: Format }) => {
+    const c = ctx();
+    const catalog = requireCatalog(c);
+    const { createRequest } = await import('../../app/request.js');
+    let values = opts.file ? readRequestFile(c.cwd, opts.file) : undefined;
+    const set = parseSets(opts.set);
+    if (!opts.file && opts.set.length === 0 && opts.customer === undefined && c.stdinTTY && c.isTTY && opts.format === 'text') {
+      const { askForRequest } = await import('../request-form.js');
+      values = await askForRequest(catalog, product, opts.base);
+    }
+    const result = await withSpinner(c, opts.format, `requesting ${product}`, () =>
+      createRequest(catalog, {
+        product,
+        ...(opts.customer !== undefined ? { customer: opts.customer } : {}),
+        ...(opts.description !== undefined ? { description: opts.description } : {}),
+        set,
+        ...(values ? { values } : {}),
+        ...(opts.id !== undefined ? { id: opts.id } : {}),
+        ...(opts.base !== undefined ? { base: opts.base } : {}),
+        clock: c.clock,
+      }),
+    );
+    await finish(c, catalog, result, opts);
+    setExit(0);
+  });
+
+  for (const action of ['modify', 'terminate'] as const) {
+    const cmd = request
+      .command(`${action} <subscription>`)
+      .description(action === 'modify' ? 'change a subscription\'s inputs on a new branch; the generators converge' : 'terminate a subscription on a new branch: dependents are checked, resources released')
+      .option('--id <id>', `the request id (default: <subscription>-${action}-N)`)
+      .option('--resume', 'run even though a previous operation left the subscription out of sync');
+    if (action === 'modify') cmd.option('--set <input=value>', 'the new value of an input (repeatable)', collect, []);
+    common(cmd).action(async (subscription: string, opts: { set?: string[]; id?: string; resume?: boolean; base?: string; push?: boolean; pr?: boolean; format: Format }) => {
+      const c = ctx();
+      const catalog = requireCatalog(c);
+      const { operateRequest } = await import('../../app/request.js');
+      const result = await withSpinner(c, opts.format, `${action} ${subscription}`, () =>
+        operateRequest(catalog, action, {
+          subscription,
+          set: parseSets(opts.set ?? []),
+          ...(opts.id !== undefined ? { id: opts.id } : {}),
+          ...(opts.base !== undefined ? { base: opts.base } : {}),
+          ...(opts.resume ? { resume: true } : {}),
+          clock: c.clock,
+        }),
+      );
+      await finish(c, catalog, result, opts);
+      setExit(0);
+    });
+  }
+
+  request
+    .command('list')
+    .description('every request branch: product, customer, action, state (open, merged, abandoned)')
+    .addOption(formatOption(['table', 'json'] as const))
+    .action(async (opts: { format: 'table' | 'json' }) => {
+      const c = ctx();
+      const catalog = requireCatalog(c);
+      const { listRequests } = await import('../../app/request.js');
+      const rows = await listRequests(catalog);
+      if (opts.format === 'json') {
+        c.out(`${JSON.stringify(rows, null, 2)}\n`);
+      } else {
+        const { renderTable } = await import('../render/table.js');
+        c.out(rows.length ? renderTable(['REQUEST', 'ACTION', 'SUBSCRIPTION', 'PRODUCT', 'CUSTOMER', 'STATE'], rows.map((r) => [r.requestId, r.action, r.subscription, r.product, r.customer, r.state])) : 'no requests yet: `svc request create <product>` makes one\n');
+      }
+      setExit(0);
+    });
+
+  request
+    .command('abandon <request>')
+    .description('delete a request branch (its tip is kept under refs/svc/abandoned/) and release what it held')
+    .addOption(formatOption(['text', 'json'] as const))
+    .action(async (id: string, opts: { format: 'text' | 'json' }) => {
+      const c = ctx();
+      const catalog = requireCatalog(c);
+      const { abandonRequest } = await import('../../app/request.js');
+      const r = await abandonRequest(catalog, id);
+      if (opts.format === 'json') c.out(`${JSON.stringify(r, null, 2)}\n`);
+      else c.out(`${c.color.yellow('abandoned')} ${r.requestId}: branch ${r.branch} deleted (tip ${r.commit.slice(0, 12)} kept as refs/svc/abandoned/${r.requestId})\n`);
+      setExit(0);
+    });
+}
+
+async function finish(c: CliContext, catalog: import('../../core/catalog/catalog.js').Catalog, result: import('../../app/request.js').RequestResult, opts: { push?: boolean; pr?: boolean; format: Format }): Promise<void> {
+  const { requireModel } = await import('../../app/model.js');
+  const schema = requireModel(catalog).schema;
+  const delivery: Delivery | undefined = opts.push || opts.pr ? await deliver(catalog, result, schema, { push: Boolean(opts.push), pr: Boolean(opts.pr) }) : undefined;
+  if (opts.format === 'json') {
+    const diff = renderRequestDiff(result.files, schema, 'json', c.color);
+    c.out(`${JSON.stringify({
+      request: result.requestId,
+      subscription: result.subscriptionId,
+      action: result.action,
+      product: result.product,
+      customer: result.customer,
+      status: result.status,
+      branch: result.branch,
+      base: result.base,
+      commit: result.commit,
+      targets: result.reports,
+      diff: JSON.parse(diff),
+      reservationsShared: result.notShared === undefined,
+      ...(result.notShared !== undefined ? { notShared: result.notShared } : {}),
+      ...(delivery ? { delivery } : {}),
+    }, null, 2)}\n`);
+    return;
+  }
+  if (opts.format === 'markdown') {
+    c.out(renderRequestDiff(result.files, schema, 'markdown', c.color));
+    return;
+  }
+  const col = c.color;
+  if (result.swept) c.err(`${col.yellow('note')}: removed ${result.swept} index cop${result.swept === 1 ? 'y' : 'ies'} left by an interrupted request\n`);
+  c.out(`${col.green('✓')} ${result.action} ${col.bold(result.subscriptionId)} (${result.product}, ${result.customer}): ${result.status}\n`);
+  c.out(`  request ${col.bold(result.requestId)} on branch ${col.cyan(result.branch)} from ${result.base.ref} (${result.commit.slice(0, 12)})\n\n`);
+  c.out(renderRequestDiff(result.files, schema, 'text' as DiffFormat, col));
+  if (result.notShared) c.err(`${col.yellow('note')}: the reservations of this request are recorded locally only (${result.notShared}); they are shared on the next push of refs/svc/reservations (svc does it with --push, or any later request with a reachable remote)\n`);
+  if (delivery) c.out(`\n${delivery.message}\n`);
+}

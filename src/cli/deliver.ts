@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pushRef } from '../adapters/git/refs.js';
+import { repoOf } from '../app/revision-inventory.js';
+import type { RequestResult } from '../app/request.js';
+import type { Catalog } from '../core/catalog/catalog.js';
+import { GitError } from '../core/errors.js';
+import type { SchemaSet } from '../core/schema/model.js';
+import { renderRequestDiff } from './render/request-diff.js';
+import { Chalk } from 'chalk';
+
+export interface Delivery {
+  pushed: boolean;
+  pr: 'opened' | 'command' | 'none';
+  url?: string;
+  /** The exact command to run when gh is missing or not logged in. */
+  command?: string;
+  message: string;
+}
+
+/**
+ * `--push` and `--pr`: share the branch and open the pull request with the GitHub CLI. Without gh
+ * (or without a login) nothing fails: the body is written to a file and the exact command printed.
+ */
+export async function deliver(catalog: Catalog, r: RequestResult, schema: SchemaSet, want: { push: boolean; pr: boolean }, remote = 'origin'): Promise<Delivery> {
+  const { repo } = repoOf(catalog);
+  let pushed = false;
+  const notes: string[] = [];
+  if (want.push || want.pr) {
+    const out = await pushRef(repo, remote, `refs/heads/${r.branch}`, `refs/heads/${r.branch}`, null);
+    if (out.status === 'ok') {
+      pushed = true;
+      notes.push(`pushed ${r.branch} to ${remote}`);
+    } else {
+      throw new GitError(`could not push ${r.branch} to ${remote} (${out.status}): ${out.message}`, { hint: `the branch is committed locally; push it with \`git push ${remote} ${r.branch}\`` });
+    }
+  }
+  if (!want.pr) return { pushed, pr: 'none', message: notes.join('\n') };
+  const body = renderRequestDiff(r.files, schema, 'markdown', new Chalk({ level: 0 }));
+  const dir = mkdtempSync(join(tmpdir(), 'svc-pr-'));
+  const bodyFile = join(dir, `${r.requestId}.md`);
+  writeFileSync(bodyFile, body);
+  const title = `${r.action} ${r.product} ${r.subscriptionId} for ${r.customer}`;
+  const args = ['pr', 'create', '--head', r.branch, '--base', r.base.ref, '--title', title, '--body-file', bodyFile];
+  const quoted = ['gh', ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(' ');
+  const auth = spawnSync('gh', ['auth', 'status'], { cwd: repo, encoding: 'utf8' });
+  if (auth.error || auth.status !== 0) {
+    const why = auth.error ? 'the GitHub CLI (gh) is not installed' : 'gh is not logged in (gh auth login)';
+    return { pushed, pr: 'command', command: quoted, message: [...notes, `${why}: the pull request body is in ${bodyFile}; open the pull request with:`, `  ${quoted}`].join('\n') };
+  }
+  const created = spawnSync('gh', args, { cwd: repo, encoding: 'utf8' });
+  rmSync(dir, { recursive: true, force: true });
+  if (created.status !== 0) throw new GitError(`gh pr create failed: ${created.stderr.trim()}`, { hint: `run it yourself: ${quoted}` });
+  const url = created.stdout.trim().split('\n').pop() ?? '';
+  return { pushed, pr: 'opened', url, message: [...notes, `pull request: ${url}`].join('\n') };
+}
