@@ -3,7 +3,8 @@ import { UsageError, ValidationError } from '../errors.js';
 import type { Inventory } from '../inventory/api.js';
 import type { ChangeSet, InventoryObject } from '../inventory/model.js';
 import type { AllocationRecord } from '../pools/records.js';
-import { findDependents } from '../products/dependencies.js';
+import { findDependents, SAFE_USED_BY_TRANSITIONS } from '../products/dependencies.js';
+import { LIFECYCLE_STATES, type LifecycleState } from '../products/states.js';
 import { SUBSCRIPTION_GENERIC, subscriptionKind } from '../products/compile.js';
 import { transition } from '../products/lifecycle.js';
 import type { ProductDef, ProductSet } from '../products/model.js';
@@ -70,6 +71,17 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
   const runs = new Map<string, GeneratorRun>();
   if (schema.get(RUN_KIND)) for (const o of overlay.query(RUN_KIND)) runs.set(o.id, runFromObject(o));
   const generatedIds = new Set([...runs.values()].flatMap((r) => r.produced.filter((e) => e.generated).map((e) => e.id)));
+  // How many runs produce each object: an object goes when the last one lets go (a scan of every
+  // run per entry instead is quadratic in the number of targets).
+  const producers = new Map<string, number>();
+  const count = (run: GeneratorRun, by: 1 | -1) => {
+    for (const e of run.produced) {
+      const n = (producers.get(e.id) ?? 0) + by;
+      if (n > 0) producers.set(e.id, n);
+      else producers.delete(e.id);
+    }
+  };
+  for (const r of runs.values()) count(r, 1);
   const records: AllocationRecord[] = [...runs.values()].flatMap((r) => r.allocations);
   const pools = new PoolState(overlay, records);
   const reports: TargetReport[] = [];
@@ -101,7 +113,7 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
         input.clock,
         input.shared,
       );
-      await gen.run(session, target.id);
+      await gen.run(session, overlay.hfid(target)?.join('/') ?? target.id);
       converge(prev, { generator: gen.def.name, target: target.id }, session.produced, session.allocations);
       report.logs = session.logs;
       advanceLifecycle(target.id, report);
@@ -120,8 +132,10 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
   function converge(prev: GeneratorRun | undefined, next: { generator: string; target: string } | undefined, produced: Map<string, ProducedEntry>, allocations: Map<string, AllocationRecord>): void {
     const id = prev?.id ?? (next ? runId(next.generator, next.target) : undefined);
     if (id === undefined) return;
+    const had = runs.get(id);
+    if (had) count(had, -1);
     runs.delete(id);
-    const heldElsewhere = (objectId: string) => [...runs.values()].some((r) => r.produced.some((e) => e.id === objectId));
+    const heldElsewhere = (objectId: string) => producers.has(objectId);
     for (const e of [...(prev?.produced ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1))) {
       if (produced.has(e.id) || heldElsewhere(e.id) || (!e.generated && !e.before)) continue;
       if (e.generated) {
@@ -139,6 +153,7 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
     }
     const run: GeneratorRun = { id, generator: next.generator, target: next.target, produced: [...produced.values()], allocations: [...allocations.values()] };
     runs.set(id, run);
+    count(run, 1);
     overlay.put(runToObject(run));
   }
 
@@ -172,7 +187,7 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
         set: input.products!,
         root: rootRef && !Array.isArray(rootRef) ? rootRef : undefined,
         reader: overlay,
-        dependents: findDependents(overlay, sub.id),
+        dependents: dependentsCanBlock('active') ? findDependents(overlay, sub.id) : [],
         now: input.clock,
       });
       overlay.put(subscriptionToObject(moved.subscription, obj));
@@ -182,6 +197,15 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
       report.pending = e.message;
     }
   }
+}
+
+/**
+ * Finding a subscription's dependents scans every block of the inventory; once per target that is
+ * quadratic (1,000 new services: minutes). It is only needed when some state of a dependent could
+ * block the move, which for → active none can.
+ */
+function dependentsCanBlock(to: LifecycleState): boolean {
+  return LIFECYCLE_STATES.some((s) => !SAFE_USED_BY_TRANSITIONS[to].includes(s));
 }
 
 /** Terminated and initial subscriptions produce nothing: generation releases what they held. */

@@ -80,7 +80,7 @@ export function formatPercent(u: PoolUtilisation): string {
 export function describeUtilisation(pool: CompiledPool, u: PoolUtilisation): { head: string; size: string; used: string; unit: string; percent: string } {
   const size = formatCount(u.size);
   return {
-    head: `${pool.def.name} (${pool.extent}, ${size} ${u.unit})`,
+    head: `${pool.def.name} (${pool.extent}, ${size} ${u.size === 1n ? (u.unit === 'values' ? 'value' : 'address') : u.unit})`,
     size,
     used: formatCount(u.used),
     unit: u.unit,

@@ -1,0 +1,146 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { git, svc } from '../helpers/repo.js';
+import { fileAt, json, otterNet, request, snapshot, type Created } from './helpers.js';
+
+const DIA = ['create', 'dedicated internet 1000', '--customer', 'acme', '--set', 'site=par01', '--set', 'ip_package=small'];
+
+describe('svc request create', () => {
+  it('commits the subscription and what the generators made to request/<id>, leaving the checkout alone', () => {
+    const dir = otterNet();
+    writeFileSync(join(dir, 'notes.txt'), 'uncommitted work\n');
+    const site = 'inventory/LocationSite/par01.json';
+    writeFileSync(join(dir, site), readFileSync(join(dir, site), 'utf8').replace('"name"', '"name"'));
+    const before = snapshot(dir);
+    const r = json<Created>(request(dir, [...DIA, '--format', 'json']));
+    expect(r.request).toBe('dia-0001');
+    expect(r.branch).toBe('request/dia-0001');
+    expect(r.status).toBe('active');
+    expect(git(dir, 'rev-parse', 'request/dia-0001').trim()).toBe(r.commit);
+    // The checkout: same branch, same HEAD, same status, the uncommitted file untouched.
+    const after = JSON.parse(snapshot(dir));
+    const was = JSON.parse(before);
+    expect(after.head).toBe(was.head);
+    expect(after.status).toBe(was.status);
+    expect(after.staged).toBe(was.staged);
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('uncommitted work\n');
+    expect(git(dir, 'branch', '--show-current').trim()).toBe('main');
+    // What the branch holds.
+    const sub = JSON.parse(fileAt(dir, 'request/dia-0001', 'inventory/ProductDedicatedInternet/dia-0001.json'));
+    expect(sub).toMatchObject({ subscription_id: 'dia-0001', customer: 'acme', status: 'active', insync: true, version: 2, start_date: '2026-01-01T00:00:00.000Z', bandwidth: 1000 });
+    const vlan = JSON.parse(fileAt(dir, 'request/dia-0001', 'inventory/IpamVLAN/vlan__dia-0001.json'));
+    expect(vlan.vlan_id).toBe(1000);
+    const message = git(dir, 'log', '-1', '--format=%B', 'request/dia-0001');
+    expect(message).toContain('Svc-Request: dia-0001');
+    expect(message).toContain('Svc-Action: create');
+    expect(message).toContain('Svc-Product: dedicated internet');
+    // The branch is a valid catalog: validate passes on it.
+    git(dir, 'stash', '-u', '-q');
+    git(dir, 'checkout', '-q', 'request/dia-0001');
+    expect(svc(dir, ['validate']).code).toBe(0);
+  });
+
+  it('the next request gets the next id and other resources, even from the same base', () => {
+    const dir = otterNet();
+    const a = json<Created>(request(dir, [...DIA, '--format', 'json']));
+    const b = json<Created>(request(dir, [...DIA.slice(0, 3), 'globex', ...DIA.slice(4), '--format', 'json']));
+    expect(b.request).toBe('dia-0002');
+    const vlanA = JSON.parse(fileAt(dir, a.branch, 'inventory/IpamVLAN/vlan__dia-0001.json')).vlan_id;
+    const vlanB = JSON.parse(fileAt(dir, b.branch, 'inventory/IpamVLAN/vlan__dia-0002.json')).vlan_id;
+    expect(vlanA).not.toBe(vlanB);
+  });
+
+  it('takes inputs from -f request.yml and a product name with the fixed input as --set', () => {
+    const dir = otterNet();
+    writeFileSync(join(dir, 'req.yml'), 'customer: initech\nsite: fra01\nip_package: medium\n');
+    const r = json<Created>(request(dir, ['create', 'dedicated internet', '--set', 'bandwidth=100', '-f', 'req.yml', '--id', 'initech-1', '--format', 'json']));
+    expect(r.request).toBe('initech-1');
+    const block = git(dir, 'show', `${r.branch}`, '--name-only', '--format=');
+    expect(block).toContain('inventory/ProductDedicatedInternet/initech-1.json');
+    const sub = JSON.parse(fileAt(dir, r.branch, 'inventory/ProductDedicatedInternet/initech-1.json'));
+    expect(sub).toMatchObject({ customer: 'initech', bandwidth: 100, product: 'dedicated internet 100' });
+  });
+
+  it('prints the id, the branch and the diff for people', () => {
+    const dir = otterNet();
+    const r = request(dir, DIA);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('dia-0001');
+    expect(r.stdout).toContain('request/dia-0001');
+    expect(r.stdout).toContain('IpamVLAN');
+  });
+});
+
+describe('refusals leave nothing behind', () => {
+  const cases: [string, string[], number, RegExp][] = [
+    ['an unknown product', ['create', 'dedicated internt 1000', '--customer', 'a', '--set', 'site=par01', '--set', 'ip_package=small'], 2, /no product or variant named "dedicated internt 1000"[\s\S]*did you mean "dedicated internet 1000"/],
+    ['a bad input value', ['create', 'dedicated internet 1000', '--customer', 'a', '--set', 'site=par01', '--set', 'ip_package=huge'], 1, /ip_package: "huge" is not one of small, medium, large/],
+    ['an unknown site', ['create', 'dedicated internet 1000', '--customer', 'a', '--set', 'site=nowhere', '--set', 'ip_package=small'], 1, /site/],
+    ['a missing input', ['create', 'dedicated internet 1000', '--customer', 'a', '--set', 'site=par01'], 1, /ip_package/],
+    ['no customer', ['create', 'dedicated internet 1000', '--set', 'site=par01', '--set', 'ip_package=small'], 1, /customer/],
+    ['a variant not chosen', ['create', 'dedicated internet', '--customer', 'a', '--set', 'site=par01', '--set', 'ip_package=small'], 1, /choose bandwidth/],
+    ['an invalid id', [...DIA, '--id', 'Bad Id'], 2, /"Bad Id" is not a valid request id/],
+    ['a missing base', [...DIA, '--base', 'nope'], 2, /base "nope" is not a commit/],
+    ['a --set without =', ['create', 'dedicated internet 1000', '--set', 'site'], 2, /expected input=value/],
+  ];
+  for (const [what, args, code, message] of cases) {
+    it(what, () => {
+      const dir = otterNet();
+      const before = snapshot(dir);
+      const r = request(dir, args);
+      expect(r.stderr).toMatch(message);
+      expect(r.code).toBe(code);
+      expect(snapshot(dir)).toBe(before);
+    });
+  }
+
+  it('an id already used (branch exists, or subscription merged)', () => {
+    const dir = otterNet();
+    expect(request(dir, [...DIA, '--id', 'x-1']).code).toBe(0);
+    const before = snapshot(dir);
+    const r = request(dir, [...DIA, '--id', 'x-1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('branch request/x-1 already exists');
+    expect(snapshot(dir)).toBe(before);
+    git(dir, 'merge', '-q', '--ff-only', 'request/x-1');
+    git(dir, 'branch', '-q', '-D', 'request/x-1');
+    const again = request(dir, [...DIA, '--id', 'x-1']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('subscription "x-1" already exists on main');
+  });
+
+  it('a generator that throws: no branch, no reservation kept, and the error names the generator, the target and the line', () => {
+    const dir = otterNet();
+    // par02 loses its edge routers: the generator cannot place the gateway and throws.
+    git(dir, 'rm', '-q', '-r', 'inventory/DcimDevice/rt01-par02.json', 'inventory/DcimDevice/rt02-par02.json', 'inventory/DcimInterfaceL3/rt01-par02', 'inventory/DcimInterfaceL3/rt02-par02');
+    git(dir, 'commit', '-q', '-m', 'par02 without routers');
+    const before = snapshot(dir);
+    const r = request(dir, ['create', 'dedicated internet 1000', '--customer', 'a', '--set', 'site=par02', '--set', 'ip_package=small']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/generator dedicated_internet failed for target dia-0001 at generators\/dedicated_internet\.ts:\d+:\d+: site par02 has no edge router 1/);
+    // The shared ledger moved (a reservation made, then given back); nothing else did.
+    const strip = (s: string) => s.replace(/refs\/svc\/reservations [0-9a-f]+\\n/, '');
+    expect(strip(snapshot(dir))).toBe(strip(before));
+    // What it had reserved was given back: the next request gets the first VLAN again.
+    const ok = json<Created>(request(dir, [...DIA, '--format', 'json']));
+    expect(JSON.parse(fileAt(dir, ok.branch, 'inventory/IpamVLAN/vlan__dia-0001.json')).vlan_id).toBe(1000);
+  });
+
+  it('pool exhausted: a clear error and nothing created', () => {
+    const dir = otterNet();
+    const pool = 'inventory/CoreNumberPool/customer-vlan-pool~' ;
+    const files = git(dir, 'ls-files', 'inventory/CoreNumberPool').trim().split('\n');
+    const file = files.find((f) => f.startsWith(pool.slice(0, -1)))!;
+    const text = readFileSync(join(dir, file), 'utf8').replace('"end_range": 1999', '"end_range": 1000');
+    writeFileSync(join(dir, file), text);
+    git(dir, 'commit', '-q', '-am', 'a one-VLAN pool');
+    expect(request(dir, DIA).code).toBe(0);
+    const before = snapshot(dir);
+    const r = request(dir, DIA);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/generator dedicated_internet failed for target .* at generators\/dedicated_internet.ts:\d+:\d+/);
+    expect(r.stderr).toMatch(/Customer vlan pool \(1000-1000, 1 value\): all 1 in use/);
+    expect(snapshot(dir)).toBe(before);
+  });
+});

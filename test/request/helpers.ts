@@ -1,0 +1,96 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+import { git, PROJECT_ROOT, svc, tempDir, writeTree, type RunResult } from '../helpers/repo.js';
+
+export const NOW = { SVC_NOW: '2026-01-01T00:00:00Z' };
+
+let template: string | undefined;
+const templates: string[] = [];
+afterAll(() => {
+  for (const t of templates.splice(0)) rmSync(t, { recursive: true, force: true });
+});
+
+/**
+ * The Otter-net catalog with its bootstrap data loaded and committed on main, built once per test
+ * file and copied for each test (loading it takes a while).
+ */
+export function otterNet(): string {
+  if (!template) {
+    template = mkdtempSync(join(tmpdir(), 'svc-otter-'));
+    templates.push(template);
+    const files: Record<string, string> = { '.orchestrator.yml': readFileSync(join(PROJECT_ROOT, '.orchestrator.yml'), 'utf8') };
+    for (const d of ['schemas', 'products', 'generators', 'bootstrap']) {
+      for (const e of readdirSync(join(PROJECT_ROOT, d), { recursive: true, withFileTypes: true })) {
+        if (!e.isFile()) continue;
+        const full = join(e.parentPath, e.name);
+        files[full.slice(PROJECT_ROOT.length + 1)] = readFileSync(full, 'utf8');
+      }
+    }
+    git(template, 'init', '-q', '-b', 'main');
+    git(template, 'config', 'gc.auto', '0');
+    git(template, 'config', 'commit.gpgsign', 'false');
+    writeTree(template, files);
+    const load = svc(template, ['load', 'bootstrap']);
+    if (load.code !== 0) throw new Error(`bootstrap load failed: ${load.stderr}`);
+    git(template, 'add', '-A');
+    git(template, 'commit', '-q', '-m', 'Otter-net with its bootstrap data');
+  }
+  const dir = tempDir('svc-req-');
+  cpSync(template, dir, { recursive: true });
+  return dir;
+}
+
+/** A bare repository as the shared remote, and `count` clones of it. */
+export function withRemote(count: number): { remote: string; clones: string[] } {
+  const origin = otterNet();
+  const remote = join(tempDir('svc-remote-'), 'otter.git');
+  git(origin, 'clone', '-q', '--bare', origin, remote);
+  const clones = Array.from({ length: count }, () => {
+    const dir = join(tempDir('svc-clone-'), 'otter');
+    git(tmpdir(), 'clone', '-q', remote, dir);
+    git(dir, 'config', 'commit.gpgsign', 'false');
+    return dir;
+  });
+  return { remote, clones };
+}
+
+export function request(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): RunResult {
+  return svc(dir, ['request', ...args], { env: { ...NOW, ...env } });
+}
+
+export function json<T>(r: RunResult): T {
+  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+/** Everything a test must find unchanged: branches, HEAD, status, index file, refs. */
+export function snapshot(dir: string): string {
+  const refs = git(dir, 'for-each-ref', '--format=%(refname) %(objectname)');
+  const status = git(dir, 'status', '--porcelain=v1', '--untracked-files=all');
+  const head = git(dir, 'rev-parse', 'HEAD');
+  // The staging area as git sees it (git itself may rewrite .git/index to refresh its caches).
+  const staged = git(dir, 'ls-files', '--stage');
+  const leftovers = ['.svc/requests'].flatMap((d) => {
+    try {
+      return readdirSync(join(dir, d)).map((f) => `${d}/${f}`);
+    } catch {
+      return [];
+    }
+  });
+  return JSON.stringify({ refs, status, head, staged, leftovers });
+}
+
+export interface Created {
+  request: string;
+  subscription: string;
+  status: string;
+  branch: string;
+  commit: string;
+  targets: { logs: { message: string }[] }[];
+}
+
+export function fileAt(dir: string, rev: string, path: string): string {
+  return git(dir, 'show', `${rev}:${path}`);
+}
