@@ -268,6 +268,8 @@ async function generateAndCommit(ctx: Context, inv: RevisionInventory, p: Plan):
   const input: GenerateInput = { inventory: inv.inventory, schema: ctx.schema, products: ctx.products, generators: handles, target: p.target, seed: p.seed, shared, clock: p.clock };
   try {
     const plan = await planGeneration(input);
+    // What the subscription let go of (a terminate, a smaller package) is free for every branch again.
+    for (const r of plan.reports.flatMap((t) => t.released)) await shared.release(r.pool, r.key);
     const changeSet = finishSubscription(plan.changeSet, p.target);
     const files = inv.inventory.plan(changeSet);
     const after = changeSet.upserts.find((o) => o.id === p.target);

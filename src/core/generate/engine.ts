@@ -51,6 +51,8 @@ export interface TargetReport {
   /** Why a subscription stayed where it is (fields still missing), when it did. */
   pending?: string;
   logs: LogLine[];
+  /** Allocations and claims the target held before and let go of in this run. */
+  released: AllocationRecord[];
 }
 
 export interface GeneratePlan {
@@ -94,10 +96,10 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
     for (const target of targets) {
       seen.add(target.id);
       const prev = runs.get(runId(gen.def.name, target.id));
-      const report: TargetReport = { generator: gen.def.name, target: target.id, label: labelOf(overlay, target), outcome: 'generated', logs: [] };
+      const report: TargetReport = { generator: gen.def.name, target: target.id, label: labelOf(overlay, target), outcome: 'generated', logs: [], released: [] };
       if (!shouldRun(schema, target)) {
         if (!prev) continue;
-        converge(prev, undefined, new Map(), new Map());
+        report.released = converge(prev, undefined, new Map(), new Map());
         report.outcome = 'released';
         reports.push(report);
         continue;
@@ -114,7 +116,7 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
         input.shared,
       );
       await gen.run(session, overlay.hfid(target)?.join('/') ?? target.id);
-      converge(prev, { generator: gen.def.name, target: target.id }, session.produced, session.allocations);
+      report.released = converge(prev, { generator: gen.def.name, target: target.id }, session.produced, session.allocations);
       report.logs = session.logs;
       advanceLifecycle(target.id, report);
       reports.push(report);
@@ -122,16 +124,17 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
     // Runs whose target is gone (deleted, or no longer of the kind): let go of everything they held.
     if (input.target === undefined) {
       for (const run of [...runs.values()].filter((r) => r.generator === gen.def.name && !seen.has(r.target)).sort((a, b) => (a.target < b.target ? -1 : 1))) {
-        converge(run, undefined, new Map(), new Map());
-        reports.push({ generator: gen.def.name, target: run.target, label: run.target, outcome: 'released', logs: [] });
+        const released = converge(run, undefined, new Map(), new Map());
+        reports.push({ generator: gen.def.name, target: run.target, label: run.target, outcome: 'released', logs: [], released });
       }
     }
   }
   return { changeSet: overlay.changeSet(), reports };
 
-  function converge(prev: GeneratorRun | undefined, next: { generator: string; target: string } | undefined, produced: Map<string, ProducedEntry>, allocations: Map<string, AllocationRecord>): void {
+  /** Returns the allocation records let go of. */
+  function converge(prev: GeneratorRun | undefined, next: { generator: string; target: string } | undefined, produced: Map<string, ProducedEntry>, allocations: Map<string, AllocationRecord>): AllocationRecord[] {
     const id = prev?.id ?? (next ? runId(next.generator, next.target) : undefined);
-    if (id === undefined) return;
+    if (id === undefined) return [];
     const had = runs.get(id);
     if (had) count(had, -1);
     runs.delete(id);
@@ -146,15 +149,17 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
       }
     }
     const kept = new Set([...allocations.values()].map((r) => `${r.type}\0${r.pool}\0${r.key}`));
-    pools.release((prev?.allocations ?? []).filter((r) => !kept.has(`${r.type}\0${r.pool}\0${r.key}`)));
+    const released = (prev?.allocations ?? []).filter((r) => !kept.has(`${r.type}\0${r.pool}\0${r.key}`));
+    pools.release(released);
     if (!next || (produced.size === 0 && allocations.size === 0)) {
       overlay.remove(id);
-      return;
+      return released;
     }
     const run: GeneratorRun = { id, generator: next.generator, target: next.target, produced: [...produced.values()], allocations: [...allocations.values()] };
     runs.set(id, run);
     count(run, 1);
     overlay.put(runToObject(run));
+    return released;
   }
 
   /** Put back the values a generator replaced on an object it did not create. */

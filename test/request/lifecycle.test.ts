@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { git, svc } from '../helpers/repo.js';
+import { fileAt, json, otterNet, request, snapshot, withRemote, type Created } from './helpers.js';
+
+const DIA = ['create', 'dedicated internet 1000', '--customer', 'acme', '--set', 'site=par01', '--set', 'ip_package=small'];
+const merge = (dir: string, branch: string) => git(dir, 'merge', '-q', '--no-ff', '-m', `merge ${branch}`, branch);
+
+describe('modify, terminate, list, abandon', () => {
+  it('modify: a new branch where the generators converge (small → large swaps the prefix)', () => {
+    const dir = otterNet();
+    const created = json<Created>(request(dir, [...DIA, '--format', 'json']));
+    merge(dir, created.branch);
+    const m = json<Created>(request(dir, ['modify', 'dia-0001', '--set', 'ip_package=large', '--format', 'json']));
+    expect(m.request).toBe('dia-0001-modify-1');
+    expect(m.status).toBe('active');
+    const changed = git(dir, 'diff', '--no-renames', '--name-status', 'main', m.branch).trim().split('\n');
+    expect(changed.filter((l) => l.startsWith('A\tinventory/IpamPrefix/'))).toHaveLength(1);
+    expect(changed.filter((l) => l.startsWith('D\tinventory/IpamPrefix/'))).toHaveLength(1);
+    const block = git(dir, 'ls-tree', '-r', '--name-only', m.branch, 'inventory/BlockDedicatedInternet').trim();
+    expect(JSON.parse(fileAt(dir, m.branch, block))).toMatchObject({ ip_package: 'large' });
+    expect(JSON.parse(fileAt(dir, m.branch, block)).prefix).toMatch(/\/27$/);
+    const sub = JSON.parse(fileAt(dir, m.branch, 'inventory/ProductDedicatedInternet/dia-0001.json'));
+    expect(sub).toMatchObject({ status: 'active', version: 3, insync: true });
+    expect(git(dir, 'log', '-1', '--format=%B', m.branch)).toContain('Svc-Action: modify');
+  });
+
+  it('modify refuses what cannot change, unknown inputs and unmerged subscriptions, leaving nothing', () => {
+    const dir = otterNet();
+    const created = json<Created>(request(dir, [...DIA, '--format', 'json']));
+    const before0 = snapshot(dir);
+    const unmerged = request(dir, ['modify', 'dia-0001', '--set', 'ip_package=large']);
+    expect(unmerged.code).toBe(2);
+    expect(unmerged.stderr).toContain('no subscription "dia-0001" on main');
+    expect(snapshot(dir)).toBe(before0);
+    merge(dir, created.branch);
+    const before = snapshot(dir);
+    const site = request(dir, ['modify', 'dia-0001', '--set', 'site=fra01']);
+    expect(site.code).toBe(1);
+    expect(site.stderr).toContain('site cannot be modified once the subscription exists');
+    const unknown = request(dir, ['modify', 'dia-0001', '--set', 'ip_pakage=large']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('did you mean "ip_package"?');
+    const bad = request(dir, ['modify', 'dia-0001', '--set', 'ip_package=huge']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('ip_package: "huge" is not one of small, medium, large');
+    expect(snapshot(dir)).toBe(before);
+  });
+
+  it('terminate: resources released, the port restored, the subscription terminated with an end date', () => {
+    const dir = otterNet();
+    const portFile = 'inventory/DcimInterfaceL2/sw01-par01/ethernet1-1~12804403.json';
+    const bootstrapPort = fileAt(dir, 'main', portFile);
+    merge(dir, json<Created>(request(dir, [...DIA, '--format', 'json'])).branch);
+    const t = json<Created>(request(dir, ['terminate', 'dia-0001', '--format', 'json']));
+    expect(t.status).toBe('terminated');
+    const sub = JSON.parse(fileAt(dir, t.branch, 'inventory/ProductDedicatedInternet/dia-0001.json'));
+    expect(sub).toMatchObject({ status: 'terminated', end_date: '2026-01-01T00:00:00.000Z' });
+    expect(fileAt(dir, t.branch, portFile)).toBe(bootstrapPort);
+    const files = git(dir, 'ls-tree', '-r', '--name-only', t.branch, 'inventory').split('\n');
+    expect(files.some((f) => f.startsWith('inventory/IpamVLAN/'))).toBe(false);
+    expect(files.some((f) => f.startsWith('inventory/SvcGeneratorRun/'))).toBe(false);
+    merge(dir, t.branch);
+    expect(svc(dir, ['validate']).code).toBe(0);
+    // The VLAN is free again for the next service.
+    const next = json<Created>(request(dir, [...DIA, '--format', 'json']));
+    expect(next.targets[0]!.logs.map((l) => l.message)).toContain('VLAN 1000');
+  });
+
+  it('list shows open, merged and abandoned requests; abandon deletes the branch and keeps its tip', () => {
+    const dir = otterNet();
+    const a = json<Created>(request(dir, [...DIA, '--format', 'json']));
+    const b = json<Created>(request(dir, [...DIA, '--format', 'json']));
+    const c = json<Created>(request(dir, [...DIA, '--format', 'json']));
+    merge(dir, a.branch);
+    const abandoned = request(dir, ['abandon', c.request]);
+    expect(abandoned.code).toBe(0);
+    expect(git(dir, 'branch', '--list', c.branch).trim()).toBe('');
+    expect(git(dir, 'rev-parse', `refs/svc/abandoned/${c.request}`).trim()).toBe(c.commit);
+    const rows = json<{ requestId: string; state: string; action: string; customer: string; product: string }[]>(request(dir, ['list', '--format', 'json']));
+    expect(rows.map((r) => [r.requestId, r.state, r.action])).toEqual([
+      [a.request, 'merged', 'create'],
+      [b.request, 'open', 'create'],
+      [c.request, 'abandoned', 'create'],
+    ]);
+    expect(rows[0]).toMatchObject({ customer: 'acme', product: 'dedicated internet' });
+    const table = request(dir, ['list']);
+    expect(table.stdout).toMatch(/dia-0002\s+create\s+dia-0002\s+dedicated internet\s+acme\s+open/);
+    const unknown = request(dir, ['abandon', 'nope-1']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no open request "nope-1"');
+  });
+
+  it('--push shares the branch with the remote; --pr without gh prints the body file and the exact command', () => {
+    const { clones } = withRemote(1);
+    const dir = clones[0]!;
+    const r = request(dir, [...DIA, '--push', '--pr'], { PATH: '/usr/bin:/bin' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('pushed request/dia-0001 to origin');
+    expect(r.stdout).toMatch(/gh pr create --head request\/dia-0001 --base main --title 'create dedicated internet dia-0001 for acme' --body-file \S+\.md/);
+    expect(git(dir, 'ls-remote', 'origin', 'refs/heads/request/dia-0001').trim()).not.toBe('');
+  });
+});
