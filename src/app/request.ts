@@ -25,6 +25,7 @@ import { loadHandles } from './generate.js';
 import { requireModel } from './model.js';
 import { openInventoryAt, repoOf, sweepStaleCopies, type RevisionInventory } from './revision-inventory.js';
 import { LedgerReservations } from './shared-reservations.js';
+import { reserveResource } from '../adapters/git/reservations.js';
 
 /** What a request command produced: the branch, its commit, and the files it changed (before → after). */
 export interface RequestResult {
@@ -129,7 +130,7 @@ export async function createRequest(catalog: Catalog, opts: CreateOptions): Prom
   const inv = await openInventoryAt(catalog, ctx.schema, base.commit);
   try {
     assertValidRequest(product, ctx.products, request, { variant, reader: inv.inventory, schema: ctx.schema });
-    const id = opts.id ?? nextSubscriptionId(product.tag, await takenIds(ctx, inv));
+    const id = opts.id ?? (await reserveSubscriptionId(ctx, product.tag, await takenIds(ctx, inv), opts.clock));
     checkRequestId(id);
     await assertFree(ctx, id);
     if (inv.inventory.findByHfid('SvcSubscription', [id])) throw new UsageError('request/id-taken', `subscription "${id}" already exists on ${base.ref}`, { hint: 'choose another --id, or modify the existing one with `svc request modify`' });
@@ -239,6 +240,24 @@ function moveTo(ctx: Context, product: ProductDef, obj: InventoryObject, to: Lif
     now: clock,
   });
   return subscriptionToObject(moved.subscription, obj);
+}
+
+/**
+ * A new subscription id that no other request takes at the same time, on this machine or another:
+ * ids are reserved in the shared ledger like any resource (pool `svc:ids:<tag>`), lowest free first.
+ * The reservation only has to outlive the moment the branch is created: gc drops it later.
+ */
+async function reserveSubscriptionId(ctx: Context, tag: string, taken: Set<string>, clock: () => Date): Promise<string> {
+  const nonce = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const out = await reserveResource({ repo: ctx.repo, clock }, { pool: `svc:ids:${tag.toLowerCase()}`, key: nonce, holder: `request/.pending-${nonce}` }, async (used) => {
+    const tried = new Set(taken);
+    for (;;) {
+      const id = nextSubscriptionId(tag, tried);
+      if (!(await used.has(id))) return id;
+      tried.add(id);
+    }
+  });
+  return out.value.reservation.resource;
 }
 
 async function assertFree(ctx: Context, requestId: string): Promise<void> {
