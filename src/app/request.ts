@@ -57,6 +57,8 @@ export interface CreateOptions {
   values?: Record<string, unknown>;
   id?: string;
   base?: string;
+  /** Rebase: move the existing request branch from this commit instead of creating it. */
+  replace?: string;
   clock: () => Date;
 }
 
@@ -132,12 +134,12 @@ export async function createRequest(catalog: Catalog, opts: CreateOptions): Prom
     assertValidRequest(product, ctx.products, request, { variant, reader: inv.inventory, schema: ctx.schema });
     const id = opts.id ?? (await reserveSubscriptionId(ctx, product.tag, await takenIds(ctx, inv), opts.clock));
     checkRequestId(id);
-    await assertFree(ctx, id);
+    if (opts.replace === undefined) await assertFree(ctx, id);
     if (inv.inventory.findByHfid('SvcSubscription', [id])) throw new UsageError('request/id-taken', `subscription "${id}" already exists on ${base.ref}`, { hint: 'choose another --id, or modify the existing one with `svc request modify`' });
     const inputs = Object.fromEntries(formFields(product, ctx.products).filter((f) => f.key in request).map((f) => [f.key, request[f.key]]));
     const built = buildSubscription(product, ctx.products, variant, { subscriptionId: id, customer: String(customer), ...(description ? { description } : {}), inputs }, inv.inventory);
     const sub = moveTo(ctx, product, built.subscription, 'provisioning', [built.block], inv, opts.clock, 'create');
-    return await generateAndCommit(ctx, inv, { requestId: id, subscriptionId: id, action: 'create', product, customer: String(customer), base, seed: { upserts: [sub, built.block], deletes: [] }, target: sub.id, clock: opts.clock, swept });
+    return await generateAndCommit(ctx, inv, { requestId: id, subscriptionId: id, action: 'create', product, customer: String(customer), base, seed: { upserts: [sub, built.block], deletes: [] }, target: sub.id, clock: opts.clock, swept, ...(opts.replace ? { replace: opts.replace } : {}) });
   } finally {
     inv.close();
   }
@@ -149,6 +151,7 @@ export interface OperationOptions {
   base?: string;
   id?: string;
   resume?: boolean;
+  replace?: string;
   clock: () => Date;
 }
 
@@ -167,7 +170,7 @@ export async function operateRequest(catalog: Catalog, action: 'modify' | 'termi
     const sid = String(current.attributes.subscription_id ?? current.id);
     const requestId = opts.id ?? operationRequestId(sid, action, await takenIds(ctx, inv));
     checkRequestId(requestId);
-    await assertFree(ctx, requestId);
+    if (opts.replace === undefined) await assertFree(ctx, requestId);
     const seed: ChangeSet = { upserts: [], deletes: [] };
     let sub = subscriptionFromObject(current);
     sub = startOperation(sub, action, product, opts.resume ? { resume: true } : {});
@@ -196,7 +199,7 @@ export async function operateRequest(catalog: Catalog, action: 'modify' | 'termi
       subObj = moveTo(ctx, product, subObj, 'terminated', [], inv, opts.clock, action);
     }
     seed.upserts.unshift(subObj);
-    return await generateAndCommit(ctx, inv, { requestId, subscriptionId: sid, action, product, customer: sub.customer, base, seed, target: current.id, clock: opts.clock, swept });
+    return await generateAndCommit(ctx, inv, { requestId, subscriptionId: sid, action, product, customer: sub.customer, base, seed, target: current.id, clock: opts.clock, swept, ...(opts.replace ? { replace: opts.replace } : {}) });
   } finally {
     inv.close();
   }
@@ -278,6 +281,8 @@ interface Plan {
   target: string;
   clock: () => Date;
   swept: number;
+  /** The branch's current tip when a rebase moves it; absent when the branch is new. */
+  replace?: string;
 }
 
 /** Run the generators for the target at the base, then commit everything to the request branch in one compare-and-swap. */
@@ -297,7 +302,7 @@ async function generateAndCommit(ctx: Context, inv: RevisionInventory, p: Plan):
       repo: ctx.repo,
       base: p.base.commit,
       ref: refOf(p.requestId),
-      expectedOld: null,
+      expectedOld: p.replace ?? null,
       changes: toCommitChanges(files, inv.prefix),
       message: `${p.action} ${p.product.name} ${p.subscriptionId} for ${p.customer}\n\n${describe(plan.reports, status)}`,
       trailers: [
@@ -409,4 +414,51 @@ export async function abandonRequest(catalog: Catalog, requestId: string): Promi
   await compareAndSwapRef(repo, keep, state.value, kept.value, { reason: `svc: abandon ${requestId}` });
   await deleteRef(repo, refOf(requestId), state.value);
   return { requestId, branch: branchOf(requestId), commit: state.value, swept };
+}
+
+/**
+ * `svc request rebase <id>`: make the request again on the current base (the default branch has
+ * moved on) with the same inputs, and move its branch there. The generators run again; the shared
+ * ledger hands back the resources the request already reserved (same keys, same holder).
+ */
+export async function rebaseRequest(catalog: Catalog, requestId: string, opts: { base?: string; clock: () => Date }): Promise<RequestResult> {
+  checkRequestId(requestId);
+  const ctx = context(catalog);
+  const state = await refState(ctx.repo, refOf(requestId));
+  if (state.value === null) throw new UsageError('request/unknown-request', `no open request "${requestId}"`, { hint: '`svc request list` shows the requests' });
+  const tip = state.value;
+  const [info] = (await listBranches(ctx.repo, [refOf(requestId)])).filter((b) => b.ref === refOf(requestId));
+  const action = trailerValue(info?.trailers ?? [], TRAILER.action) as RequestAction | undefined;
+  const sid = trailerValue(info?.trailers ?? [], TRAILER.subscription);
+  if (!action || !sid) throw new ValidationError('request/not-a-request', `${branchOf(requestId)} was not made by svc (its tip has no Svc-Action / Svc-Subscription trailers)`);
+  const atTip = await openInventoryAt(catalog, ctx.schema, tip);
+  let inputs: Record<string, unknown>;
+  let sub: InventoryObject;
+  let product: ProductDef;
+  try {
+    const found = atTip.inventory.findByHfid('SvcSubscription', [sid]);
+    if (!found) throw new ValidationError('request/no-subscription', `${branchOf(requestId)} holds no subscription ${sid}`);
+    sub = found;
+    product = [...ctx.products.products.values()].find((p) => subscriptionKind(p.type) === sub.kind)!;
+    const rootRef = sub.relationships[product.rootBlock];
+    const block = rootRef && !Array.isArray(rootRef) ? atTip.inventory.get(rootRef.id) : undefined;
+    inputs = block ? currentInputs(product, ctx.products, block, atTip) : {};
+  } finally {
+    atTip.close();
+  }
+  const text = (v: unknown): string => (Array.isArray(v) ? v.join(',') : String(v));
+  const common = { ...(opts.base !== undefined ? { base: opts.base } : {}), replace: tip, clock: opts.clock };
+  if (action === 'create') {
+    return createRequest(catalog, {
+      product: String(sub.attributes.product),
+      customer: String(sub.attributes.customer),
+      ...(typeof sub.attributes.description === 'string' ? { description: sub.attributes.description } : {}),
+      set: {},
+      values: inputs,
+      id: requestId,
+      ...common,
+    });
+  }
+  const set = action === 'modify' ? Object.fromEntries(Object.entries(inputs).filter(([k]) => formFields(product, ctx.products).find((f) => f.key === k)?.field.modifiable).map(([k, v]) => [k, text(v)])) : {};
+  return operateRequest(catalog, action, { subscription: sid, set, id: requestId, ...common });
 }

@@ -100,3 +100,34 @@ describe('modify, terminate, list, abandon', () => {
     expect(git(dir, 'ls-remote', 'origin', 'refs/heads/request/dia-0001').trim()).not.toBe('');
   });
 });
+
+describe('rebase and the shared ledger over a request\'s life', () => {
+  it('rebase re-creates the request on the moved base with the same resources; gc settles merged requests', () => {
+    const dir = otterNet();
+    const a = json<Created>(request(dir, [...DIA, '--format', 'json']));
+    const b = json<Created>(request(dir, [...DIA, '--format', 'json']));
+    const vlanB = JSON.parse(fileAt(dir, b.branch, 'inventory/IpamVLAN/vlan__dia-0002.json')).vlan_id;
+    merge(dir, a.branch);
+    const r = json<Created>(request(dir, ['rebase', b.request, '--format', 'json']));
+    expect(r.request).toBe(b.request);
+    expect(r.commit).not.toBe(b.commit);
+    expect(git(dir, 'merge-base', '--is-ancestor', 'main', r.branch).trim()).toBe('');
+    expect(JSON.parse(fileAt(dir, r.branch, 'inventory/IpamVLAN/vlan__dia-0002.json')).vlan_id).toBe(vlanB);
+    merge(dir, r.branch);
+    expect(svc(dir, ['validate']).code).toBe(0);
+    // Both requests are merged: gc makes their reservations permanent instead of freeing them.
+    git(dir, 'branch', '-q', '-D', a.branch, r.branch);
+    const gc = json<{ settled: string[]; released: unknown[] }>(svc(dir, ['pools', 'gc', '--grace', '0s', '--format', 'json']));
+    expect(gc.settled.sort()).toEqual(['request/dia-0001', 'request/dia-0002']);
+    expect(gc.released.filter((x) => JSON.stringify(x).includes('request/dia-000'))).toEqual([]);
+    const next = json<Created>(request(dir, [...DIA, '--format', 'json']));
+    expect(next.targets[0]!.logs.map((l) => l.message)).not.toContain(`VLAN ${vlanB}`);
+  });
+
+  it('rebase of an unknown request is refused', () => {
+    const dir = otterNet();
+    const r = request(dir, ['rebase', 'dia-0099']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no open request "dia-0099"');
+  });
+});

@@ -113,6 +113,19 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
     });
   }
 
+  common(
+    request
+      .command('rebase <request>')
+      .description('make a request again on the current base with the same inputs, keeping the resources it reserved'),
+  ).action(async (id: string, opts: { base?: string; push?: boolean; pr?: boolean; format: Format }) => {
+    const c = ctx();
+    const catalog = requireCatalog(c);
+    const { rebaseRequest } = await import('../../app/request.js');
+    const result = await withSpinner(c, opts.format, `rebasing ${id}`, () => rebaseRequest(catalog, id, { ...(opts.base !== undefined ? { base: opts.base } : {}), clock: c.clock }));
+    await finish(c, catalog, result, opts);
+    setExit(0);
+  });
+
   request
     .command('list')
     .description('every request branch: product, customer, action, state (open, merged, abandoned)')

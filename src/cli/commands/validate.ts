@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { nodeFileHost } from '../../adapters/fs.js';
-import { hasErrors } from '../../core/diagnostics.js';
-import { validateCatalog } from '../../core/validate.js';
+import { hasErrors, sortDiagnostics } from '../../core/diagnostics.js';
 import { requireCatalog } from '../catalog.js';
 import { formatOption } from '../options.js';
 import { renderDiagnosticsGithub, renderDiagnosticsText, summaryLine, type DiagnosticFormat } from '../render/diagnostics.js';
@@ -12,16 +10,30 @@ export function registerValidate(program: Command, ctx: Ctx, setExit: SetExit): 
     .command('validate')
     .description('check the catalog: .orchestrator.yml, schemas (and, as they exist, products, generators, inventory)')
     .addOption(formatOption<DiagnosticFormat>(['text', 'json', 'github']))
-    .action((opts: { format: DiagnosticFormat }) => {
+    .option('--base <ref>', 'also review the schema changes since <ref> (e.g. origin/main) against the existing inventory')
+    .action(async (opts: { format: DiagnosticFormat; base?: string }) => {
       const c = ctx();
       const catalog = requireCatalog(c);
-      const report = validateCatalog(catalog, nodeFileHost);
+      // Loaded when the command runs: the validators pull in most of svc, which other commands never need.
+      const { validateCatalog } = await import('../../core/validate.js');
+      const { nodeFileHost } = await import('../../adapters/fs.js');
+      // The shared reservation ledger's own consistency (a resource reserved twice), when there is one.
+      const ledgerProblems = await (await import('../../app/pools.js')).ledgerAudit(catalog.root).catch(() => undefined);
+      const report = validateCatalog(catalog, nodeFileHost, ledgerProblems ? { ledgerProblems } : {});
+      const review = opts.base === undefined ? undefined : await (await import('../../app/review.js')).reviewAgainstBase(catalog, opts.base);
+      if (review) report.diagnostics = sortDiagnostics([...report.diagnostics, ...review.diagnostics]);
       const failed = hasErrors(report.diagnostics);
       if (opts.format === 'json') {
-        c.out(`${JSON.stringify({ ok: !failed, checked: report.checked, diagnostics: report.diagnostics }, null, 2)}\n`);
+        const extra = review ? { base: review.base, baseCommit: review.baseCommit, schemaChanges: review.changes } : {};
+        c.out(`${JSON.stringify({ ok: !failed, checked: report.checked, ...extra, diagnostics: report.diagnostics }, null, 2)}\n`);
       } else if (opts.format === 'github') {
         c.out(renderDiagnosticsGithub(report.diagnostics));
       } else {
+        if (review) {
+          const { describeChange } = await import('../../core/schema-review/index.js');
+          c.out(`schema changes since ${review.base}: ${review.changes.length ? '' : 'none'}\n`);
+          for (const ch of review.changes) c.out(`  ${describeChange(ch)}\n`);
+        }
         c.out(renderDiagnosticsText(report.diagnostics, c.color));
         const what = Object.entries(report.checked).map(([k, n]) => `${n} ${k}`).join(', ');
         c.out(`${failed ? c.color.red("✗") : c.color.green("✓")} ${what}: ${summaryLine(report.diagnostics)}\n`);

@@ -1,0 +1,150 @@
+import { LEDGER_REF, readLedger } from '../adapters/git/ledger.js';
+import { repoPaths } from '../adapters/git/commit.js';
+import { hasRemote, resolveRef } from '../adapters/git/refs.js';
+import { gcReservations, liveBranches, makeHolderPermanent } from '../adapters/git/reservations.js';
+import { defaultBranch } from '../adapters/git/read.js';
+import { gitRaw } from '../adapters/git/run.js';
+import type { Catalog } from '../core/catalog/catalog.js';
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { InventoryObject } from '../core/inventory/model.js';
+import { RUN_KIND, runFromObject } from '../core/generate/records.js';
+import { poolUsage, type PoolUsage } from '../core/pools/usage.js';
+import type { AllocationRecord } from '../core/pools/records.js';
+import { collectGarbage, type GcResult } from '../core/reservations/ops.js';
+import type { Reservation } from '../core/reservations/model.js';
+import { openInventory } from './inventory.js';
+import { requireModel } from './model.js';
+
+/** Reservations the shared ledger holds for one pool, by state. */
+export interface ReservationCounts {
+  held: number;
+  permanent: number;
+}
+
+export interface PoolsReport {
+  pools: (PoolUsage & { reservations: ReservationCounts | null })[];
+  /** The ledger ref's commit, or null when this repository has no ledger yet (then every `reservations` is null). */
+  ledger: string | null;
+  /** Ledger reservations whose pool is none of the inventory's pools (claims name a kind), by that name. */
+  otherReservations: ({ pool: string } & ReservationCounts)[];
+  /** Pools that could not be read. */
+  diagnostics: Diagnostic[];
+}
+
+/** Every allocation and claim record of every generator run in the inventory. */
+export function runRecords(runs: readonly InventoryObject[]): AllocationRecord[] {
+  return runs.flatMap((o) => runFromObject(o).allocations);
+}
+
+/** The ledger's reservations as this repository knows them (local ref, no network), or null without a ledger. */
+async function ledgerReservations(root: string): Promise<{ commit: string; all: Reservation[] } | null> {
+  const commit = await resolveRef(root, LEDGER_REF);
+  if (!commit) return null;
+  return { commit, all: await readLedger({ repo: root }, (d) => d.all()) };
+}
+
+function count(rs: readonly Reservation[]): ReservationCounts {
+  const held = rs.filter((r) => r.state === 'held').length;
+  return { held, permanent: rs.length - held };
+}
+
+/** `svc pools`: the fill of each pool, and what the ledger reserves in it. */
+export async function poolsReport(catalog: Catalog): Promise<PoolsReport> {
+  const { schema } = requireModel(catalog);
+  const inv = openInventory(catalog, schema);
+  let usage: ReturnType<typeof poolUsage>;
+  try {
+    const src = { get: (id: string) => inv.get(id), list: (k: string) => inv.list(k), hasKind: (k: string) => schema.get(k) !== undefined };
+    usage = poolUsage(src, runRecords(src.hasKind(RUN_KIND) ? inv.list(RUN_KIND) : []));
+  } finally {
+    inv.close();
+  }
+  const ledger = await ledgerReservations(catalog.root);
+  // A reservation names its pool by the pool object's id, or (older or hand-made) by its name.
+  const byPool = new Map<string, Reservation[]>();
+  for (const r of ledger?.all ?? []) byPool.set(r.pool, [...(byPool.get(r.pool) ?? []), r]);
+  const pools = usage.pools.map((u) => {
+    if (!ledger) return { ...u, reservations: null };
+    const mine = [...(byPool.get(u.pool) ?? []), ...(u.name !== u.pool ? byPool.get(u.name) ?? [] : [])];
+    byPool.delete(u.pool);
+    byPool.delete(u.name);
+    return { ...u, reservations: count(mine) };
+  });
+  const otherReservations = [...byPool.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([pool, rs]) => ({ pool, ...count(rs) }));
+  return { pools, ledger: ledger?.commit ?? null, otherReservations, diagnostics: usage.diagnostics };
+}
+
+export interface PoolsGcOptions {
+  graceMs: number;
+  dryRun: boolean;
+  clock: () => Date;
+  /** undefined: `origin` when configured; null: local branches only. */
+  remote?: string | null;
+  /** Where merged requests land (.orchestrator.yml default_branch); else found from the repository. */
+  defaultBranch?: string;
+}
+
+export interface PoolsGcReport extends GcResult {
+  /** False for --dry-run, or when there was nothing to release. */
+  applied: boolean;
+  /** Whether the ledger exists at all. */
+  ledger: boolean;
+  /** The result is on the shared remote (false: only in this repository). */
+  shared: boolean;
+  offlineReason?: string;
+  /** Request branches found merged into the default branch: their reservations became permanent. */
+  settled: string[];
+}
+
+/**
+ * Holders (request branches) whose request is in the default branch's history, found by the
+ * Svc-Request trailer so a branch deleted after its merge still counts, and a squash merge too.
+ */
+async function mergedHolders(root: string, holders: Iterable<string>, branch: string | undefined): Promise<string[]> {
+  const into = branch ?? (await defaultBranch(root))?.name;
+  if (!into) return [];
+  const out: string[] = [];
+  for (const h of [...new Set(holders)].sort()) {
+    if (!h.startsWith('request/')) continue;
+    const id = h.slice('request/'.length).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const r = await gitRaw(root, ['log', into, '-1', '--format=%H', '-E', `--grep=^Svc-Request: ${id}$`]);
+    if (r.code === 0 && r.stdout.toString().trim() !== '') out.push(h);
+  }
+  return out;
+}
+
+/**
+ * `svc pools gc`: release the reservations of branches that exist neither here nor on the remote,
+ * past the grace period (the rules are gcReservations'). A dry run applies the same rules to the
+ * local ledger without committing anything.
+ */
+export async function poolsGc(catalog: Pick<Catalog, 'root'>, opts: PoolsGcOptions): Promise<PoolsGcReport> {
+  const { root } = await repoPaths(catalog.root);
+  if (!(await resolveRef(root, LEDGER_REF))) return { released: [], kept: [], applied: false, ledger: false, shared: false, settled: [] };
+  // A merged request's reservations become permanent first: gc must never free what main now uses.
+  const held = await readLedger({ repo: root }, async (d) => (await d.all()).filter((r) => r.state === 'held').map((r) => r.holder));
+  const settled = await mergedHolders(root, held, opts.defaultBranch);
+  if (!opts.dryRun) for (const h of settled) await makeHolderPermanent({ repo: root, clock: opts.clock, ...(opts.remote !== undefined ? { remote: opts.remote } : {}) }, h);
+  if (opts.dryRun) {
+    const remote = opts.remote === undefined ? ((await hasRemote(root, 'origin')) ? 'origin' : null) : opts.remote;
+    const live = await liveBranches(root, remote);
+    const mergedSet = new Set(settled);
+    const result = await readLedger({ repo: root }, (draft) => collectGarbage(draft, { isAlive: (h) => live.has(h) || mergedSet.has(h), now: opts.clock(), graceMs: opts.graceMs }));
+    return { ...result, applied: false, ledger: true, shared: false, settled };
+  }
+  const out = await gcReservations({ repo: root, clock: opts.clock, ...(opts.remote !== undefined ? { remote: opts.remote } : {}) }, { graceMs: opts.graceMs });
+  return {
+    ...out.value,
+    applied: out.value.released.length > 0,
+    ledger: true,
+    shared: out.shared,
+    ...(out.offlineReason !== undefined ? { offlineReason: out.offlineReason } : {}),
+    settled,
+  };
+}
+
+/** The ledger's own consistency audit for `svc validate`, or undefined when there is no ledger. */
+export async function ledgerAudit(root: string): Promise<string[] | undefined> {
+  if (!(await resolveRef(root, LEDGER_REF))) return undefined;
+  return readLedger({ repo: root }, (d) => d.audit());
+}
