@@ -2,6 +2,7 @@ import type { Catalog } from './catalog/catalog.js';
 import { sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import type { FileHost } from './host.js';
 import { inventoryStage } from './inventory-check/stage.js';
+import { allocationsStage } from './inventory-check/allocations.js';
 import { mergeProductKinds } from './products/compile.js';
 import { loadCatalogProducts } from './products/load.js';
 import { loadCatalogSchema } from './schema/catalog-schema.js';
@@ -17,7 +18,7 @@ export interface ValidationReport {
  * on an earlier one's result skips what the earlier one could not produce rather than piling up
  * follow-on errors: the inventory is checked only against a schema (catalog + products) that loaded.
  */
-export function validateCatalog(catalog: Catalog, host: FileHost): ValidationReport {
+export function validateCatalog(catalog: Catalog, host: FileHost, extra: { ledgerProblems?: readonly string[] } = {}): ValidationReport {
   const diagnostics: Diagnostic[] = [];
   const checked: Record<string, number> = {};
   const schema = loadCatalogSchema(catalog, host);
@@ -35,5 +36,8 @@ export function validateCatalog(catalog: Catalog, host: FileHost): ValidationRep
     diagnostics.push(...inventory.diagnostics);
     checked['objects'] = inventory.objects;
   }
+  const allocations = model && inventory ? allocationsStage(catalog, model, host, extra.ledgerProblems) : undefined;
+  if (allocations) diagnostics.push(...allocations.diagnostics);
+  if (allocations?.records) checked['allocation records'] = allocations.records;
   return { diagnostics: sortDiagnostics(diagnostics), checked };
 }

@@ -32,3 +32,5 @@ export {
   type PoolUtilisationJson,
 } from './utilisation.js';
 export { POOL_KINDS, poolFromObject, type PoolFromObject } from './from-inventory.js';
+export { inventoryValues, poolObjects, poolUsage, poolUsageJson, type PoolSource, type PoolUsage, type PoolUsageJson } from './usage.js';
+export { parseDuration } from './duration.js';

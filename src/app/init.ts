@@ -1,0 +1,116 @@
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nodeFileHost, writeFileAtomic } from '../adapters/fs.js';
+import { gitSync } from '../adapters/git/run.js';
+import { openCatalog } from '../core/catalog/catalog.js';
+import { hasErrors } from '../core/diagnostics.js';
+import { UsageError, ValidationError } from '../core/errors.js';
+import { readLoadInputs } from '../core/load/inputs.js';
+import { planLoad } from '../core/load/plan.js';
+import { openInventory } from './inventory.js';
+import { requireModel } from './model.js';
+
+/**
+ * `svc init <dir>`: a new catalog with its own git repository, a small working example (schemas, a
+ * product, a generator, bootstrap objects already loaded into the inventory) and a GitHub Actions
+ * workflow, in one initial commit.
+ *
+ * The files come verbatim from templates/init/ so they can be reviewed as files. npm drops some
+ * dotfiles (.gitignore) from published packages, so a path component `dot-x` in the templates is
+ * written as `.x`.
+ */
+export const TEMPLATE_DIR = fileURLToPath(new URL('../../templates/init/', import.meta.url));
+
+export interface InitOptions {
+  force?: boolean;
+  /** Where the templates are (tests may point elsewhere). */
+  templates?: string;
+}
+
+export interface InitResult {
+  root: string;
+  /** Catalog-relative paths of the files written from the templates, sorted. */
+  files: string[];
+  /** Objects loaded from bootstrap/ into the inventory. */
+  objects: number;
+  /** Inventory files written by that load. */
+  inventoryFiles: number;
+  commit: string;
+}
+
+/** The template's relative path → the catalog's (`dot-github/x` → `.github/x`). */
+export function targetPath(templateRel: string): string {
+  return templateRel
+    .split('/')
+    .map((c) => (c.startsWith('dot-') ? `.${c.slice(4)}` : c))
+    .join('/');
+}
+
+export function initCatalog(dir: string, cwd: string, opts: InitOptions = {}): InitResult {
+  const root = resolve(cwd, dir);
+  const templates = opts.templates ?? TEMPLATE_DIR;
+  const existed = existsSync(root);
+  if (existed && !statSync(root).isDirectory()) {
+    throw new UsageError('init/not-a-folder', `${dir} exists and is not a folder`, { hint: 'name a new or empty folder' });
+  }
+  const wasEmpty = !existed || readdirSync(root).length === 0;
+  if (!wasEmpty && !opts.force) {
+    throw new UsageError('init/not-empty', `${dir} is not empty: nothing was written`, { hint: 'name a new or empty folder, or pass --force to add the example catalog to it (files of the same name are replaced)' });
+  }
+  const sources = nodeFileHost.isDirectory(templates) ? nodeFileHost.listFiles(templates, ['']) : [];
+  if (!sources.length) throw new UsageError('init/no-templates', `no templates in ${templates}`, { hint: 'reinstall svc: its templates/ folder is missing' });
+  try {
+    const files: string[] = [];
+    for (const src of sources) {
+      const rel = targetPath(relative(templates, src).split(sep).join('/'));
+      writeFileAtomic(join(root, rel), nodeFileHost.readText(src));
+      files.push(rel);
+    }
+    files.sort();
+    gitSync(root, ['init', '-q', '-b', 'main']);
+    const loaded = loadBootstrap(root);
+    // Only what init made: with --force the folder may hold the user's own files, staged or not.
+    const made = [...files, ...(loaded.written ? [relative(root, loaded.inventory)] : [])];
+    gitSync(root, ['add', '--', ...made]);
+    gitSync(root, [...identityArgs(root), 'commit', '-q', '--no-verify', '-m', 'svc init: an example catalog', '-m', 'Schemas, a product, a generator and the bootstrap objects, loaded into the inventory.', '--', ...made]);
+    const commit = gitSync(root, ['rev-parse', 'HEAD']).trim();
+    return { root, files, objects: loaded.objects, inventoryFiles: loaded.written, commit };
+  } catch (e) {
+    // A half-made catalog is worse than none: undo what this run made. Into a folder that already
+    // held files (--force) nothing is removed: which of them were the user's cannot be told apart.
+    if (!existed) rmSync(root, { recursive: true, force: true });
+    else if (wasEmpty) for (const entry of readdirSync(root)) rmSync(join(root, entry), { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** What `svc load bootstrap` does, through the same pieces. */
+function loadBootstrap(root: string): { objects: number; written: number; inventory: string } {
+  const { catalog, diagnostics } = openCatalog(root, nodeFileHost);
+  if (!catalog || hasErrors(diagnostics)) throw new UsageError('init/bad-template', 'the template .orchestrator.yml is invalid', { diagnostics });
+  const bootstrap = join(root, 'bootstrap');
+  if (!existsSync(bootstrap)) return { objects: 0, written: 0, inventory: catalog.inventory };
+  const { schema } = requireModel(catalog);
+  const read = readLoadInputs([bootstrap], root, nodeFileHost, catalog.root);
+  const inv = openInventory(catalog, schema);
+  try {
+    const plan = planLoad(read.inputs, schema, inv);
+    const all = [...read.diagnostics, ...plan.diagnostics];
+    if (hasErrors(all)) throw new ValidationError('init/bad-template', 'the template bootstrap objects do not load', { diagnostics: all });
+    return { objects: plan.objects, written: inv.apply(plan.changeSet).written.length, inventory: catalog.inventory };
+  } finally {
+    inv.close();
+  }
+}
+
+/** A machine with no git identity (a fresh CI runner) can still make the initial commit. */
+function identityArgs(root: string): string[] {
+  try {
+    gitSync(root, ['var', 'GIT_COMMITTER_IDENT']);
+    gitSync(root, ['var', 'GIT_AUTHOR_IDENT']);
+    return [];
+  } catch {
+    return ['-c', 'user.name=svc', '-c', 'user.email=svc@localhost'];
+  }
+}

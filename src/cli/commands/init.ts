@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { formatOption } from '../options.js';
+import type { Ctx, SetExit } from './index.js';
+
+/**
+ * `svc init <dir>`: a new catalog. It needs no catalog around it, so it ignores -C. The app (SQLite,
+ * the loader) is imported when the command runs.
+ */
+export function registerInit(program: Command, ctx: Ctx, setExit: SetExit): void {
+  program
+    .command('init')
+    .description('create a catalog in <dir>: its own git repository, an example (schemas, product, generator, loaded inventory) and a CI workflow')
+    .argument('<dir>', 'a new or empty folder')
+    .option('--force', 'write into a folder that is not empty (files of the same name are replaced)')
+    .addOption(formatOption(['text', 'json'] as const))
+    .action(async (dir: string, opts: { force?: boolean; format: 'text' | 'json' }) => {
+      const c = ctx();
+      const { initCatalog } = await import('../../app/init.js');
+      const r = initCatalog(dir, c.cwd, { force: Boolean(opts.force) });
+      if (opts.format === 'json') {
+        c.out(`${JSON.stringify({ root: r.root, files: r.files, objects: r.objects, inventoryFiles: r.inventoryFiles, commit: r.commit }, null, 2)}\n`);
+      } else {
+        const col = c.color;
+        c.out(`${col.green('✓')} catalog created in ${r.root} (commit ${r.commit.slice(0, 12)})\n`);
+        for (const f of r.files) c.out(`  ${f}\n`);
+        c.out(`  inventory/: ${r.objects} bootstrap objects loaded (${r.inventoryFiles} files)\n`);
+        c.out(`next:\n  cd ${dir}\n  svc validate\n  svc generate --check\n`);
+      }
+      setExit(0);
+    });
+}
