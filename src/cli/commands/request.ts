@@ -83,7 +83,7 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
         clock: c.clock,
       }),
     );
-    await finish(c, catalog, result, opts);
+    await showRequest(c, catalog, result, opts);
     setExit(0);
   });
 
@@ -108,7 +108,7 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
           clock: c.clock,
         }),
       );
-      await finish(c, catalog, result, opts);
+      await showRequest(c, catalog, result, opts);
       setExit(0);
     });
   }
@@ -122,7 +122,7 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
     const catalog = requireCatalog(c);
     const { rebaseRequest } = await import('../../app/request.js');
     const result = await withSpinner(c, opts.format, `rebasing ${id}`, () => rebaseRequest(catalog, id, { ...(opts.base !== undefined ? { base: opts.base } : {}), clock: c.clock }));
-    await finish(c, catalog, result, opts);
+    await showRequest(c, catalog, result, opts);
     setExit(0);
   });
 
@@ -159,7 +159,8 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
     });
 }
 
-async function finish(c: CliContext, catalog: import('../../core/catalog/catalog.js').Catalog, result: import('../../app/request.js').RequestResult, opts: { push?: boolean; pr?: boolean; format: Format }): Promise<void> {
+/** Render a request's outcome (and deliver it with --push / --pr). Shared with `svc demo`. */
+export async function showRequest(c: CliContext, catalog: import('../../core/catalog/catalog.js').Catalog, result: import('../../app/request.js').RequestResult, opts: { push?: boolean; pr?: boolean; format: Format }): Promise<void> {
   const { requireModel } = await import('../../app/model.js');
   const schema = requireModel(catalog).schema;
   const delivery: Delivery | undefined = opts.push || opts.pr ? await deliver(catalog, result, schema, { push: Boolean(opts.push), pr: Boolean(opts.pr) }) : undefined;
@@ -192,6 +193,6 @@ async function finish(c: CliContext, catalog: import('../../core/catalog/catalog
   c.out(`${col.green('✓')} ${result.action} ${col.bold(result.subscriptionId)} (${result.product}, ${result.customer}): ${result.status}\n`);
   c.out(`  request ${col.bold(result.requestId)} on branch ${col.cyan(result.branch)} from ${result.base.ref} (${result.commit.slice(0, 12)})\n\n`);
   c.out(renderRequestDiff(result.files, schema, 'text' as DiffFormat, col));
-  if (result.notShared) c.err(`${col.yellow('note')}: the reservations of this request are recorded locally only (${result.notShared}); they are shared on the next push of refs/svc/reservations (svc does it with --push, or any later request with a reachable remote)\n`);
+  if (result.notShared) c.err(`${col.yellow('note')}: reservations are recorded in this repository only (${result.notShared}); they are shared when refs/svc/reservations reaches the remote (the next request with a reachable remote pushes it)\n`);
   if (delivery) c.out(`\n${delivery.message}\n`);
 }
