@@ -6,10 +6,7 @@ import { gitSync } from '../adapters/git/run.js';
 import { openCatalog } from '../core/catalog/catalog.js';
 import { hasErrors } from '../core/diagnostics.js';
 import { UsageError, ValidationError } from '../core/errors.js';
-import { readLoadInputs } from '../core/load/inputs.js';
-import { planLoad } from '../core/load/plan.js';
-import { openInventory } from './inventory.js';
-import { requireModel } from './model.js';
+import { loadObjects } from './load.js';
 
 /**
  * `svc init <dir>`: a new catalog with its own git repository, a small working example (schemas, a
@@ -85,23 +82,14 @@ export function initCatalog(dir: string, cwd: string, opts: InitOptions = {}): I
   }
 }
 
-/** What `svc load bootstrap` does, through the same pieces. */
+/** What `svc load bootstrap` does, through the same function. */
 function loadBootstrap(root: string): { objects: number; written: number; inventory: string } {
   const { catalog, diagnostics } = openCatalog(root, nodeFileHost);
   if (!catalog || hasErrors(diagnostics)) throw new UsageError('init/bad-template', 'the template .orchestrator.yml is invalid', { diagnostics });
-  const bootstrap = join(root, 'bootstrap');
-  if (!existsSync(bootstrap)) return { objects: 0, written: 0, inventory: catalog.inventory };
-  const { schema } = requireModel(catalog);
-  const read = readLoadInputs([bootstrap], root, nodeFileHost, catalog.root);
-  const inv = openInventory(catalog, schema);
-  try {
-    const plan = planLoad(read.inputs, schema, inv);
-    const all = [...read.diagnostics, ...plan.diagnostics];
-    if (hasErrors(all)) throw new ValidationError('init/bad-template', 'the template bootstrap objects do not load', { diagnostics: all });
-    return { objects: plan.objects, written: inv.apply(plan.changeSet).written.length, inventory: catalog.inventory };
-  } finally {
-    inv.close();
-  }
+  if (!existsSync(join(root, 'bootstrap'))) return { objects: 0, written: 0, inventory: catalog.inventory };
+  const loaded = loadObjects(catalog, ['bootstrap'], root);
+  if (!loaded.ok) throw new ValidationError('init/bad-template', 'the template bootstrap objects do not load', { diagnostics: loaded.diagnostics });
+  return { objects: loaded.objects, written: loaded.written.length, inventory: catalog.inventory };
 }
 
 /** A machine with no git identity (a fresh CI runner) can still make the initial commit. */
