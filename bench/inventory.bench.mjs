@@ -4,7 +4,7 @@
 // Targets (issue 3): build <= 1.5x the floor and < 3 s; refresh < 0.3 s; list < 0.5 s.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -96,6 +96,9 @@ export function makeRepo(dir, log) {
 
 export async function run(log) {
   const dir = mkdtempSync(join(tmpdir(), 'svc-bench-inv-'));
+  // Two shared cores: other processes change every figure below, so say how busy the machine was.
+  const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+  log(`load average at start: ${load()}`);
   try {
     const files = makeRepo(dir, log);
 
@@ -160,6 +163,7 @@ export async function run(log) {
       if (p.status !== 0) log(`svc list failed: ${p.stderr}`);
     }
     log(`svc list LocationSite (${counts.LocationSite} objects, whole process, fresh index): ${s(median(lists))} (target < 0.5 s)`);
+    log(`load average at end: ${load()}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,6 @@
 import { openIndex, type OpenedIndex } from '../adapters/index/refresh.js';
 import { SqliteInventory } from '../adapters/index/inventory.js';
+import type { ReaderChoice } from '../adapters/index/sources.js';
 import { nodeFileHost } from '../adapters/fs.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import { UsageError } from '../core/errors.js';
@@ -7,22 +8,24 @@ import type { RelationView } from '../core/inventory/api.js';
 import type { AttributeValue, InventoryObject } from '../core/inventory/model.js';
 import { ID_PATTERN } from '../core/inventory/paths.js';
 import { parseFilterValue } from '../core/inventory/values.js';
-import { loadCatalogSchema } from '../core/schema/catalog-schema.js';
+import { loadModel } from './model.js';
 import type { SchemaSet } from '../core/schema/model.js';
+import { cachedCatalogSchema } from './schema-cache.js';
 import { didYouMean } from '../core/suggest.js';
 
 /**
  * Composition for commands: the catalog's inventory over its SQLite index, brought up to date
  * (incrementally, or rebuilt) before it is returned. Close it when done.
  */
-export function openInventory(catalog: Pick<Catalog, 'root' | 'inventory'>, schema: SchemaSet, opts: { dbPath?: string } = {}): SqliteInventory {
-  const opened: OpenedIndex = openIndex({ catalogRoot: catalog.root, inventoryDir: catalog.inventory, schema, ...(opts.dbPath ? { dbPath: opts.dbPath } : {}) });
+export function openInventory(catalog: Pick<Catalog, 'root' | 'inventory'>, schema: SchemaSet, opts: { dbPath?: string; reader?: ReaderChoice } = {}): SqliteInventory {
+  const opened: OpenedIndex = openIndex({ catalogRoot: catalog.root, inventoryDir: catalog.inventory, schema, ...(opts.dbPath ? { dbPath: opts.dbPath } : {}), ...(opts.reader ? { reader: opts.reader } : {}) });
   return new SqliteInventory(opened, catalog.inventory);
 }
 
 /** The catalog's resolved schema; a broken schema stops inventory commands (fix it with `svc validate`). */
 export function catalogSchema(catalog: Catalog): SchemaSet {
-  const load = loadCatalogSchema(catalog, nodeFileHost);
+  // The whole model (schemas + products + svc's kinds), as generate and request use: one index for all.
+  const load = cachedCatalogSchema(catalog, () => loadModel(catalog, nodeFileHost));
   if (!load.schema) throw new UsageError('schema/invalid', 'the schema has errors', { diagnostics: load.diagnostics, hint: 'run `svc validate` and fix the schema first' });
   return load.schema;
 }

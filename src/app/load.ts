@@ -3,8 +3,7 @@ import type { Catalog } from '../core/catalog/catalog.js';
 import { hasErrors, type Diagnostic } from '../core/diagnostics.js';
 import { readLoadInputs } from '../core/load/inputs.js';
 import { planLoad, type KindCounts } from '../core/load/plan.js';
-import { openInventory } from './inventory.js';
-import { requireModel } from './model.js';
+import { catalogSchema, openInventory } from './inventory.js';
 
 export interface LoadResult {
   ok: boolean;
@@ -23,7 +22,7 @@ export interface LoadResult {
  * file has an error. `svc init` and `svc demo` bootstrap their catalogs through it too.
  */
 export function loadObjects(catalog: Catalog, paths: readonly string[], cwd: string, opts: { dryRun?: boolean } = {}): LoadResult {
-  const { schema } = requireModel(catalog);
+  const schema = catalogSchema(catalog);
   const read = readLoadInputs(paths, cwd, nodeFileHost, catalog.root);
   const inv = openInventory(catalog, schema);
   try {

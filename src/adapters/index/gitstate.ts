@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { gitSync } from '../git/run.js';
 
 /**
@@ -10,21 +10,38 @@ export interface GitView {
   top: string;
   /** The inventory folder relative to the repository root ('' when it is the root). */
   prefix: string;
+  /** The repository's git folder (absolute): its index file's size estimates the inventory's. */
+  gitDir: string;
+  /** The inventory folder's tree at HEAD when gitView asked for it in the same call. */
+  head?: string;
 }
 
 export function gitView(inventoryDir: string, catalogRoot: string): GitView | undefined {
+  // Every command asks this first: one git process answers where the repository is and what HEAD
+  // holds (`HEAD:./<dir>` is relative to the catalog root); exit 1 means no such tree at HEAD.
+  const rel = relative(catalogRoot, inventoryDir).split('\\').join('/');
+  if (!rel.startsWith('..') && !isAbsolute(rel)) {
+    try {
+      const [top = '', gitDir = '', head = ''] = gitSync(catalogRoot, ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--verify', '-q', `HEAD:./${rel}`], { okCodes: [1] }).split('\n');
+      if (top !== '' && gitDir !== '') return { top, prefix: relative(top, inventoryDir).split('\\').join('/'), gitDir, head };
+    } catch {
+      // Not a repository, or git could not read HEAD: the separate calls below tell which.
+    }
+  }
   let top: string;
+  let gitDir: string;
   try {
-    top = gitSync(catalogRoot, ['rev-parse', '--show-toplevel']).trim();
+    [top = '', gitDir = ''] = gitSync(catalogRoot, ['rev-parse', '--show-toplevel', '--absolute-git-dir']).split('\n');
   } catch {
     return undefined;
   }
   const prefix = relative(top, inventoryDir).split('\\').join('/');
-  return { top, prefix };
+  return { top, prefix, gitDir };
 }
 
 /** The inventory folder's tree id at HEAD, or '' (no commit yet, or the folder is not committed). */
 export function headTree(g: GitView): string {
+  if (g.head !== undefined) return g.head;
   const spec = g.prefix === '' ? 'HEAD^{tree}' : `HEAD:${g.prefix}`;
   return gitSync(g.top, ['rev-parse', '--verify', '-q', spec], { okCodes: [1, 128] }).trim();
 }

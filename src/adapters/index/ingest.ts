@@ -31,7 +31,6 @@ export interface IngestOptions {
 }
 
 interface Stmts {
-  insFile: Database.Statement;
   insObject: Database.Statement;
   insEdge: Database.Statement;
   insDangling: Database.Statement;
@@ -39,7 +38,19 @@ interface Stmts {
   objByPath: Database.Statement;
   objById: Database.Statement;
   objByHfid: Database.Statement;
+  delObject: Database.Statement;
+  delEdges: Database.Statement;
+  delDangling: Database.Statement;
+  delProblems: Database.Statement;
   rows: Map<string, { ins: Database.Statement; del: Database.Statement; get: Database.Statement }>;
+}
+
+/** An `objects` row as the write path reads it back (id and kind are null for a file without a usable object). */
+interface ObjectRow {
+  rid: number;
+  id: string | null;
+  kind: string | null;
+  hfid: string | null;
 }
 
 const stmtCache = new WeakMap<Database.Database, Stmts>();
@@ -49,26 +60,39 @@ function stmts(db: Database.Database, layout: Layout): Stmts {
   if (s) return s;
   const rows = new Map<string, { ins: Database.Statement; del: Database.Statement; get: Database.Statement }>();
   for (const t of layout.kinds.values()) {
-    const cols = ['id', ...t.attrs.map((a) => a.col), ...t.ones.map((o) => o.col)];
+    const cols = ['rid', 'id', ...t.attrs.map((a) => a.col), ...t.ones.map((o) => o.col)];
     rows.set(t.schema.kind, {
       ins: db.prepare(`INSERT INTO ${q(t.table)}(${cols.map(q).join(',')}) VALUES (${cols.map(() => '?').join(',')})`),
-      del: db.prepare(`DELETE FROM ${q(t.table)} WHERE id = ?`),
-      get: db.prepare(`SELECT * FROM ${q(t.table)} WHERE id = ?`),
+      del: db.prepare(`DELETE FROM ${q(t.table)} WHERE rid = ?`),
+      get: db.prepare(`SELECT * FROM ${q(t.table)} WHERE rid = ?`),
     });
   }
   s = {
-    insFile: db.prepare('INSERT OR REPLACE INTO files(path, blob) VALUES (?, ?)'),
-    insObject: db.prepare('INSERT INTO objects(id, kind, path, hfid) VALUES (?, ?, ?, ?)'),
+    insObject: db.prepare('INSERT INTO objects(rid, path, blob, id, kind, hfid) VALUES (?, ?, ?, ?, ?, ?)'),
     insEdge: db.prepare('INSERT INTO edges(src, rel, dst) VALUES (?, ?, ?)'),
     insDangling: db.prepare('INSERT INTO dangling(src, rel, ref, path) VALUES (?, ?, ?, ?)'),
     insProblem: db.prepare('INSERT INTO problems(path, diag) VALUES (?, ?)'),
-    objByPath: db.prepare('SELECT id, kind, hfid FROM objects WHERE path = ?'),
-    objById: db.prepare('SELECT id, kind, path, hfid FROM objects WHERE id = ?'),
+    objByPath: db.prepare('SELECT rid, id, kind, hfid FROM objects WHERE path = ?'),
+    objById: db.prepare('SELECT rid, id, kind, path, hfid FROM objects WHERE id = ?'),
     objByHfid: db.prepare('SELECT id, kind FROM objects WHERE kind = ? AND hfid = ?'),
+    delObject: db.prepare('DELETE FROM objects WHERE rid = ?'),
+    delEdges: db.prepare('DELETE FROM edges WHERE src = ?'),
+    delDangling: db.prepare('DELETE FROM dangling WHERE src = ?'),
+    delProblems: db.prepare('DELETE FROM problems WHERE path = ?'),
     rows,
   };
   stmtCache.set(db, s);
   return s;
+}
+
+/** A decoded object of the batch on its way to the index. */
+interface Entry {
+  obj: DecodedObject;
+  path: string;
+  blob: string;
+  hfid: string[] | undefined;
+  /** JSON of the hfid as stored; null when it has none or another file already holds it. */
+  hfidText: string | null;
 }
 
 interface Removed {
@@ -100,39 +124,52 @@ function ingestOnce(db: Database.Database, layout: Layout, changes: Iterable<Fil
   const removed = new Map<string, Removed>();
   if (!fresh) {
     for (const c of changes) {
-      const old = s.objByPath.get(c.path) as { id: string; kind: string; hfid: string | null } | undefined;
-      if (old) {
-        removed.set(old.id, { kind: old.kind, hfid: old.hfid, sig: viaSignature(layout, old.kind, s.rows.get(old.kind)?.get.get(old.id) as Record<string, unknown> | undefined, true) });
-        s.rows.get(old.kind)?.del.run(old.id);
-        db.prepare('DELETE FROM objects WHERE id = ?').run(old.id);
-        db.prepare('DELETE FROM edges WHERE src = ?').run(old.id);
-        db.prepare('DELETE FROM dangling WHERE src = ?').run(old.id);
+      const old = s.objByPath.get(c.path) as ObjectRow | undefined;
+      if (old && old.id !== null && old.kind !== null) {
+        removed.set(old.id, { kind: old.kind, hfid: old.hfid, sig: viaSignature(layout, old.kind, s.rows.get(old.kind)?.get.get(old.rid) as Record<string, unknown> | undefined, true) });
+        s.rows.get(old.kind)?.del.run(old.rid);
+        s.delEdges.run(old.id);
+        s.delDangling.run(old.id);
       }
-      db.prepare('DELETE FROM problems WHERE path = ?').run(c.path);
-      db.prepare('DELETE FROM files WHERE path = ?').run(c.path);
+      if (old) s.delObject.run(old.rid);
+      s.delProblems.run(c.path);
     }
   }
+  // A fresh build numbers rows itself (appends, no lookups); otherwise SQLite picks the next free id.
+  let nextRid = 0;
+  const insertObject = (path: string, blob: string, id: string | null, kind: string | null, hfid: string | null): number | bigint => {
+    if (fresh) {
+      s.insObject.run(++nextRid, path, blob, id, kind, hfid);
+      return nextRid;
+    }
+    return s.insObject.run(null, path, blob, id, kind, hfid).lastInsertRowid;
+  };
 
   // Decode, grouped by kind in hfid order.
-  const byKind = new Map<string, { obj: DecodedObject; path: string }[]>();
+  const byKind = new Map<string, Entry[]>();
   const batchById = new Map<string, DecodedObject>();
   const problem = (path: string, d: Diagnostic) => s.insProblem.run(path, JSON.stringify(d));
   for (const c of changes) {
-    done.add(c.path);
+    // A fresh build removes nothing, so it re-reads nothing: no need to remember what it read.
+    if (!fresh) done.add(c.path);
     if (c.text === null) continue;
-    s.insFile.run(c.path, c.blob);
     const { object, diagnostics } = decodeObject(schema, c.path, c.text, opts.display(c.path));
     for (const d of diagnostics) problem(c.path, d);
-    if (!object) continue;
+    if (!object) {
+      insertObject(c.path, c.blob, null, null, null);
+      continue;
+    }
     const clash = batchById.has(object.id) || (!fresh && s.objById.get(object.id) !== undefined);
     if (clash) {
       problem(c.path, diag('error', 'inventory/duplicate-id', `id ${object.id} is already used by another file`, { file: opts.display(c.path), ...locateKey(c.text, 'id') }, { hint: 'two files hold the same object: keep one (a bad merge or a copied file?)' }));
+      insertObject(c.path, c.blob, null, null, null);
       continue;
     }
     batchById.set(object.id, object);
-    const list = byKind.get(object.kind) ?? [];
-    list.push({ obj: object, path: c.path });
-    byKind.set(object.kind, list);
+    const list = byKind.get(object.kind);
+    const entry: Entry = { obj: object, path: c.path, blob: c.blob, hfid: undefined, hfidText: null };
+    if (list) list.push(entry);
+    else byKind.set(object.kind, [entry]);
   }
 
   const batchByKey = new Map<string, PeerRef>();
@@ -155,29 +192,32 @@ function ingestOnce(db: Database.Database, layout: Layout, changes: Iterable<Fil
     const t = layout.kinds.get(peer.kind);
     const a = t?.attrs.find((x) => x.a.name === attr);
     if (!t || !a) return undefined;
-    const row = s.rows.get(peer.kind)!.get.get(peer.id) as Record<string, unknown> | undefined;
+    const rid = (s.objById.get(peer.id) as { rid?: number } | undefined)?.rid;
+    const row = rid === undefined ? undefined : (s.rows.get(peer.kind)!.get.get(rid) as Record<string, unknown> | undefined);
     return fromSql(a.a.kind, row?.[a.col]);
   };
 
   // Phase 1: every hfid (kinds in dependency order), so that phase 2 resolves references
   // whatever order the files came in.
-  const hfids = new Map<string, { hfid: string[] | undefined; text: string | null }>();
   for (const kind of layout.order) {
     const list = byKind.get(kind);
     if (!list) continue;
     const t = layout.kinds.get(kind)!;
-    for (const { obj, path } of list) {
+    for (const entry of list) {
+      const { obj, path } = entry;
       const hfid = t.hfid ? computeHfid(t, obj, resolve, attrOf) : undefined;
       let hfidText: string | null = hfid ? JSON.stringify(hfid) : null;
       if (hfid) {
-        const key = refKeyText({ kind, hfid });
+        // refKeyText({ kind, hfid }) without a second JSON.stringify.
+        const key = `${kind}:${hfidText}`;
         const dup = batchByKey.get(key) ?? (fresh ? undefined : (s.objByHfid.get(kind, hfidText) as PeerRef | undefined));
         if (dup) {
           problem(path, diag('error', 'inventory/duplicate-hfid', `${kind} ${hfid.join(' / ')} is also defined by another file`, { file: opts.display(path), line: 1, column: 1 }, { hint: 'two objects share a human-friendly id: merge or rename one' }));
           hfidText = null;
         } else batchByKey.set(key, { id: obj.id, kind });
       }
-      hfids.set(obj.id, { hfid, text: hfidText });
+      entry.hfid = hfid;
+      entry.hfidText = hfidText;
     }
   }
 
@@ -187,14 +227,12 @@ function ingestOnce(db: Database.Database, layout: Layout, changes: Iterable<Fil
     if (!list) continue;
     const t = layout.kinds.get(kind)!;
     const row = s.rows.get(kind)!;
-    for (const { obj, path } of list) {
-      const { hfid, text: hfidText } = hfids.get(obj.id)!;
+    for (const { obj, path, blob, hfid, hfidText } of list) {
       const expected = objectPath(kind, obj.id, hfidText === null ? undefined : hfid);
       if (expected !== path) {
         problem(path, diag('error', 'inventory/path-mismatch', `the file of this ${kind} should be ${opts.display(expected)}`, { file: opts.display(path), line: 1, column: 1 }, { hint: 'files are named by their hfid: move the file (git mv) or let svc rewrite it' }));
       }
-      s.insObject.run(obj.id, kind, path, hfidText);
-      const params: SqlValue[] = [obj.id];
+      const params: SqlValue[] = [insertObject(path, blob, obj.id, kind, hfidText), obj.id];
       for (const { a } of t.attrs) params.push(toSql(a.kind, obj.attributes[a.name]));
       for (const { rel } of t.ones) {
         const ref = obj.refs[rel.name];
@@ -275,7 +313,7 @@ function referrers(db: Database.Database, layout: Layout, id: string, kind: stri
     for (const { rel, col } of t.ones) {
       if (!schema.isA(kind, rel.peer)) continue;
       if (only === 'via' && !viaRels.has(rel.name)) continue;
-      for (const r of db.prepare(`SELECT o.path FROM ${q(t.table)} k JOIN objects o ON o.id = k.id WHERE k.${q(col)} = ?`).all(id) as { path: string }[]) out.push(r.path);
+      for (const r of db.prepare(`SELECT o.path FROM ${q(t.table)} k JOIN objects o ON o.rid = k.rid WHERE k.${q(col)} = ?`).all(id) as { path: string }[]) out.push(r.path);
     }
   }
   if (only !== 'via') {
@@ -301,7 +339,7 @@ function retryDangling(db: Database.Database, layout: Layout): void {
     if (!peer || !t) continue;
     const one = t.ones.find((o) => o.rel.name === d.rel);
     const many = t.manys.find((r) => r.name === d.rel);
-    if (one && layout.schema.isA(peer.kind, one.rel.peer)) db.prepare(`UPDATE ${q(t.table)} SET ${q(one.col)} = ? WHERE id = ?`).run(peer.id, d.src);
+    if (one && layout.schema.isA(peer.kind, one.rel.peer)) db.prepare(`UPDATE ${q(t.table)} SET ${q(one.col)} = ? WHERE rid = (SELECT rid FROM objects WHERE id = ?)`).run(peer.id, d.src);
     else if (many && layout.schema.isA(peer.kind, many.peer)) db.prepare('INSERT INTO edges(src, rel, dst) VALUES (?, ?, ?)').run(d.src, d.rel, peer.id);
     else continue;
     del.run(d.rowid);

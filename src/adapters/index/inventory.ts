@@ -141,7 +141,8 @@ export class SqliteInventory extends IndexReader implements Inventory {
   }
 
   private idAtPath(path: string): string | undefined {
-    return this.db.prepare('SELECT id FROM objects WHERE path = ?').pluck().get(path) as string | undefined;
+    // A file without a usable object has a row with a null id: nobody owns that path.
+    return (this.db.prepare('SELECT id FROM objects WHERE path = ?').pluck().get(path) as string | null | undefined) ?? undefined;
   }
 
   private readContentOf(path: string): string | undefined {

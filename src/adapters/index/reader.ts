@@ -15,6 +15,7 @@ import { q, type KindTable, type Layout } from './layout.js';
  */
 export class IndexReader {
   private readonly kindOf: Database.Statement;
+  private readonly ridOf: Database.Statement;
   private readonly objRow: Database.Statement;
   private readonly edgesOf: Database.Statement;
   private readonly rowStmts = new Map<string, Database.Statement>();
@@ -26,6 +27,7 @@ export class IndexReader {
     private readonly readContent: (path: string) => FileChange | undefined,
   ) {
     this.kindOf = db.prepare('SELECT kind FROM objects WHERE id = ?').pluck();
+    this.ridOf = db.prepare('SELECT rid, kind FROM objects WHERE id = ?');
     this.objRow = db.prepare('SELECT id, kind, path, hfid FROM objects WHERE id = ?');
     this.edgesOf = db.prepare('SELECT e.rel, e.dst, o.kind FROM edges e JOIN objects o ON o.id = e.dst WHERE e.src = ? ORDER BY e.rel, e.dst');
   }
@@ -41,11 +43,12 @@ export class IndexReader {
   }
 
   get(id: string): InventoryObject | undefined {
-    const kind = this.kindOf.get(id) as string | undefined;
-    if (kind === undefined) return undefined;
+    const o = this.ridOf.get(id) as { rid: number; kind: string } | undefined;
+    if (o === undefined) return undefined;
+    const kind = o.kind;
     let st = this.rowStmts.get(kind);
-    if (!st) this.rowStmts.set(kind, (st = this.db.prepare(`SELECT * FROM ${q(this.table(kind).table)} WHERE id = ?`)));
-    const row = st.get(id) as Record<string, unknown> | undefined;
+    if (!st) this.rowStmts.set(kind, (st = this.db.prepare(`SELECT * FROM ${q(this.table(kind).table)} WHERE rid = ?`)));
+    const row = st.get(o.rid) as Record<string, unknown> | undefined;
     return row ? this.toObject(this.table(kind), row) : undefined;
   }
 
@@ -106,7 +109,7 @@ export class IndexReader {
           params.push(v);
         }
       }
-      const sql = `SELECT k.*, o.path AS "o.path" FROM ${q(t.table)} k JOIN objects o ON o.id = k.id${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY o.path`;
+      const sql = `SELECT k.*, o.path AS "o.path" FROM ${q(t.table)} k JOIN objects o ON o.rid = k.rid${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY o.path`;
       for (const row of this.db.prepare(sql).all(...params) as Record<string, unknown>[]) out.push({ path: String(row['o.path']), obj: this.toObject(t, row) });
     }
     return out.sort((a, b) => cmp(a.path, b.path)).map((x) => x.obj);
@@ -192,7 +195,7 @@ export class IndexReader {
       for (const u of t.uniques) {
         if (!fallback.includes(u.name)) continue;
         const cols = u.cols.map((c) => `k.${q(c)}`).join(', ');
-        const sql = `SELECT o.path, ${cols} FROM ${q(t.table)} k JOIN objects o ON o.id = k.id WHERE (${cols}) IN (SELECT ${u.cols.map(q).join(', ')} FROM ${q(t.table)} WHERE ${u.cols.map((c) => `${q(c)} IS NOT NULL`).join(' AND ')} GROUP BY ${u.cols.map(q).join(', ')} HAVING count(*) > 1) ORDER BY o.path`;
+        const sql = `SELECT o.path, ${cols} FROM ${q(t.table)} k JOIN objects o ON o.rid = k.rid WHERE (${cols}) IN (SELECT ${u.cols.map(q).join(', ')} FROM ${q(t.table)} WHERE ${u.cols.map((c) => `${q(c)} IS NOT NULL`).join(' AND ')} GROUP BY ${u.cols.map(q).join(', ')} HAVING count(*) > 1) ORDER BY o.path`;
         const key = u.cols.find((c) => c.startsWith('a_'))?.slice(2) ?? u.cols[0]!.slice(2);
         for (const r of this.db.prepare(sql).all() as { path: string }[]) {
           const where = locateKey(this.readContent(r.path)?.text ?? '', key);

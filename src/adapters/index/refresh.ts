@@ -3,16 +3,17 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import type { SchemaSet } from '../../core/schema/model.js';
-import { blobId, isObjectFile, listObjectFiles, readObjectFile } from '../inventory/files.js';
-import { changedBetween, dirtyPaths, gitView, headTree, treeBlobs, type GitView } from './gitstate.js';
+import { blobId, isObjectFile, readObjectFile } from '../inventory/files.js';
+import { changedBetween, dirtyPaths, gitView, headTree, type GitView } from './gitstate.js';
 import { ingest, type FileChange } from './ingest.js';
 import { compileLayout, createStatements, indexStatements, uniqueStatement, type Layout } from './layout.js';
+import { buildSource, type ReaderChoice } from './sources.js';
 
 /**
  * Opening the index always brings it up to date first: a stale index is never used.
  *
  * Kept: `meta` records the index format, svc version, schema fingerprint, the inventory folder and
- * the git tree of that folder at HEAD; `files` each file's blob id; `dirty` the paths that differed
+ * the git tree of that folder at HEAD; `objects` each file's blob id; `dirty` the paths that differed
  * from HEAD. Refresh re-reads only paths that changed between the recorded tree and HEAD's
  * (`git diff-tree`), are uncommitted now (`git status`), or were uncommitted last time (an edit may
  * have been reverted), and only those whose content hash differs from what the index holds.
@@ -25,7 +26,7 @@ import { compileLayout, createStatements, indexStatements, uniqueStatement, type
  * A build writes a temporary database and renames it over the index, so a crash mid-build leaves
  * the old index (or none), never a half-built one; incremental steps are one transaction.
  */
-export const INDEX_FORMAT = '1';
+export const INDEX_FORMAT = '2';
 const SVC_VERSION = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 
 export interface IndexTarget {
@@ -34,6 +35,8 @@ export interface IndexTarget {
   schema: SchemaSet;
   /** Default: <catalogRoot>/.svc/index.sqlite */
   dbPath?: string;
+  /** Who reads the files of a full build; default 'auto' (a worker thread for big inventories). */
+  reader?: ReaderChoice;
 }
 
 export interface OpenedIndex {
@@ -82,7 +85,8 @@ export function openIndex(target: IndexTarget): OpenedIndex {
   return { db, ...base, how: 'rebuilt', reason: existing.reason ?? 'no index', changed: count };
 }
 
-function ensureSvcFolder(dir: string): void {
+/** Creates svc's working folder with a .gitignore that ignores all of it. */
+export function ensureSvcFolder(dir: string): void {
   mkdirSync(dir, { recursive: true });
   // Ignored from inside too, so a catalog created anywhere never commits its index.
   const ignore = join(dir, '.gitignore');
@@ -122,7 +126,7 @@ function refreshIncremental(db: Database.Database, layout: Layout, g: GitView, b
   }
   const dirty = dirtyPaths(g).filter(isObjectFile);
   for (const p of dirty) candidates.add(p);
-  const blobOf = db.prepare('SELECT blob FROM files WHERE path = ?').pluck();
+  const blobOf = db.prepare('SELECT blob FROM objects WHERE path = ?').pluck();
   const changes: FileChange[] = [];
   for (const p of [...candidates].sort()) {
     if (!isObjectFile(p)) continue;
@@ -153,57 +157,54 @@ function sameSet(candidates: Set<string>, dirty: string[], db: Database.Database
 function buildFull(dbPath: string, layout: Layout, g: GitView | undefined, target: IndexTarget, meta: Record<string, string>, base: Pick<OpenedIndex, 'display' | 'readContent'>): number {
   const tmp = `${dbPath}.${process.pid}.build`;
   rmSync(tmp, { force: true });
-  const db = new Database(tmp);
-  // The file is private until renamed: durability during the build buys nothing.
-  db.pragma('journal_mode = OFF');
-  db.pragma('synchronous = OFF');
-  // A larger page cache for the index builds at the end (the default 2 MB makes them spill).
-  db.pragma('cache_size = -65536');
-  db.pragma('locking_mode = EXCLUSIVE');
-  db.pragma('temp_store = MEMORY');
+  // Started first: git and the reading run while this thread prepares the database.
+  const source = buildSource(g, target.inventoryDir, target.reader);
+  let db: Database.Database | undefined;
   let count = 0;
   try {
+    db = new Database(tmp);
+    // The file is private until renamed: durability during the build buys nothing.
+    db.pragma('journal_mode = OFF');
+    db.pragma('synchronous = OFF');
+    // A larger page cache for the index builds at the end (the default 2 MB makes them spill).
+    db.pragma('cache_size = -65536');
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('temp_store = MEMORY');
     for (const s of createStatements(layout)) db.exec(s);
-    const tree = g ? headTree(g) : '';
-    const dirty = g ? dirtyPaths(g).filter(isObjectFile) : [];
-    const dirtySet = new Set(dirty);
-    // Clean files' blob ids come from git for free; dirty ones are hashed.
-    const blobs = g ? treeBlobs(g, tree) : new Map<string, string>();
-    const paths = g ? [...new Set([...[...blobs.keys()].filter(isObjectFile), ...dirty])].sort() : listObjectFiles(target.inventoryDir);
-    function* files(): Generator<FileChange> {
-      for (const p of paths) {
-        const text = readObjectFile(target.inventoryDir, p);
-        if (text === undefined) continue;
+    const { tree, dirty } = source.head();
+    function* counted(): Generator<FileChange> {
+      for (const f of source.files()) {
         count++;
-        const known = dirtySet.has(p) ? undefined : blobs.get(p);
-        yield { path: p, text, blob: known ?? blobId(text) };
+        yield f;
       }
     }
-    db.transaction(() => {
-      ingest(db, layout, files(), { fresh: true, display: base.display, readContent: base.readContent });
-      for (const s of indexStatements(layout)) db.exec(s);
+    const built = db;
+    built.transaction(() => {
+      ingest(built, layout, counted(), { fresh: true, display: base.display, readContent: base.readContent });
+      for (const s of indexStatements(layout)) built.exec(s);
       const fallback: string[] = [];
       for (const t of layout.kinds.values()) {
         for (const u of t.uniques) {
           try {
-            db.exec(uniqueStatement(u, true));
+            built.exec(uniqueStatement(u, true));
           } catch (e) {
             if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
             // Committed data may break a constraint (a bad merge): index it plainly, report it in problems().
-            db.exec(uniqueStatement(u, false));
+            built.exec(uniqueStatement(u, false));
             fallback.push(u.name);
           }
         }
       }
-      const ins = db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)');
+      const ins = built.prepare('INSERT INTO meta(key, value) VALUES (?, ?)');
       for (const [k, v] of Object.entries({ ...meta, tree, fallback: JSON.stringify(fallback), complete: '1' })) ins.run(k, v);
-      const insDirty = db.prepare('INSERT OR IGNORE INTO dirty(path) VALUES (?)');
+      const insDirty = built.prepare('INSERT OR IGNORE INTO dirty(path) VALUES (?)');
       for (const p of dirty) insDirty.run(p);
     })();
-    db.close();
+    built.close();
     renameSync(tmp, dbPath);
   } catch (e) {
-    if (db.open) db.close();
+    source.close();
+    if (db?.open) db.close();
     rmSync(tmp, { force: true });
     throw e;
   }

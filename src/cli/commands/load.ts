@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { nodeFileHost } from '../../adapters/fs.js';
-import { hasErrors } from '../../core/diagnostics.js';
 import { ValidationError } from '../../core/errors.js';
-import { readLoadInputs } from '../../core/load/inputs.js';
 import type { KindCounts } from '../../core/load/plan.js';
 import { requireCatalog } from '../catalog.js';
 import { formatOption } from '../options.js';
@@ -26,34 +23,24 @@ export function registerLoad(program: Command, ctx: Ctx, setExit: SetExit): void
     .action(async (paths: string[], opts: { dryRun?: boolean; format: Format }) => {
       const c = ctx();
       const catalog = requireCatalog(c);
-      const { catalogSchema, openInventory } = await import('../../app/inventory.js');
-      const { planLoad } = await import('../../core/load/plan.js');
-      const schema = catalogSchema(catalog);
-      const read = readLoadInputs(paths, c.cwd, nodeFileHost, catalog.root);
-      const inv = openInventory(catalog, schema);
-      try {
-        const plan = planLoad(read.inputs, schema, inv);
-        const diagnostics = [...read.diagnostics, ...plan.diagnostics];
-        if (hasErrors(diagnostics)) {
-          if (opts.format === 'json') {
-            c.out(`${JSON.stringify({ ok: false, dryRun: Boolean(opts.dryRun), summary: {}, written: [], diagnostics }, null, 2)}\n`);
-            setExit(1);
-            return;
-          }
-          const errors = diagnostics.filter((d) => d.severity === 'error').length;
-          throw new ValidationError('load/invalid', `${errors} error${errors === 1 ? '' : 's'} in the object files: nothing was loaded`, { diagnostics, hint: 'fix the findings above and run svc load again' });
-        }
-        const written = opts.dryRun ? inv.plan(plan.changeSet).writes.map((w) => w.path) : inv.apply(plan.changeSet).written;
+      const { loadObjects } = await import('../../app/load.js');
+      const r = loadObjects(catalog, paths, c.cwd, { dryRun: Boolean(opts.dryRun) });
+      if (!r.ok) {
         if (opts.format === 'json') {
-          c.out(`${JSON.stringify({ ok: true, dryRun: Boolean(opts.dryRun), summary: plan.summary, written, diagnostics }, null, 2)}\n`);
-        } else {
-          if (diagnostics.length) c.err(renderDiagnosticsText(diagnostics, c.color));
-          c.out(renderSummary(plan.summary, written.length, Boolean(opts.dryRun), plan.objects, read.inputs.length));
+          c.out(`${JSON.stringify({ ok: false, dryRun: Boolean(opts.dryRun), summary: {}, written: [], diagnostics: r.diagnostics }, null, 2)}\n`);
+          setExit(1);
+          return;
         }
-        setExit(0);
-      } finally {
-        inv.close();
+        const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
+        throw new ValidationError('load/invalid', `${errors} error${errors === 1 ? '' : 's'} in the object files: nothing was loaded`, { diagnostics: r.diagnostics, hint: 'fix the findings above and run svc load again' });
       }
+      if (opts.format === 'json') {
+        c.out(`${JSON.stringify({ ok: true, dryRun: Boolean(opts.dryRun), summary: r.summary, written: r.written, diagnostics: r.diagnostics }, null, 2)}\n`);
+      } else {
+        if (r.diagnostics.length) c.err(renderDiagnosticsText(r.diagnostics, c.color));
+        c.out(renderSummary(r.summary, r.written.length, Boolean(opts.dryRun), r.objects, r.inputs));
+      }
+      setExit(0);
     });
 }
 

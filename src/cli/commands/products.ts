@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { nodeFileHost } from '../../adapters/fs.js';
-import { requireProducts } from '../../core/products/catalog-products.js';
-import { describeProduct, listProducts, type ProductDetail } from '../../core/products/describe.js';
-import { LIFECYCLE_STATES } from '../../core/products/states.js';
+import type { FileHost } from '../../core/host.js';
+import type { ProductDetail } from '../../core/products/describe.js';
 import { requireCatalog } from '../catalog.js';
 import type { CliContext } from '../context.js';
 import { formatOption } from '../options.js';
@@ -15,9 +13,10 @@ export function registerProducts(program: Command, ctx: Ctx, setExit: SetExit): 
     .command('products')
     .description('list the products and their variants')
     .addOption(formatOption(['table', 'json'] as const))
-    .action((opts: { format: 'table' | 'json' }) => {
+    .action(async (opts: { format: 'table' | 'json' }) => {
       const c = ctx();
-      const list = listProducts(requireProducts(requireCatalog(c), nodeFileHost).products);
+      const { products, describe } = await productModules();
+      const list = describe.listProducts(products.requireProducts(requireCatalog(c), nodeFileHost).products);
       if (opts.format === 'json') c.out(`${JSON.stringify({ products: list }, null, 2)}\n`);
       else if (!list.length) c.out('no products: add product files under products/ (see `svc product show --help`)\n');
       else {
@@ -34,15 +33,29 @@ export function registerProducts(program: Command, ctx: Ctx, setExit: SetExit): 
     .command('show <name>')
     .description('a product (or variant): its inputs (the request form), its blocks, and what each lifecycle state requires')
     .addOption(formatOption(['text', 'json'] as const))
-    .action((name: string, opts: { format: 'text' | 'json' }) => {
+    .action(async (name: string, opts: { format: 'text' | 'json' }) => {
       const c = ctx();
-      const detail = describeProduct(requireProducts(requireCatalog(c), nodeFileHost).products, name);
-      c.out(opts.format === 'json' ? `${JSON.stringify(detail, null, 2)}\n` : renderDetail(detail, c));
+      const { products, describe, states } = await productModules();
+      const detail = describe.describeProduct(products.requireProducts(requireCatalog(c), nodeFileHost).products, name);
+      c.out(opts.format === 'json' ? `${JSON.stringify(detail, null, 2)}\n` : renderDetail(detail, c, states.LIFECYCLE_STATES));
       setExit(0);
     });
 }
 
-function renderDetail(d: ProductDetail, c: CliContext): string {
+// The product modules (and the schema loader behind them) are loaded when a product command runs.
+let nodeFileHost: FileHost;
+async function productModules() {
+  const [products, describe, states, fs] = await Promise.all([
+    import('../../core/products/catalog-products.js'),
+    import('../../core/products/describe.js'),
+    import('../../core/products/states.js'),
+    import('../../adapters/fs.js'),
+  ]);
+  nodeFileHost = fs.nodeFileHost;
+  return { products, describe, states };
+}
+
+function renderDetail(d: ProductDetail, c: CliContext, LIFECYCLE_STATES: readonly string[]): string {
   const b = c.color.bold;
   let out = `${b(d.name)} (${d.type}, tag ${d.tag})\n`;
   if (d.description) out += `  ${d.description}\n`;

@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
-import { nodeFileHost, writeFileAtomic } from '../../adapters/fs.js';
 import { hasErrors } from '../../core/diagnostics.js';
 import { ValidationError } from '../../core/errors.js';
-import { checkSchemaPaths, loadCatalogSchema } from '../../core/schema/catalog-schema.js';
-import { describeKind, describeOrigin, listKinds, type KindView } from '../../core/schema/describe.js';
-import { exportSchemas } from '../../core/schema/export.js';
+import type { KindView } from '../../core/schema/describe.js';
 import type { SchemaSet } from '../../core/schema/model.js';
 import { requireCatalog } from '../catalog.js';
 import type { CliContext } from '../context.js';
@@ -22,8 +19,10 @@ export function registerSchema(program: Command, ctx: Ctx, setExit: SetExit): vo
     .description('validate schema files and folders together with the built-in kinds (inside or outside a catalog)')
     .argument('<paths...>', 'schema files or folders')
     .addOption(formatOption<DiagnosticFormat>(['text', 'json', 'github']))
-    .action((paths: string[], opts: { format: DiagnosticFormat }) => {
+    .action(async (paths: string[], opts: { format: DiagnosticFormat }) => {
       const c = ctx();
+      const { checkSchemaPaths } = await import('../../core/schema/catalog-schema.js');
+      const { nodeFileHost } = await import('../../adapters/fs.js');
       const load = checkSchemaPaths(paths, nodeFileHost, c.cwd);
       const failed = hasErrors(load.diagnostics);
       const kinds = load.schema ? [...load.schema.kinds.values()].filter((k) => !k.builtin).length : 0;
@@ -44,10 +43,11 @@ export function registerSchema(program: Command, ctx: Ctx, setExit: SetExit): vo
     .description('the resolved kind: attributes and relationships, each with where it came from')
     .argument('<kind>', 'a kind such as DcimDevice')
     .addOption(formatOption(['text', 'json'] as const))
-    .action((kind: string, opts: { format: 'text' | 'json' }) => {
+    .action(async (kind: string, opts: { format: 'text' | 'json' }) => {
       const c = ctx();
-      const view = describeKind(catalogSchema(c), kind);
-      c.out(opts.format === 'json' ? `${JSON.stringify(view, null, 2)}\n` : renderKind(view, c));
+      const { describeKind, describeOrigin } = await import('../../core/schema/describe.js');
+      const view = describeKind(await catalogSchema(c), kind);
+      c.out(opts.format === 'json' ? `${JSON.stringify(view, null, 2)}\n` : renderKind(view, c, describeOrigin));
       setExit(0);
     });
 
@@ -56,9 +56,10 @@ export function registerSchema(program: Command, ctx: Ctx, setExit: SetExit): vo
     .description('every kind of the catalog: namespace, node or generic, attribute and relationship counts, file')
     .option('--builtin', 'include the kinds that come with svc')
     .addOption(formatOption(['table', 'json'] as const))
-    .action((opts: { format: 'table' | 'json'; builtin?: boolean }) => {
+    .action(async (opts: { format: 'table' | 'json'; builtin?: boolean }) => {
       const c = ctx();
-      const rows = listKinds(catalogSchema(c), { builtin: opts.builtin === true });
+      const { listKinds } = await import('../../core/schema/describe.js');
+      const rows = listKinds(await catalogSchema(c), { builtin: opts.builtin === true });
       if (opts.format === 'json') c.out(`${JSON.stringify(rows, null, 2)}\n`);
       else c.out(renderTable(['KIND', 'NAMESPACE', 'TYPE', 'ATTRS', 'RELS', 'FILE'], rows.map((r) => [r.kind, r.namespace, r.type, String(r.attributes), String(r.relationships), r.file])));
       setExit(0);
@@ -68,9 +69,11 @@ export function registerSchema(program: Command, ctx: Ctx, setExit: SetExit): vo
     .command('export')
     .description('write JSON Schemas for schema files and .orchestrator.yml, for editors with yaml-language-server')
     .requiredOption('--out <dir>', 'the folder to write them to')
-    .action((opts: { out: string }) => {
+    .action(async (opts: { out: string }) => {
       const c = ctx();
       const dir = resolve(c.cwd, opts.out);
+      const { exportSchemas } = await import('../../core/schema/export.js');
+      const { writeFileAtomic } = await import('../../adapters/fs.js');
       const written = exportSchemas();
       for (const s of written) writeFileAtomic(join(dir, s.file), s.text);
       for (const s of written) c.out(`wrote ${join(opts.out, s.file)}  (${s.title}; for ${s.fileMatch.join(', ')})\n`);
@@ -80,13 +83,15 @@ export function registerSchema(program: Command, ctx: Ctx, setExit: SetExit): vo
 }
 
 /** The catalog's resolved schema; a schema with errors is a failed validation (exit 1). */
-function catalogSchema(c: CliContext): SchemaSet {
+async function catalogSchema(c: CliContext): Promise<SchemaSet> {
+  const { loadCatalogSchema } = await import('../../core/schema/catalog-schema.js');
+  const { nodeFileHost } = await import('../../adapters/fs.js');
   const load = loadCatalogSchema(requireCatalog(c), nodeFileHost);
   if (!load.schema) throw new ValidationError('schema/invalid', 'the catalog schema has errors', { diagnostics: load.diagnostics, hint: 'run `svc validate` or `svc schema check` and fix them first' });
   return load.schema;
 }
 
-function renderKind(v: KindView, c: CliContext): string {
+function renderKind(v: KindView, c: CliContext, describeOrigin: typeof import('../../core/schema/describe.js').describeOrigin): string {
   const b = c.color.bold;
   let out = `${b(v.kind)}  ${v.type}${v.builtin ? ' (built in)' : ''}${v.at ? `  ${c.color.dim(v.at)}` : ''}\n`;
   if (v.inherit_from.length) out += `  inherits from: ${v.inherit_from.join(', ')}\n`;

@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nodeFileHost, writeFileAtomic } from '../adapters/fs.js';
+import { ensureSvcFolder } from '../adapters/index/refresh.js';
+import type { Catalog } from '../core/catalog/catalog.js';
+import type { FileHost } from '../core/host.js';
+import type { Diagnostic } from '../core/diagnostics.js';
+import { expandPaths } from '../core/schema/load.js';
+import type { KindSchema, SchemaSet } from '../core/schema/model.js';
+
+/**
+ * The catalog's resolved schema, remembered in .svc/schema-cache.json so that a quick command
+ * (`svc list`, `svc show`) does not parse the YAML and compile the meta-schema each time.
+ *
+ * Never stale: the cache is keyed by svc's version, the built-in kinds' source, and the path and
+ * SHA-256 of every schema file the catalog's `schemas:` expand to (in order); any difference, an
+ * unreadable or malformed cache, or a schema with errors means a full load (and, when the schema
+ * is valid, a new cache). Only a valid schema is cached, so every diagnostic still comes from a
+ * full load.
+ */
+const CACHE_FORMAT = 1;
+const SVC_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+interface CacheFile {
+  format: number;
+  key: string;
+  fingerprint: string;
+  kinds: KindSchema[];
+  /** Per kind, every generic it inherits from (directly or not). */
+  ancestors: Record<string, string[]>;
+}
+
+export function cachePath(root: string): string {
+  return join(root, '.svc', 'schema-cache.json');
+}
+
+export function cachedCatalogSchema(catalog: Catalog, load: () => { schema: SchemaSet | undefined; diagnostics: Diagnostic[] }, host: FileHost = nodeFileHost): { schema: SchemaSet | undefined; diagnostics: Diagnostic[] } {
+  const key = cacheKey(catalog, host);
+  const path = cachePath(catalog.root);
+  if (key !== undefined) {
+    const hit = readCache(path, key);
+    if (hit) return { schema: hit, diagnostics: [] };
+  }
+  const fresh = load();
+  if (fresh.schema && key !== undefined) writeCache(path, key, fresh.schema);
+  return fresh;
+}
+
+/** Undefined when a key cannot be made (then nothing is cached). */
+export function cacheKey(catalog: Catalog, host: FileHost): string | undefined {
+  const builtin = builtinSource();
+  if (builtin === undefined) return undefined;
+  const h = createHash('sha256').update(`svc ${SVC_VERSION}\0format ${CACHE_FORMAT}\0`).update(builtin).update('\0');
+  const { files, diagnostics } = expandPaths(catalog.schemas, host, catalog.root);
+  if (diagnostics.length) return undefined;
+  // The products compile to kinds of the same model: their files are part of the key too.
+  const products = expandPaths(catalog.products.filter((p) => host.exists(p)), host, catalog.root).files;
+  h.update(`generators ${catalog.generators.map((g) => g.name).join(',')}\0`);
+  for (const f of [...files, '\0products', ...products]) h.update(f === '\0products' ? f : `${f}\0${createHash('sha256').update(host.readText(f)).digest('hex')}\0`);
+  return h.digest('hex');
+}
+
+/** The module that holds the built-in kinds: compiled (.js) in a build, TypeScript under the test runner. */
+function builtinSource(): string | undefined {
+  for (const ext of ['.js', '.ts']) {
+    const p = fileURLToPath(new URL(`../core/schema/builtin${ext}`, import.meta.url));
+    if (existsSync(p)) return readFileSync(p, 'utf8');
+  }
+  return undefined;
+}
+
+function readCache(path: string, key: string): SchemaSet | undefined {
+  let data: CacheFile;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8')) as CacheFile;
+  } catch {
+    return undefined;
+  }
+  if (!isCacheFile(data) || data.format !== CACHE_FORMAT || data.key !== key) return undefined;
+  return schemaSetOf(data);
+}
+
+function isCacheFile(v: unknown): v is CacheFile {
+  if (typeof v !== 'object' || v === null) return false;
+  const c = v as Partial<CacheFile>;
+  return typeof c.key === 'string' && typeof c.fingerprint === 'string' && Array.isArray(c.kinds) && typeof c.ancestors === 'object' && c.ancestors !== null
+    && c.kinds.every((k) => typeof k === 'object' && k !== null && typeof k.kind === 'string' && Array.isArray(k.attributes) && Array.isArray(k.relationships) && Array.isArray(k.used_by))
+    && Object.values(c.ancestors).every((a) => Array.isArray(a));
+}
+
+function writeCache(path: string, key: string, schema: SchemaSet): void {
+  const kinds = [...schema.kinds.values()];
+  const ancestors: Record<string, string[]> = {};
+  for (const k of kinds) ancestors[k.kind] = kinds.filter((g) => g.kind !== k.kind && schema.isA(k.kind, g.kind)).map((g) => g.kind);
+  const data: CacheFile = { format: CACHE_FORMAT, key, fingerprint: schema.fingerprint, kinds, ancestors };
+  try {
+    ensureSvcFolder(dirname(path));
+    writeFileAtomic(path, JSON.stringify(data));
+  } catch {
+    // A cache that cannot be written (read-only checkout) only costs the next command a full load.
+  }
+}
+
+/** The same answers as ../core/schema/resolve.ts gives, over the remembered kinds. */
+function schemaSetOf(data: CacheFile): SchemaSet {
+  const sorted = new Map(data.kinds.map((k) => [k.kind, k]));
+  const ancestry = new Map(Object.entries(data.ancestors).map(([k, a]) => [k, new Set(a)]));
+  return {
+    kinds: sorted,
+    get: (kind) => sorted.get(kind),
+    concreteKinds: (kind) => {
+      const k = sorted.get(kind);
+      if (!k) return [];
+      return k.isGeneric ? [...k.used_by] : [kind];
+    },
+    isA: (kind, target) => kind === target || (ancestry.get(kind)?.has(target) ?? false),
+    fingerprint: data.fingerprint,
+  };
+}

@@ -1,0 +1,87 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { nodeFileHost } from '../../src/adapters/fs.js';
+import { catalogSchema } from '../../src/app/inventory.js';
+import { cachePath } from '../../src/app/schema-cache.js';
+import { openCatalog, type Catalog } from '../../src/core/catalog/catalog.js';
+import { UsageError } from '../../src/core/errors.js';
+import { loadCatalogSchema } from '../../src/core/schema/catalog-schema.js';
+import type { SchemaSet } from '../../src/core/schema/model.js';
+import { git, writeTree } from '../helpers/repo.js';
+import { catalogRepo, FIXTURE_SCHEMA } from './helpers.js';
+
+const catalogOf = (dir: string): Catalog => openCatalog(dir, nodeFileHost).catalog!;
+
+/** Everything the rest of svc asks a SchemaSet, as plain data. */
+function answers(s: SchemaSet) {
+  const kinds = [...s.kinds.keys()];
+  return {
+    fingerprint: s.fingerprint,
+    kinds: JSON.parse(JSON.stringify([...s.kinds.values()])) as unknown,
+    get: kinds.map((k) => s.get(k)?.kind),
+    concrete: kinds.map((k) => s.concreteKinds(k)),
+    isA: kinds.map((k) => kinds.filter((t) => s.isA(k, t))),
+    unknown: [s.get('NoSuchKind'), s.concreteKinds('NoSuchKind'), s.isA('NoSuchKind', 'DcimGenericDevice')],
+  };
+}
+
+describe('the resolved schema cache (.svc/schema-cache.json)', () => {
+  it('answers exactly as a full load, and is what the next command reads', () => {
+    const dir = catalogRepo();
+    const catalog = catalogOf(dir);
+    const full = loadCatalogSchema(catalog, nodeFileHost).schema!;
+    const first = catalogSchema(catalog);
+    expect(existsSync(cachePath(dir))).toBe(true);
+    const cached = catalogSchema(catalog);
+    expect(answers(cached)).toEqual(answers(full));
+    expect(answers(first)).toEqual(answers(full));
+    // The cache is read when its key matches: a marked copy comes back.
+    const data = JSON.parse(readFileSync(cachePath(dir), 'utf8')) as { fingerprint: string };
+    writeFileSync(cachePath(dir), JSON.stringify({ ...data, fingerprint: 'marked' }));
+    expect(catalogSchema(catalog).fingerprint).toBe('marked');
+    // Ignored by git like the rest of .svc.
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+  });
+
+  it('is never stale: an edited or added schema file means a full load', () => {
+    const dir = catalogRepo();
+    const catalog = catalogOf(dir);
+    const before = catalogSchema(catalog).fingerprint;
+    writeTree(dir, { 'schemas/inventory.yml': FIXTURE_SCHEMA.replace('      - name: loopback', '      - name: serial\n        kind: Text\n        optional: true\n      - name: loopback') });
+    const edited = catalogSchema(catalog);
+    expect(edited.fingerprint).not.toBe(before);
+    expect(edited.fingerprint).toBe(loadCatalogSchema(catalog, nodeFileHost).schema!.fingerprint);
+    writeTree(dir, { 'schemas/extra.yml': 'version: "1.0"\nnodes:\n  - name: Thing\n    namespace: Test\n    attributes:\n      - name: name\n        kind: Text\n' });
+    expect(catalogSchema(catalog).get('TestThing')?.kind).toBe('TestThing');
+  });
+
+  it('a corrupt or foreign cache file is ignored and replaced', () => {
+    const dir = catalogRepo();
+    const catalog = catalogOf(dir);
+    const full = loadCatalogSchema(catalog, nodeFileHost).schema!;
+    catalogSchema(catalog);
+    for (const bad of ['{"format": 1, "key": ', '[]', JSON.stringify({ format: 1, key: 'x', fingerprint: 'f', kinds: 'no', ancestors: {} })]) {
+      writeFileSync(cachePath(dir), bad);
+      expect(answers(catalogSchema(catalog))).toEqual(answers(full));
+      expect(() => JSON.parse(readFileSync(cachePath(dir), 'utf8')) as unknown).not.toThrow();
+    }
+  });
+
+  it('a schema with errors is reported even when a valid cache exists, and is never cached', () => {
+    const dir = catalogRepo();
+    const catalog = catalogOf(dir);
+    catalogSchema(catalog);
+    const cached = readFileSync(cachePath(dir), 'utf8');
+    writeTree(dir, { 'schemas/inventory.yml': FIXTURE_SCHEMA.replace('kind: Text', 'kind: NoSuchAttributeKind') });
+    let error: unknown;
+    try {
+      catalogSchema(catalog);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).code).toBe('schema/invalid');
+    expect((error as UsageError).diagnostics.length).toBeGreaterThan(0);
+    expect(readFileSync(cachePath(dir), 'utf8')).toBe(cached);
+  });
+});
