@@ -86,6 +86,18 @@ export default async function generate(sdk: GeneratorSdk): Promise<void> {
  * choice is deterministic and stable across runs.
  */
 async function claimPort(sdk: GeneratorSdk, site: SvcObject, serviceObjectId: string | undefined): Promise<{ port: SvcObject; switchIndex: number }> {
+  // A service keeps its port: when it already holds one at the site, re-claim just that one rather
+  // than ranking every switch (a no-op run over 1,000 services would read every port of every site).
+  if (serviceObjectId !== undefined) {
+    const service = await sdk.get(serviceObjectId);
+    const held = service ? (await sdk.referrers(service, 'DcimInterfaceL2', 'service')).filter((p) => p.attributes.role === 'customer') : [];
+    const device = held.length === 1 ? await sdk.peer(held[0]!, 'device') : undefined;
+    const location = device ? await sdk.peer(device, 'location') : undefined;
+    if (device && location?.id === site.id) {
+      const port = await sdk.claim('DcimInterfaceL2', held, 'customer-port');
+      return { port, switchIndex: Number(device.attributes.index) };
+    }
+  }
   const switches = await sdk.list('DcimDevice', { attributes: { role: 'core' }, relationships: { location: site } });
   const ranked: { device: SvcObject; ports: SvcObject[]; used: number }[] = [];
   for (const device of switches) {
@@ -93,12 +105,14 @@ async function claimPort(sdk: GeneratorSdk, site: SvcObject, serviceObjectId: st
     ranked.push({ device, ports, used: ports.filter((p) => p.attributes.status !== 'free').length });
   }
   ranked.sort((a, b) => a.used - b.used || Number(a.device.attributes.index) - Number(b.device.attributes.index));
-  // Free ports, plus whatever this service already holds (no longer free, but still its own).
-  const mine = (p: SvcObject) => {
-    const held = p.relationships.service;
-    return serviceObjectId !== undefined && held !== undefined && !Array.isArray(held) && held.id === serviceObjectId;
+  // Free ports, plus those a Dedicated Internet service holds: each of those has a claim, so the
+  // claim skips them (or keeps this service's own), and when every port is taken the claim's error
+  // says how many there are and who holds them instead of "no candidates".
+  const held = (p: SvcObject) => {
+    const s = p.relationships.service;
+    return s !== undefined && !Array.isArray(s) && (s.id === serviceObjectId || s.kind === 'ServiceDedicatedInternet');
   };
-  const candidates = ranked.flatMap((r) => r.ports.filter((p) => p.attributes.status === 'free' || mine(p)));
+  const candidates = ranked.flatMap((r) => r.ports.filter((p) => p.attributes.status === 'free' || held(p)));
   const port = await sdk.claim('DcimInterfaceL2', candidates, 'customer-port');
   const owner = ranked.find((r) => r.ports.some((p) => p.id === port.id))!;
   return { port, switchIndex: Number(owner.device.attributes.index) };

@@ -25,7 +25,7 @@ import { loadHandles } from './generate.js';
 import { requireModel } from './model.js';
 import { openInventoryAt, repoOf, sweepStaleCopies, type RevisionInventory } from './revision-inventory.js';
 import { LedgerReservations } from './shared-reservations.js';
-import { reserveResource } from '../adapters/git/reservations.js';
+import { releaseReservations, reserveResource } from '../adapters/git/reservations.js';
 
 /** What a request command produced: the branch, its commit, and the files it changed (before → after). */
 export interface RequestResult {
@@ -132,7 +132,9 @@ export async function createRequest(catalog: Catalog, opts: CreateOptions): Prom
   const inv = await openInventoryAt(catalog, ctx.schema, base.commit);
   try {
     assertValidRequest(product, ctx.products, request, { variant, reader: inv.inventory, schema: ctx.schema });
-    const id = opts.id ?? (await reserveSubscriptionId(ctx, product.tag, await takenIds(ctx, inv), opts.clock));
+    const reserved = opts.id === undefined ? await reserveSubscriptionId(ctx, product.tag, await takenIds(ctx, inv), opts.clock) : undefined;
+    const id = opts.id ?? reserved!.id;
+    try {
     checkRequestId(id);
     if (opts.replace === undefined) await assertFree(ctx, id);
     if (inv.inventory.findByHfid('SvcSubscription', [id])) throw new UsageError('request/id-taken', `subscription "${id}" already exists on ${base.ref}`, { hint: 'choose another --id, or modify the existing one with `svc request modify`' });
@@ -140,6 +142,11 @@ export async function createRequest(catalog: Catalog, opts: CreateOptions): Prom
     const built = buildSubscription(product, ctx.products, variant, { subscriptionId: id, customer: String(customer), ...(description ? { description } : {}), inputs }, inv.inventory);
     const sub = moveTo(ctx, product, built.subscription, 'provisioning', [built.block], inv, opts.clock, 'create');
     return await generateAndCommit(ctx, inv, { requestId: id, subscriptionId: id, action: 'create', product, customer: String(customer), base, seed: { upserts: [sub, built.block], deletes: [] }, target: sub.id, clock: opts.clock, swept, ...(opts.replace ? { replace: opts.replace } : {}) });
+    } catch (e) {
+      // The id goes back too: a failed request leaves no trace but the ledger's history.
+      await reserved?.release();
+      throw e;
+    }
   } finally {
     inv.close();
   }
@@ -250,9 +257,10 @@ function moveTo(ctx: Context, product: ProductDef, obj: InventoryObject, to: Lif
  * ids are reserved in the shared ledger like any resource (pool `svc:ids:<tag>`), lowest free first.
  * The reservation only has to outlive the moment the branch is created: gc drops it later.
  */
-async function reserveSubscriptionId(ctx: Context, tag: string, taken: Set<string>, clock: () => Date): Promise<string> {
+async function reserveSubscriptionId(ctx: Context, tag: string, taken: Set<string>, clock: () => Date): Promise<{ id: string; release: () => Promise<void> }> {
   const nonce = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  const out = await reserveResource({ repo: ctx.repo, clock }, { pool: `svc:ids:${tag.toLowerCase()}`, key: nonce, holder: `request/.pending-${nonce}` }, async (used) => {
+  const pool = `svc:ids:${tag.toLowerCase()}`;
+  const out = await reserveResource({ repo: ctx.repo, clock }, { pool, key: nonce, holder: `request/.pending-${nonce}` }, async (used) => {
     const tried = new Set(taken);
     for (;;) {
       const id = nextSubscriptionId(tag, tried);
@@ -260,7 +268,10 @@ async function reserveSubscriptionId(ctx: Context, tag: string, taken: Set<strin
       tried.add(id);
     }
   });
-  return out.value.reservation.resource;
+  const release = async () => {
+    await releaseReservations({ repo: ctx.repo, clock }, [{ pool, key: nonce }]).catch(() => undefined);
+  };
+  return { id: out.value.reservation.resource, release };
 }
 
 async function assertFree(ctx: Context, requestId: string): Promise<void> {

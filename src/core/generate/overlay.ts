@@ -19,10 +19,26 @@ export class Overlay implements InventoryReader {
     readonly schema: SchemaSet,
   ) {}
 
+  /** The index's answers to findByHfid (an upsert asks for each object it writes, every run). */
+  private readonly baseByHfid = new Map<string, string | undefined>();
+  /** Concrete kind → ids the run put (some may since be deleted: `changed` says). */
+  private readonly changedIds = new Map<string, Set<string>>();
+  /** id → the index's peers pointing at it, as the index had them (it does not change during a run). */
+  private readonly incoming = new Map<string, PeerRef[]>();
+  /** Sort keys, per object version (objects are replaced, never mutated, by the run). */
+  private readonly sortKeys = new WeakMap<InventoryObject, string>();
+
+  /** Objects read from the index: it does not change during a run, and generators read the same ports and devices again and again. */
+  private readonly read = new Map<string, InventoryObject | undefined>();
+
   get(id: string): InventoryObject | undefined {
     const c = this.changed.get(id);
     if (c === null) return undefined;
-    return c ?? this.base.get(id);
+    if (c) return c;
+    if (this.read.has(id)) return this.read.get(id);
+    const o = this.base.get(id);
+    this.read.set(id, o);
+    return o;
   }
 
   findByHfid(kind: string, hfid: readonly string[]): InventoryObject | undefined {
@@ -33,7 +49,10 @@ export class Overlay implements InventoryReader {
         if (obj && sameHfid(this.hfid(obj), hfid)) return obj;
       }
     }
-    const found = this.base.findByHfid(kind, hfid);
+    const key = hfidKey(kind, hfid);
+    let foundId = this.baseByHfid.get(key);
+    if (!this.baseByHfid.has(key)) this.baseByHfid.set(key, (foundId = this.base.findByHfid(kind, hfid)?.id));
+    const found = foundId === undefined ? undefined : this.get(foundId);
     if (!found) return undefined;
     const now = this.get(found.id);
     // The run may have renamed or deleted what the index still has under that hfid.
@@ -50,32 +69,47 @@ export class Overlay implements InventoryReader {
     for (const o of this.base.query(kind, filter)) {
       if (!this.changed.has(o.id)) out.set(o.id, o);
     }
-    for (const [id, o] of this.changed) {
-      if (o && this.schema.isA(o.kind, kind) && matches(o, filter)) out.set(id, o);
+    for (const o of this.changedOf(kind)) {
+      if (matches(o, filter)) out.set(o.id, o);
     }
     return this.sorted([...out.values()]);
+  }
+
+  /** The run's live objects of `kind` (generics included), through a per-kind index: a run changes thousands. */
+  private *changedOf(kind: string): Iterable<InventoryObject> {
+    for (const concrete of this.schema.concreteKinds(kind)) {
+      for (const id of this.changedIds.get(concrete) ?? []) {
+        const o = this.changed.get(id);
+        if (o) yield o;
+      }
+    }
   }
 
   /** Objects of `kind` whose stored relationship `rel` points at `id`. */
   referrers(id: string, kind: string, rel: string): InventoryObject[] {
     const out = new Map<string, InventoryObject>();
-    for (const view of this.base.relationsOf(id)) {
-      if (view.direction !== 'in') continue;
-      for (const p of view.peers) {
-        if (!this.schema.isA(p.kind, kind)) continue;
-        const peer = this.get(p.id);
-        if (peer && pointsAt(peer.relationships[rel], id)) out.set(peer.id, peer);
-      }
+    let incoming = this.incoming.get(id);
+    if (!incoming) {
+      incoming = this.base.relationsOf(id).filter((v) => v.direction === 'in').flatMap((v) => v.peers);
+      this.incoming.set(id, incoming);
     }
-    for (const [pid, o] of this.changed) {
-      if (o && this.schema.isA(o.kind, kind) && pointsAt(o.relationships[rel], id)) out.set(pid, o);
-      else out.delete(pid);
+    // The current version of each: a peer the run changed or deleted is judged as it is now.
+    for (const p of incoming) {
+      if (!this.schema.isA(p.kind, kind)) continue;
+      const peer = this.get(p.id);
+      if (peer && pointsAt(peer.relationships[rel], id)) out.set(peer.id, peer);
+    }
+    for (const o of this.changedOf(kind)) {
+      if (pointsAt(o.relationships[rel], id)) out.set(o.id, o);
     }
     return this.sorted([...out.values()]);
   }
 
   put(obj: InventoryObject): void {
     this.changed.set(obj.id, obj);
+    let ids = this.changedIds.get(obj.kind);
+    if (!ids) this.changedIds.set(obj.kind, (ids = new Set()));
+    ids.add(obj.id);
     const h = this.hfid(obj);
     if (h) this.byHfid.set(hfidKey(obj.kind, h), obj.id);
   }
@@ -93,6 +127,7 @@ export class Overlay implements InventoryReader {
     const upserts: InventoryObject[] = [];
     const deletes: string[] = [];
     for (const [id, o] of [...this.changed.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      // Read afresh: a generator may have mutated an object it was handed from the cache.
       const before = this.base.get(id);
       if (o === null) {
         if (before) deletes.push(id);
@@ -104,7 +139,11 @@ export class Overlay implements InventoryReader {
   }
 
   private sorted(list: InventoryObject[]): InventoryObject[] {
-    const keyed = list.map((o) => ({ o, k: JSON.stringify(this.hfid(o) ?? []) }));
+    const keyed = list.map((o) => {
+      let k = this.sortKeys.get(o);
+      if (k === undefined) this.sortKeys.set(o, (k = JSON.stringify(this.hfid(o) ?? [])));
+      return { o, k };
+    });
     keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.o.id < b.o.id ? -1 : a.o.id > b.o.id ? 1 : 0));
     return keyed.map((x) => x.o);
   }
@@ -118,7 +157,7 @@ export function pointsAt(v: PeerRef | PeerRef[] | undefined, id: string): boolea
   return Array.isArray(v) ? v.some((p) => p.id === id) : v.id === id;
 }
 
-function matches(o: InventoryObject, filter: Record<string, AttributeValue>): boolean {
+export function matches(o: InventoryObject, filter: Record<string, AttributeValue>): boolean {
   return Object.entries(filter).every(([k, v]) => JSON.stringify(o.attributes[k] ?? null) === JSON.stringify(v));
 }
 

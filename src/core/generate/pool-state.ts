@@ -15,6 +15,7 @@ import type { Overlay } from './overlay.js';
 export class PoolState {
   private readonly allocators = new Map<string, PoolAllocator>();
   private claims: AllocationRecord[];
+  private readonly byName = new Map<string, string>();
 
   constructor(
     private readonly overlay: Overlay,
@@ -30,9 +31,15 @@ export class PoolState {
       if (!obj || !POOL_KINDS[obj.kind]) throw new UsageError('pools/unknown-pool', `no pool with id ${ref.id}`);
       return obj;
     }
+    // Every allocation names its pool: look each name up once per generation, not per target.
+    const known = this.byName.get(ref);
+    if (known) return this.overlay.get(known) ?? this.pool({ id: known });
     const kinds = Object.keys(POOL_KINDS).filter((k) => this.overlay.schema.get(k));
     const found = kinds.flatMap((k) => this.overlay.query(k, { name: ref }));
-    if (found.length === 1) return found[0]!;
+    if (found.length === 1) {
+      this.byName.set(ref, found[0]!.id);
+      return found[0]!;
+    }
     const names = kinds.flatMap((k) => this.overlay.query(k).map((o) => String(o.attributes.name)));
     throw new UsageError('pools/unknown-pool', found.length ? `${found.length} pools are named "${ref}"` : `no pool named "${ref}"`, {
       hint: names.length ? `pools in the inventory: ${names.sort().join(', ')}` : 'load the pools first (svc load), as the bootstrap data does',
