@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { generate, type GenerateResult } from '../../app/generate.js';
+import type { GenerateResult } from '../../app/generate.js';
 import { requireCatalog } from '../catalog.js';
 import type { CliContext } from '../context.js';
 import { formatOption } from '../options.js';
@@ -17,6 +17,7 @@ export function registerGenerate(program: Command, ctx: Ctx, setExit: SetExit): 
     .action(async (opts: { target?: string; generator?: string; dryRun?: boolean; check?: boolean; format: 'text' | 'json' }) => {
       const c = ctx();
       const catalog = requireCatalog(c);
+      const { generate } = await import('../../app/generate.js');
       const result = await generate(catalog, {
         ...(opts.target !== undefined ? { target: opts.target } : {}),
         ...(opts.generator !== undefined ? { generator: opts.generator } : {}),

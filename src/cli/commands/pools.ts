@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ChalkInstance } from 'chalk';
-import { poolsGc, poolsReport, type PoolsGcReport, type PoolsReport } from '../../app/pools.js';
+import type { PoolsGcReport, PoolsReport } from '../../app/pools.js';
 import { parseDuration } from '../../core/pools/duration.js';
 import { poolUsageJson } from '../../core/pools/usage.js';
 import { formatCount, formatPercent } from '../../core/pools/utilisation.js';
@@ -22,6 +22,7 @@ export function registerPools(program: Command, ctx: Ctx, setExit: SetExit): voi
     .addOption(formatOption(['table', 'json'] as const))
     .action(async (opts: { format: 'table' | 'json' }) => {
       const c = ctx();
+      const { poolsReport } = await import('../../app/pools.js');
       const report = await poolsReport(requireCatalog(c));
       if (opts.format === 'json') c.out(`${JSON.stringify(poolsJson(report), null, 2)}\n`);
       else {
@@ -41,6 +42,7 @@ export function registerPools(program: Command, ctx: Ctx, setExit: SetExit): voi
       const c = ctx();
       const graceMs = parseDuration(opts.grace);
       const catalog = requireCatalog(c);
+      const { poolsGc } = await import('../../app/pools.js');
       const report = await poolsGc(catalog, { graceMs, dryRun: Boolean(opts.dryRun), clock: c.clock, ...(catalog.defaultBranch ? { defaultBranch: catalog.defaultBranch } : {}) });
       if (opts.format === 'json') c.out(`${JSON.stringify(gcJson(report, Boolean(opts.dryRun)), null, 2)}\n`);
       else c.out(renderGc(report, Boolean(opts.dryRun), c.color));

@@ -2,13 +2,12 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
-import { parseYaml } from '../../core/yaml/source.js';
 import { requireCatalog } from '../catalog.js';
 import type { CliContext } from '../context.js';
 import { collect, formatOption } from '../options.js';
-import { renderRequestDiff, type DiffFormat } from '../render/request-diff.js';
+import type { DiffFormat } from '../render/request-diff.js';
 import { withSpinner } from '../render/spinner.js';
-import { deliver, type Delivery } from '../deliver.js';
+import type { Delivery } from '../deliver.js';
 import type { Ctx, SetExit } from './index.js';
 
 type Format = 'text' | 'json' | 'markdown';
@@ -27,7 +26,8 @@ export function parseSets(pairs: readonly string[]): Record<string, string> {
 }
 
 /** `-f request.yml`: a mapping of inputs (customer, description and the product's inputs). */
-function readRequestFile(cwd: string, file: string): Record<string, unknown> {
+async function readRequestFile(cwd: string, file: string): Promise<Record<string, unknown>> {
+  const { parseYaml } = await import('../../core/yaml/source.js');
   let text: string;
   try {
     text = readFileSync(resolve(cwd, file), 'utf8');
@@ -65,7 +65,7 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
     const c = ctx();
     const catalog = requireCatalog(c);
     const { createRequest } = await import('../../app/request.js');
-    let values = opts.file ? readRequestFile(c.cwd, opts.file) : undefined;
+    let values = opts.file ? await readRequestFile(c.cwd, opts.file) : undefined;
     const set = parseSets(opts.set);
     if (!opts.file && opts.set.length === 0 && opts.customer === undefined && c.stdinTTY && c.isTTY && opts.format === 'text') {
       const { askForRequest } = await import('../request-form.js');
@@ -162,6 +162,8 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
 /** Render a request's outcome (and deliver it with --push / --pr). Shared with `svc demo`. */
 export async function showRequest(c: CliContext, catalog: import('../../core/catalog/catalog.js').Catalog, result: import('../../app/request.js').RequestResult, opts: { push?: boolean; pr?: boolean; format: Format }): Promise<void> {
   const { requireModel } = await import('../../app/model.js');
+  const { renderRequestDiff } = await import('../render/request-diff.js');
+  const { deliver } = await import('../deliver.js');
   const schema = requireModel(catalog).schema;
   const delivery: Delivery | undefined = opts.push || opts.pr ? await deliver(catalog, result, schema, { push: Boolean(opts.push), pr: Boolean(opts.pr) }) : undefined;
   if (opts.format === 'json') {
