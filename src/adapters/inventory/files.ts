@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync, mkdirSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { OBJECT_FILE_EXT } from '../../core/inventory/paths.js';
 
@@ -59,13 +59,10 @@ export function writeFilesAtomically(dir: string, writes: { path: string; text: 
       const final = join(dir, w.path);
       const tmp = join(dirname(final), `.${w.path.split('/').pop()}.${process.pid}.tmp`);
       mkdirSync(dirname(final), { recursive: true });
+      // No fsync per file: temp + rename already makes every file whole against a killed process,
+      // and the durable point of these work-tree files is the git commit (git does not fsync
+      // work-tree files either). An fsync each cost ~4 ms: a quarter of writing 1,000 services.
       writeFileSync(tmp, w.text);
-      const fd = openSync(tmp, 'r');
-      try {
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
       staged.push({ tmp, final });
     }
     beforeCommit();
