@@ -45,6 +45,8 @@ export interface RequestResult {
   swept: number;
   /** Why the request's reservations are not yet shared with the remote, when they are not. */
   notShared?: string;
+  /** Names of the pools and claimed objects the diff mentions by id (id → label). */
+  labels: Record<string, string>;
 }
 
 export interface CreateOptions {
@@ -339,11 +341,29 @@ async function generateAndCommit(ctx: Context, inv: RevisionInventory, p: Plan):
       files: [...files.writes.map((w) => ({ path: w.path, before: inv.read(w.path) ?? null, after: w.text })), ...files.deletes.map((d) => ({ path: d, before: inv.read(d) ?? null, after: null }))].sort((a, b) => (a.path < b.path ? -1 : 1)),
       swept: p.swept,
       ...(shared.offline !== undefined ? { notShared: shared.offline } : {}),
+      labels: labelsFor(changeSet, inv),
     };
   } catch (e) {
     await shared.rollback();
     throw e;
   }
+}
+
+/** Pools and claimed objects appear in allocation records by id: the diff names them. */
+function labelsFor(cs: ChangeSet, inv: RevisionInventory): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const o of cs.upserts) {
+    if (o.kind !== 'SvcGeneratorRun' || !Array.isArray(o.attributes.allocations)) continue;
+    for (const r of o.attributes.allocations as { pool: string; type: string; resource: string }[]) {
+      const pool = inv.inventory.get(r.pool);
+      if (pool && typeof pool.attributes.name === 'string') out[r.pool] = pool.attributes.name;
+      if (r.type === 'claim') {
+        const h = inv.inventory.hfidOf(r.resource);
+        if (h) out[r.resource] = h.join(' / ');
+      }
+    }
+  }
+  return out;
 }
 
 /** The operation finished: the subscription is in sync again, one version further. */

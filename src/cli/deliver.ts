@@ -38,7 +38,7 @@ export async function deliver(catalog: Catalog, r: RequestResult, schema: Schema
     }
   }
   if (!want.pr) return { pushed, pr: 'none', message: notes.join('\n') };
-  const body = renderRequestDiff(r.files, schema, 'markdown', new Chalk({ level: 0 }));
+  const body = renderRequestDiff(r.files, schema, 'markdown', new Chalk({ level: 0 }), { labels: r.labels, range: { base: r.base.ref, head: r.branch } });
   const dir = mkdtempSync(join(tmpdir(), 'svc-pr-'));
   const bodyFile = join(dir, `${r.requestId}.md`);
   writeFileSync(bodyFile, body);

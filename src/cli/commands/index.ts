@@ -6,6 +6,11 @@ import { registerLoad } from './load.js';
 import { registerProducts } from './products.js';
 import { registerSchema } from './schema.js';
 import { registerGenerate } from './generate.js';
+import { registerDiff } from './diff.js';
+import { registerRequest } from './request.js';
+import { registerDemo } from './demo.js';
+import { registerPools } from './pools.js';
+import { registerInit } from './init.js';
 
 export type Ctx = () => CliContext;
 export type SetExit = (code: number) => void;
@@ -18,4 +23,9 @@ export function registerCommands(program: Command, ctx: Ctx, setExit: SetExit): 
   registerProducts(program, ctx, setExit);
   registerSchema(program, ctx, setExit);
   registerGenerate(program, ctx, setExit);
+  registerDiff(program, ctx, setExit);
+  registerRequest(program, ctx, setExit);
+  registerDemo(program, ctx, setExit);
+  registerPools(program, ctx, setExit);
+  registerInit(program, ctx, setExit);
 }

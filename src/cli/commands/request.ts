@@ -167,7 +167,7 @@ export async function showRequest(c: CliContext, catalog: import('../../core/cat
   const schema = requireModel(catalog).schema;
   const delivery: Delivery | undefined = opts.push || opts.pr ? await deliver(catalog, result, schema, { push: Boolean(opts.push), pr: Boolean(opts.pr) }) : undefined;
   if (opts.format === 'json') {
-    const diff = renderRequestDiff(result.files, schema, 'json', c.color);
+    const diff = renderRequestDiff(result.files, schema, 'json', c.color, diffExtra(result));
     c.out(`${JSON.stringify({
       request: result.requestId,
       subscription: result.subscriptionId,
@@ -187,14 +187,18 @@ export async function showRequest(c: CliContext, catalog: import('../../core/cat
     return;
   }
   if (opts.format === 'markdown') {
-    c.out(renderRequestDiff(result.files, schema, 'markdown', c.color));
+    c.out(renderRequestDiff(result.files, schema, 'markdown', c.color, diffExtra(result)));
     return;
   }
   const col = c.color;
   if (result.swept) c.err(`${col.yellow('note')}: removed ${result.swept} index cop${result.swept === 1 ? 'y' : 'ies'} left by an interrupted request\n`);
   c.out(`${col.green('✓')} ${result.action} ${col.bold(result.subscriptionId)} (${result.product}, ${result.customer}): ${result.status}\n`);
   c.out(`  request ${col.bold(result.requestId)} on branch ${col.cyan(result.branch)} from ${result.base.ref} (${result.commit.slice(0, 12)})\n\n`);
-  c.out(renderRequestDiff(result.files, schema, 'text' as DiffFormat, col));
+  c.out(renderRequestDiff(result.files, schema, 'text' as DiffFormat, col, diffExtra(result)));
   if (result.notShared) c.err(`${col.yellow('note')}: reservations are recorded in this repository only (${result.notShared}); they are shared when refs/svc/reservations reaches the remote (the next request with a reachable remote pushes it)\n`);
   if (delivery) c.out(`\n${delivery.message}\n`);
+}
+
+function diffExtra(r: import('../../app/request.js').RequestResult) {
+  return { labels: r.labels, range: { base: r.base.ref, head: r.branch } };
 }
