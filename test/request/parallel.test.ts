@@ -98,6 +98,12 @@ describe('parallel requests never collide', () => {
     // Every request that exists is whole: validate passes on each merged one.
     for (const b of branches) git(dir, 'merge', '-q', '--no-ff', '-m', `merge ${b}`, b);
     expect(svc(dir, ['validate']).code).toBe(0);
+    // What the killed requests had reserved is reclaimed by gc; what the merged ones hold is kept.
+    const gc = JSON.parse(svc(dir, ['pools', 'gc', '--grace', '0s', '--format', 'json']).stdout) as { released: { holder: string }[]; settled: string[] };
+    expect(gc.settled.sort()).toEqual([...branches].sort());
+    for (const r of gc.released) expect(branches).not.toContain(r.holder);
+    const again = JSON.parse(svc(dir, ['pools', 'gc', '--grace', '0s', '--dry-run', '--format', 'json']).stdout) as { released: unknown[] };
+    expect(again.released).toEqual([]);
     // A request made now still works, and gets resources no killed request left held for good.
     const after = await start(dir, create('after'));
     expect(after.code).toBe(0);
