@@ -8,6 +8,7 @@ import { ensureSvcFolder } from '../adapters/index/refresh.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import type { FileHost } from '../core/host.js';
 import type { Diagnostic } from '../core/diagnostics.js';
+import { schemaSetOf } from '../core/schema/resolve.js';
 import { expandPaths } from '../core/schema/load.js';
 import type { KindSchema, SchemaSet } from '../core/schema/model.js';
 
@@ -80,7 +81,7 @@ function readCache(path: string, key: string): SchemaSet | undefined {
     return undefined;
   }
   if (!isCacheFile(data) || data.format !== CACHE_FORMAT || data.key !== key) return undefined;
-  return schemaSetOf(data);
+  return schemaSetFromCache(data);
 }
 
 function isCacheFile(v: unknown): v is CacheFile {
@@ -105,18 +106,6 @@ function writeCache(path: string, key: string, schema: SchemaSet): void {
 }
 
 /** The same answers as ../core/schema/resolve.ts gives, over the remembered kinds. */
-function schemaSetOf(data: CacheFile): SchemaSet {
-  const sorted = new Map(data.kinds.map((k) => [k.kind, k]));
-  const ancestry = new Map(Object.entries(data.ancestors).map(([k, a]) => [k, new Set(a)]));
-  return {
-    kinds: sorted,
-    get: (kind) => sorted.get(kind),
-    concreteKinds: (kind) => {
-      const k = sorted.get(kind);
-      if (!k) return [];
-      return k.isGeneric ? [...k.used_by] : [kind];
-    },
-    isA: (kind, target) => kind === target || (ancestry.get(kind)?.has(target) ?? false),
-    fingerprint: data.fingerprint,
-  };
+function schemaSetFromCache(data: CacheFile): SchemaSet {
+  return schemaSetOf(new Map(data.kinds.map((k) => [k.kind, k])), new Map(Object.entries(data.ancestors).map(([k, a]) => [k, new Set(a)])), data.fingerprint);
 }

@@ -1,45 +1,14 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
-import { git, PROJECT_ROOT, svc, tempDir, writeTree, type RunResult } from '../helpers/repo.js';
+import { otterNetLoaded } from '../helpers/otter.js';
+import { git, svc, tempDir, type RunResult } from '../helpers/repo.js';
 
 export const NOW = { SVC_NOW: '2026-01-01T00:00:00Z' };
 
-let template: string | undefined;
-const templates: string[] = [];
-afterAll(() => {
-  for (const t of templates.splice(0)) rmSync(t, { recursive: true, force: true });
-});
-
-/**
- * The Otter-net catalog with its bootstrap data loaded and committed on main, built once per test
- * file and copied for each test (loading it takes a while).
- */
+/** The Otter-net catalog with its bootstrap data loaded and committed on main (a fresh copy each call). */
 export function otterNet(): string {
-  if (!template) {
-    template = mkdtempSync(join(tmpdir(), 'svc-otter-'));
-    templates.push(template);
-    const files: Record<string, string> = { '.orchestrator.yml': readFileSync(join(PROJECT_ROOT, '.orchestrator.yml'), 'utf8') };
-    for (const d of ['schemas', 'products', 'generators', 'bootstrap']) {
-      for (const e of readdirSync(join(PROJECT_ROOT, d), { recursive: true, withFileTypes: true })) {
-        if (!e.isFile()) continue;
-        const full = join(e.parentPath, e.name);
-        files[full.slice(PROJECT_ROOT.length + 1)] = readFileSync(full, 'utf8');
-      }
-    }
-    git(template, 'init', '-q', '-b', 'main');
-    git(template, 'config', 'gc.auto', '0');
-    git(template, 'config', 'commit.gpgsign', 'false');
-    writeTree(template, files);
-    const load = svc(template, ['load', 'bootstrap']);
-    if (load.code !== 0) throw new Error(`bootstrap load failed: ${load.stderr}`);
-    git(template, 'add', '-A');
-    git(template, 'commit', '-q', '-m', 'Otter-net with its bootstrap data');
-  }
-  const dir = tempDir('svc-req-');
-  cpSync(template, dir, { recursive: true });
-  return dir;
+  return otterNetLoaded();
 }
 
 /** A bare repository as the shared remote, and `count` clones of it. */

@@ -163,6 +163,11 @@ export function resolveSchema(files: readonly SchemaFile[]): SchemaSet {
   const fingerprint = createHash('sha256')
     .update(JSON.stringify([...sorted.values()].map((k) => ({ ...k, source: undefined, attributes: k.attributes.map(stripSource), relationships: k.relationships.map(stripSource) }))))
     .digest('hex');
+  return schemaSetOf(sorted, ancestry, fingerprint);
+}
+
+/** The SchemaSet answers over resolved kinds (sorted), each kind's ancestors and the fingerprint. */
+export function schemaSetOf(sorted: ReadonlyMap<string, KindSchema>, ancestry: ReadonlyMap<string, ReadonlySet<string>>, fingerprint: string): SchemaSet {
   return {
     kinds: sorted,
     get: (kind) => sorted.get(kind),
