@@ -20,6 +20,11 @@ export function registerValidate(program: Command, ctx: Ctx, setExit: SetExit): 
       // The shared reservation ledger's own consistency (a resource reserved twice), when there is one.
       const ledgerProblems = await (await import('../../app/pools.js')).ledgerAudit(catalog.root).catch(() => undefined);
       const report = validateCatalog(catalog, nodeFileHost, ledgerProblems ? { ledgerProblems } : {});
+      // Subscriptions against their lifecycle state, through the index (skipped when the inventory does not decode cleanly).
+      if (report.checked.objects !== undefined && !hasErrors(report.diagnostics)) {
+        const { validateSubscriptions } = await import('../../app/validate-subscriptions.js');
+        report.diagnostics = sortDiagnostics([...report.diagnostics, ...validateSubscriptions(catalog)]);
+      }
       const review = opts.base === undefined ? undefined : await (await import('../../app/review.js')).reviewAgainstBase(catalog, opts.base);
       if (review) report.diagnostics = sortDiagnostics([...report.diagnostics, ...review.diagnostics]);
       const failed = hasErrors(report.diagnostics);
