@@ -8,6 +8,7 @@ import { loadCatalogProducts } from '../core/products/load.js';
 import type { ProductSet } from '../core/products/model.js';
 import { loadCatalogSchema } from '../core/schema/catalog-schema.js';
 import type { SchemaSet } from '../core/schema/model.js';
+import { cachedCatalogSchema } from './schema-cache.js';
 
 /**
  * The catalog's whole model, as every inventory command needs it: the schema files, the kinds the
@@ -31,6 +32,14 @@ export function loadModel(catalog: Catalog, host: FileHost = nodeFileHost): Cata
 
 /** For commands: the model, or a configuration error pointing at `svc validate`. */
 export function requireModel(catalog: Catalog, host: FileHost = nodeFileHost): CatalogModel {
+  // Fast path: the verified schema cache (.svc/schema-cache.json) gives the whole model's kinds;
+  // only the product files are read again (they carry the lifecycle rules the kinds do not).
+  // Any finding sends us down the full path, which reports it properly.
+  const cached = cachedCatalogSchema(catalog, () => loadModel(catalog, host), host);
+  if (cached.schema) {
+    const products = loadCatalogProducts(catalog, host, cached.schema);
+    if (products.products && products.diagnostics.length === 0) return { schema: cached.schema, products: products.products, diagnostics: [] };
+  }
   const m = loadModel(catalog, host);
   if (!m.schema) {
     throw new UsageError('catalog/invalid', 'the schema or the product files have errors', { diagnostics: m.diagnostics, hint: 'run `svc validate`, fix what it lists, then try again' });
