@@ -32,6 +32,10 @@ export class IndexReader {
     this.edgesOf = db.prepare('SELECT e.rel, e.dst, o.kind FROM edges e JOIN objects o ON o.id = e.dst WHERE e.src = ? ORDER BY e.rel, e.dst');
   }
 
+  /** Prepared once: generation asks these thousands of times. */
+  private byHfidStmt: Database.Statement | undefined;
+  private readonly queryStmts = new Map<string, Database.Statement>();
+
   get schema() {
     return this.layout.schema;
   }
@@ -75,7 +79,7 @@ export class IndexReader {
   }
 
   findByHfid(kind: string, hfid: readonly string[]): InventoryObject | undefined {
-    const st = this.db.prepare('SELECT id FROM objects WHERE kind = ? AND hfid = ?').pluck();
+    const st = (this.byHfidStmt ??= this.db.prepare('SELECT id FROM objects WHERE kind = ? AND hfid = ?').pluck());
     for (const k of this.schema.concreteKinds(kind)) {
       const id = st.get(k, JSON.stringify(hfid)) as string | undefined;
       if (id !== undefined) return this.get(id);
@@ -110,7 +114,9 @@ export class IndexReader {
         }
       }
       const sql = `SELECT k.*, o.path AS "o.path" FROM ${q(t.table)} k JOIN objects o ON o.rid = k.rid${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY o.path`;
-      for (const row of this.db.prepare(sql).all(...params) as Record<string, unknown>[]) out.push({ path: String(row['o.path']), obj: this.toObject(t, row) });
+      let st = this.queryStmts.get(sql);
+      if (!st) this.queryStmts.set(sql, (st = this.db.prepare(sql)));
+      for (const row of st.all(...params) as Record<string, unknown>[]) out.push({ path: String(row['o.path']), obj: this.toObject(t, row) });
     }
     return out.sort((a, b) => cmp(a.path, b.path)).map((x) => x.obj);
   }
