@@ -1,5 +1,5 @@
+import { refusal } from '../helpers/errors.js';
 import { describe, expect, it } from 'vitest';
-import { SvcError } from '../../src/core/errors.js';
 import { blockingDependents, findDependents, SAFE_USED_BY_TRANSITIONS } from '../../src/core/products/dependencies.js';
 import { transition, TRANSITIONS, type TransitionContext } from '../../src/core/products/lifecycle.js';
 import { LIFECYCLE_STATES, type LifecycleState } from '../../src/core/products/states.js';
@@ -16,15 +16,6 @@ function ctx(w: World, subId: string, dependents: readonly Subscription[] = []):
 }
 const subOf = (w: World, id: string, status?: LifecycleState): Subscription => ({ ...subscriptionFromObject(w.objects.get(id)!), ...(status ? { status } : {}) });
 
-function refusal(f: () => unknown): SvcError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SvcError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('the allowed transitions', () => {
   const pairs = LIFECYCLE_STATES.flatMap((from) => LIFECYCLE_STATES.map((to) => [from, to] as const));

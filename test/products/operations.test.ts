@@ -1,5 +1,5 @@
+import { refusal } from '../helpers/errors.js';
 import { describe, expect, it } from 'vitest';
-import { SvcError } from '../../src/core/errors.js';
 import { checkSubscriptions } from '../../src/core/products/check-subscriptions.js';
 import { failOperation, finishOperation, startOperation } from '../../src/core/products/operations.js';
 import { subscriptionFromObject, type Subscription } from '../../src/core/products/subscription.js';
@@ -9,15 +9,6 @@ const product = (name: string) => world().set.products.get(name)!;
 const dia = (over: Partial<Subscription> = {}): Subscription => ({
   id: 's1', kind: 'ProductDedicatedInternet', product: 'dedicated internet 100', customer: 'acme', status: 'active', insync: true, version: 3, ...over,
 });
-function refusal(f: () => unknown): SvcError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SvcError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('insync and operations', () => {
   it('an operation marks the subscription out of sync while it runs and in sync when it finishes', () => {
