@@ -22,6 +22,13 @@ export function buildProgram(ctxFor: (catalogDir: string | undefined) => CliCont
 }
 
 async function main(): Promise<void> {
+  // `svc list | head`: a reader that stops early is not an error (git and coreutils exit quietly too).
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   let code = 0;
   let context: CliContext | undefined;
   const ctxFor = (dir: string | undefined) => (context ??= processContext(dir));

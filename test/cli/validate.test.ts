@@ -69,3 +69,17 @@ describe('catalog discovery and the config', () => {
     expect(r.stderr).toContain("unknown option '--bogus'");
   });
 });
+
+describe('output to a reader that stops early', () => {
+  it('svc exits quietly when stdout is closed (svc … | head)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { SVC_BIN, TEST_ENV } = await import('../helpers/repo.js');
+    const child = spawn(process.execPath, [SVC_BIN, 'request', 'create', '--help'], { env: TEST_ENV, cwd: tempDir() });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
+  });
+});
