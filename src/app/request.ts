@@ -1,5 +1,5 @@
 import { commitToRef, type FileChange as CommitChange } from '../adapters/git/commit.js';
-import { defaultBranch, listBranches, revParse, trailerValue } from '../adapters/git/read.js';
+import { defaultBranch, isMerged, listBranches, revParse, trailerValue } from '../adapters/git/read.js';
 import { compareAndSwapRef, deleteRef, refState } from '../adapters/git/refs.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import { UsageError, ValidationError } from '../core/errors.js';
@@ -405,17 +405,12 @@ export async function listRequests(catalog: Catalog): Promise<RequestSummary[]> 
     const t = (k: string) => trailerValue(b.trailers, k) ?? '';
     let state: RequestSummary['state'] = abandoned ? 'abandoned' : 'open';
     if (!abandoned && d) {
-      const merged = await isAncestor(repo, b.commit, d);
+      const merged = await isMerged(repo, b.commit, d).catch(() => false);
       if (merged) state = 'merged';
     }
     out.push({ requestId: t(TRAILER.request), branch: abandoned ? '' : b.name, subscription: t(TRAILER.subscription), product: t(TRAILER.product), customer: t(TRAILER.customer), action: t(TRAILER.action), state, commit: b.commit });
   }
   return out.sort((a, b) => (a.requestId < b.requestId ? -1 : 1));
-}
-
-async function isAncestor(repo: string, commit: string, into: string): Promise<boolean> {
-  const { gitRaw } = await import('../adapters/git/run.js');
-  return (await gitRaw(repo, ['merge-base', '--is-ancestor', commit, into])).code === 0;
 }
 
 export interface AbandonResult {
