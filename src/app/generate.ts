@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
 import { loadGenerator } from '../adapters/generators/load.js';
+import { sqliteMemoStore } from '../adapters/index/memo-store.js';
+import { SVC_VERSION } from '../adapters/version.js';
 import { generatorFailure } from '../adapters/generators/run.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import { UsageError } from '../core/errors.js';
@@ -8,7 +12,6 @@ import type { ChangeSet } from '../core/inventory/model.js';
 import { didYouMean } from '../core/suggest.js';
 import { openInventory } from './inventory.js';
 import { requireModel } from './model.js';
-import type { Inventory } from '../core/inventory/api.js';
 import type { SchemaSet } from '../core/schema/model.js';
 import type { ProductSet } from '../core/products/model.js';
 
@@ -17,6 +20,8 @@ export interface GenerateOptions {
   generator?: string;
   /** Compute and report, write nothing. */
   dryRun?: boolean;
+  /** Run every target, even those whose remembered run still holds (and remember afresh). */
+  noCache?: boolean;
   clock: () => Date;
 }
 
@@ -26,6 +31,8 @@ export interface GenerateResult {
   files: FilePlan;
   /** False for --dry-run / --check: nothing was written. */
   applied: boolean;
+  /** Targets not run because their remembered run still holds (see src/core/generate/memo.ts). */
+  reused: number;
 }
 
 /** Load the catalog's generators (TypeScript without a build step), as handles the engine runs. */
@@ -45,6 +52,8 @@ export async function loadHandles(catalog: Catalog, only?: string): Promise<Gene
     const loaded = await loadGenerator(def.file, { catalogRoot: catalog.root });
     handles.push({
       def,
+      // The compiled module is named by the hash of its code (with its relative imports).
+      code: basename(loaded.cacheFile),
       run: async (sdk, target) => {
         try {
           await loaded.generate(sdk);
@@ -57,29 +66,52 @@ export async function loadHandles(catalog: Catalog, only?: string): Promise<Gene
   return handles;
 }
 
-/** Plan a generation over an open inventory (the work tree's, or a request's). */
-export async function generateOn(inv: Inventory, schema: SchemaSet, products: ProductSet | undefined, handles: GeneratorHandle[], opts: GenerateOptions) {
-  return planGeneration({
-    inventory: inv,
-    schema,
-    products,
-    generators: handles,
-    ...(opts.target !== undefined ? { target: opts.target } : {}),
-    clock: opts.clock,
-  });
-}
-
-/** `svc generate`: run, converge, then write the changed object files (unless dry-run). */
+/**
+ * `svc generate`: run, converge, then write the changed object files (unless dry-run). Targets
+ * whose remembered run still holds are skipped; the runs of a written generation are remembered.
+ */
 export async function generate(catalog: Catalog, opts: GenerateOptions): Promise<GenerateResult> {
   const { schema, products } = requireModel(catalog);
   const handles = await loadHandles(catalog, opts.generator);
   const inv = openInventory(catalog, schema);
   try {
-    const plan = await generateOn(inv, schema, products, handles, opts);
-    const files = inv.plan(plan.changeSet);
-    if (!opts.dryRun && (files.writes.length || files.deletes.length)) inv.apply(plan.changeSet);
-    return { reports: plan.reports, changeSet: plan.changeSet, files, applied: !opts.dryRun };
+    const store = sqliteMemoStore(inv.database);
+    const model = modelDigest(schema, products);
+    const keys = new Map(handles.map((g) => [g, g.code === undefined ? '' : memoKey(model, g)]));
+    const memo = {
+      store: opts.noCache ? { get: () => undefined, put: store.put } : store,
+      key: (g: GeneratorHandle) => keys.get(g) ?? '',
+    };
+    const plan = await planGeneration({
+      inventory: inv,
+      schema,
+      products,
+      generators: handles,
+      ...(opts.target !== undefined ? { target: opts.target } : {}),
+      clock: opts.clock,
+      memo,
+    });
+    const files = opts.dryRun ? inv.plan(plan.changeSet) : inv.apply(plan.changeSet).plan;
+    // Only a generation that was written describes the inventory: a dry run remembers nothing.
+    if (!opts.dryRun) store.put(plan.settleMemo((id) => inv.blobOf(id)));
+    return { reports: plan.reports, changeSet: plan.changeSet, files, applied: !opts.dryRun, reused: plan.reused };
   } finally {
     inv.close();
   }
+}
+
+/** Bump when what a remembered run means changes within one svc version (during development). */
+const MEMO_FORMAT = 1;
+
+/** The model a run is made with: the resolved schema and the products (their lifecycle rules). */
+function modelDigest(schema: SchemaSet, products: ProductSet | undefined): string {
+  const mapsAsEntries = (_k: string, v: unknown) => (v instanceof Map ? [...v.entries()].sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)) : v instanceof Set ? [...v].sort() : v);
+  return createHash('sha256').update(schema.fingerprint).update('\0').update(JSON.stringify(products ?? null, mapsAsEntries)).digest('hex');
+}
+
+/** Everything a run depends on besides its reads: svc, the model, the generator's code and parameters. */
+function memoKey(model: string, g: GeneratorHandle): string {
+  return createHash('sha256')
+    .update(JSON.stringify([`svc ${SVC_VERSION}`, MEMO_FORMAT, model, g.def.name, g.code, Object.entries(g.def.parameters).sort(([a], [b]) => (a < b ? -1 : 1))]))
+    .digest('hex');
 }

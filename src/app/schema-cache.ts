@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeFileHost, writeFileAtomic } from '../adapters/fs.js';
+import { SVC_VERSION } from '../adapters/version.js';
 import { ensureSvcFolder } from '../adapters/index/refresh.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import type { FileHost } from '../core/host.js';
@@ -23,7 +23,6 @@ import type { KindSchema, SchemaSet } from '../core/schema/model.js';
  * full load.
  */
 const CACHE_FORMAT = 1;
-const SVC_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 interface CacheFile {
   format: number;

@@ -1,16 +1,14 @@
 import { Command } from 'commander';
-import { createRequire } from 'node:module';
+import { SVC_VERSION } from '../adapters/version.js';
 import { processContext, type CliContext } from './context.js';
 import { exitCodeFor } from './run.js';
 import { registerCommands } from './commands/index.js';
-
-const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /** Builds the program. `ctxFor` is called once the global options are parsed. */
 export function buildProgram(ctxFor: (catalogDir: string | undefined) => CliContext, setExit: (code: number) => void): Command {
   const program = new Command('svc')
     .description('A service factory in a git repository: schemas, products, generators and an inventory as text, indexed in SQLite')
-    .version(pkg.version, '-V, --version')
+    .version(SVC_VERSION, '-V, --version')
     .option('-C <dir>', 'run as if svc was started in <dir> (the catalog root)')
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run with --help for usage)')

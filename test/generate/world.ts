@@ -117,6 +117,8 @@ export interface GenerateJson {
   upToDate: boolean;
   targets: { generator: string; target: string; label: string; outcome: string; lifecycle?: { from: string; to: string }; logs: { level: string; message: string }[] }[];
   files: { written: string[]; deleted: string[] };
+  /** Targets skipped because their remembered run still holds. */
+  reused: number;
 }
 
 /** `svc generate --format json`, expected to succeed. */

@@ -177,7 +177,7 @@ describe('plan and apply', () => {
       const obj = inv.get(sw)!;
       // The fixture's keys are in arbitrary order: the first save canonicalises, the second is a no-op.
       expect(inv.apply({ upserts: [obj], deletes: [] }).written).toEqual(['inventory/DcimSwitch/atl1-core1.json']);
-      expect(inv.apply({ upserts: [obj], deletes: [] })).toEqual({ written: [], deleted: [] });
+      expect(inv.apply({ upserts: [obj], deletes: [] })).toMatchObject({ written: [], deleted: [], plan: { writes: [], deletes: [] } });
       const renamed = { ...obj, attributes: { ...obj.attributes, name: 'ATL1-Core1' } };
       const plan = inv.plan({ upserts: [renamed], deletes: [] });
       expect(plan.writes.map((w) => w.path)).toEqual([
@@ -212,7 +212,7 @@ describe('plan and apply', () => {
     withInventory(dir, (inv4) => {
       expect(inv4.how).toBe('rebuilt');
       expect(inv4.problems()).toEqual([]);
-      expect(inv4.apply({ upserts: everything(inv4), deletes: [] })).toEqual({ written: [], deleted: [] });
+      expect(inv4.apply({ upserts: everything(inv4), deletes: [] })).toMatchObject({ written: [], deleted: [], plan: { writes: [], deletes: [] } });
     });
     expect(files()).toEqual(before);
   });

@@ -66,8 +66,14 @@ export class SqliteInventory extends IndexReader implements Inventory {
       }
       upserts.set(o.id, { ...o, attributes });
     }
+    // Hfids read peers again and again (every address of one prefix): read each from the index once.
+    const read = new Map<string, InventoryObject | undefined>();
+    const fromIndex = (id: string) => {
+      if (!read.has(id)) read.set(id, this.get(id));
+      return read.get(id);
+    };
     const view = {
-      get: (id: string): InventoryObject | undefined => (deleted.has(id) ? undefined : (upserts.get(id) ?? this.get(id))),
+      get: (id: string): InventoryObject | undefined => (deleted.has(id) ? undefined : (upserts.get(id) ?? fromIndex(id))),
     };
     const peerExists = (p: PeerRef) => view.get(p.id) !== undefined;
     for (const o of upserts.values()) {
@@ -124,7 +130,8 @@ export class SqliteInventory extends IndexReader implements Inventory {
       owner.set(path, id);
       const old = this.innerPathOf(id);
       if (old !== undefined && old !== path) deletes.add(old);
-      if (this.readContentOf(path) !== text) {
+      // The index holds every file's blob id: hashing the new text beats reading the old file.
+      if (this.blobAtPath(path) !== blobId(text)) {
         writes.push({ path, text });
         byPath.set(path, text);
       }
@@ -140,18 +147,24 @@ export class SqliteInventory extends IndexReader implements Inventory {
     };
   }
 
-  private idAtPath(path: string): string | undefined {
-    // A file without a usable object has a row with a null id: nobody owns that path.
-    return (this.db.prepare('SELECT id FROM objects WHERE path = ?').pluck().get(path) as string | null | undefined) ?? undefined;
+  private atPath: Database.Statement | undefined;
+
+  private rowAtPath(path: string): { id: string | null; blob: string } | undefined {
+    return (this.atPath ??= this.db.prepare('SELECT id, blob FROM objects WHERE path = ?')).get(path) as { id: string | null; blob: string } | undefined;
   }
 
-  private readContentOf(path: string): string | undefined {
-    return this.opened.readContent(path)?.text ?? undefined;
+  private idAtPath(path: string): string | undefined {
+    // A file without a usable object has a row with a null id: nobody owns that path.
+    return this.rowAtPath(path)?.id ?? undefined;
+  }
+
+  private blobAtPath(path: string): string | undefined {
+    return this.rowAtPath(path)?.blob;
   }
 
   apply(changes: ChangeSet): AppliedChanges {
     const { plan, byPath } = this.planInner(changes);
-    if (plan.writes.length === 0 && plan.deletes.length === 0) return { written: [], deleted: [] };
+    if (plan.writes.length === 0 && plan.deletes.length === 0) return { written: [], deleted: [], plan };
     const deletes = new Set(plan.deletes);
     const fileChanges: FileChange[] = [
       ...plan.writes.map((w) => ({ path: w.path, text: w.text, blob: blobId(w.text) })),
@@ -176,7 +189,7 @@ export class SqliteInventory extends IndexReader implements Inventory {
       }
       throw e;
     }
-    return { written: plan.writes.map((w) => this.display(w.path)), deleted: plan.deletes.map((p) => this.display(p)) };
+    return { written: plan.writes.map((w) => this.display(w.path)), deleted: plan.deletes.map((p) => this.display(p)), plan };
   }
 
   close(): void {

@@ -79,12 +79,8 @@ export class IndexReader {
   }
 
   findByHfid(kind: string, hfid: readonly string[]): InventoryObject | undefined {
-    const st = (this.byHfidStmt ??= this.db.prepare('SELECT id FROM objects WHERE kind = ? AND hfid = ?').pluck());
-    for (const k of this.schema.concreteKinds(kind)) {
-      const id = st.get(k, JSON.stringify(hfid)) as string | undefined;
-      if (id !== undefined) return this.get(id);
-    }
-    return undefined;
+    const id = this.idByHfid(kind, hfid);
+    return id === undefined ? undefined : this.get(id);
   }
 
   list(kind: string): InventoryObject[] {
@@ -119,6 +115,68 @@ export class IndexReader {
       for (const row of st.all(...params) as Record<string, unknown>[]) out.push({ path: String(row['o.path']), obj: this.toObject(t, row) });
     }
     return out.sort((a, b) => cmp(a.path, b.path)).map((x) => x.obj);
+  }
+
+  private readonly referrerStmts = new Map<string, { t: KindTable; ids: Database.Statement; rows: Database.Statement; args: string[] }[]>();
+
+  /** Per concrete kind of `kind` that stores `rel`: the statements finding the objects pointing at an id. */
+  private referrerQueries(kind: string, rel: string) {
+    const key = `${kind}\0${rel}`;
+    let stmts = this.referrerStmts.get(key);
+    if (!stmts) {
+      stmts = [];
+      for (const concrete of this.schema.concreteKinds(kind)) {
+        const t = this.layout.kinds.get(concrete);
+        const one = t?.ones.find((o) => o.rel.name === rel);
+        if (t && one) {
+          const from = `FROM ${q(t.table)} k WHERE k.${q(one.col)} = ?`;
+          stmts.push({ t, ids: this.db.prepare(`SELECT k.id ${from}`).pluck(), rows: this.db.prepare(`SELECT k.* ${from}`), args: [] });
+        } else if (t?.manys.some((m) => m.name === rel)) {
+          const from = `FROM edges e JOIN objects o ON o.id = e.src JOIN ${q(t.table)} k ON k.rid = o.rid WHERE e.dst = ? AND e.rel = ? AND o.kind = ?`;
+          stmts.push({ t, ids: this.db.prepare(`SELECT k.id ${from}`).pluck(), rows: this.db.prepare(`SELECT k.* ${from}`), args: [rel, concrete] });
+        }
+      }
+      this.referrerStmts.set(key, stmts);
+    }
+    return stmts;
+  }
+
+  /**
+   * Ids of the objects of `kind` (a generic: every inheriting kind) whose stored relationship `rel`
+   * points at `id`, sorted. One indexed lookup per concrete kind, where relationsOf walks every
+   * relationship of the schema.
+   */
+  referrers(id: string, kind: string, rel: string): string[] {
+    const out: string[] = [];
+    for (const { ids, args } of this.referrerQueries(kind, rel)) out.push(...(ids.all(id, ...args) as string[]));
+    return out.sort();
+  }
+
+  /** The objects `referrers` names, read in one statement per kind (generation reads every port of a switch). */
+  referrerObjects(id: string, kind: string, rel: string): InventoryObject[] {
+    const out: InventoryObject[] = [];
+    for (const { t, rows, args } of this.referrerQueries(kind, rel)) {
+      for (const row of rows.all(id, ...args) as Record<string, unknown>[]) out.push(this.toObject(t, row));
+    }
+    return out.sort((a, b) => cmp(a.id, b.id));
+  }
+
+  /** The git blob id of the object's file: its content, for telling whether it changed. */
+  blobOf(id: string): string | undefined {
+    return (this.blobStmt ??= this.db.prepare('SELECT blob FROM objects WHERE id = ?').pluck()).get(id) as string | undefined;
+  }
+
+  private blobStmt: Database.Statement | undefined;
+
+  /** The id under a human-friendly id, without reading the object. */
+  idByHfid(kind: string, hfid: readonly string[]): string | undefined {
+    const st = (this.byHfidStmt ??= this.db.prepare('SELECT id FROM objects WHERE kind = ? AND hfid = ?').pluck());
+    const text = JSON.stringify(hfid);
+    for (const k of this.schema.concreteKinds(kind)) {
+      const id = st.get(k, text) as string | undefined;
+      if (id !== undefined) return id;
+    }
+    return undefined;
   }
 
   hfidOf(id: string): string[] | undefined {

@@ -13,8 +13,9 @@ export function registerGenerate(program: Command, ctx: Ctx, setExit: SetExit): 
     .option('--generator <name>', 'only this generator')
     .option('--dry-run', 'show what would change, write nothing')
     .option('--check', 'for CI: exit 1 and show the changes when the inventory is not what the generators produce')
+    .option('--no-cache', 'run every target, even those whose remembered run still holds')
     .addOption(formatOption(['text', 'json'] as const))
-    .action(async (opts: { target?: string; generator?: string; dryRun?: boolean; check?: boolean; format: 'text' | 'json' }) => {
+    .action(async (opts: { target?: string; generator?: string; dryRun?: boolean; check?: boolean; cache: boolean; format: 'text' | 'json' }) => {
       const c = ctx();
       const catalog = requireCatalog(c);
       const { generate } = await import('../../app/generate.js');
@@ -22,6 +23,7 @@ export function registerGenerate(program: Command, ctx: Ctx, setExit: SetExit): 
         ...(opts.target !== undefined ? { target: opts.target } : {}),
         ...(opts.generator !== undefined ? { generator: opts.generator } : {}),
         dryRun: Boolean(opts.dryRun || opts.check),
+        noCache: !opts.cache,
         clock: c.clock,
       });
       const changed = result.files.writes.length + result.files.deletes.length > 0;
@@ -46,6 +48,7 @@ function toJson(r: GenerateResult, changed: boolean) {
       logs: t.logs,
     })),
     files: { written: r.files.writes.map((w) => w.path), deleted: r.files.deletes },
+    reused: r.reused,
   };
 }
 

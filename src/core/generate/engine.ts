@@ -12,7 +12,8 @@ import { subscriptionFromObject, subscriptionToObject } from '../products/subscr
 import type { SchemaSet } from '../schema/model.js';
 import { didYouMean } from '../suggest.js';
 import type { GeneratorSdk } from '../../sdk/index.js';
-import { Overlay } from './overlay.js';
+import { isFresh, ReadTracker, type MemoEntry, type MemoStore } from './memo.js';
+import { canonical, Overlay } from './overlay.js';
 import { PoolState } from './pool-state.js';
 import { RUN_KIND, runFromObject, runId, runToObject, type GeneratorRun, type ProducedEntry } from './records.js';
 import { Session, type LogLine } from './session.js';
@@ -21,6 +22,8 @@ import type { SharedReservations } from './shared.js';
 /** A generator ready to run: the app layer loads the module and wraps its errors (generator, target, line). */
 export interface GeneratorHandle {
   def: GeneratorDefinition;
+  /** Identity of the generator's code (a content hash); runs are remembered only when it is known. */
+  code?: string;
   run(sdk: GeneratorSdk, target: string): Promise<void>;
 }
 
@@ -36,6 +39,12 @@ export interface GenerateInput {
   /** Objects to add or replace before the generators run (a request's new subscription and its blocks). */
   seed?: ChangeSet;
   clock: () => Date;
+  /**
+   * Remembered runs (./memo.ts): a target whose remembered run still holds is not run again. `key`
+   * names what a run is made with besides its reads (code, parameters, model); runs under shared
+   * reservations are never remembered.
+   */
+  memo?: { store: MemoStore; key(generator: GeneratorHandle): string };
 }
 
 export type TargetOutcome = 'generated' | 'released';
@@ -58,6 +67,13 @@ export interface TargetReport {
 export interface GeneratePlan {
   changeSet: ChangeSet;
   reports: TargetReport[];
+  /** Targets skipped because their remembered run still holds. */
+  reused: number;
+  /**
+   * Once `changeSet` is applied: the entries to remember for the targets that ran (undefined: forget
+   * it), given each object's blob id in the index after the writes.
+   */
+  settleMemo(blobOf: (id: string) => string | undefined): Map<string, MemoEntry | undefined>;
 }
 
 /**
@@ -87,6 +103,9 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
   const records: AllocationRecord[] = [...runs.values()].flatMap((r) => r.allocations);
   const pools = new PoolState(overlay, records);
   const reports: TargetReport[] = [];
+  const memo = input.shared ? undefined : input.memo;
+  const ran: { run: string; key: string; tracker: ReadTracker; report: TargetReport }[] = [];
+  let reused = 0;
 
   for (const gen of [...input.generators].sort((a, b) => (a.def.name < b.def.name ? -1 : 1))) {
     const kind = targetKind(gen.def, schema, input.products);
@@ -104,6 +123,23 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
         reports.push(report);
         continue;
       }
+      const run = runId(gen.def.name, target.id);
+      const key = memo?.key(gen);
+      if (memo && key) {
+        const entry = memo.store.get(run);
+        if (entry && isFresh(entry, key, overlay)) {
+          report.logs = entry.report.logs;
+          if (entry.report.pending !== undefined) report.pending = entry.report.pending;
+          reports.push(report);
+          reused++;
+          continue;
+        }
+        overlay.tracker = new ReadTracker();
+        // The target and its run record are inputs too, read or not.
+        overlay.get(target.id);
+        overlay.get(run);
+        ran.push({ run, key, tracker: overlay.tracker, report });
+      }
       const session = new Session(
         gen.def.name,
         target,
@@ -115,10 +151,14 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
         input.clock,
         input.shared,
       );
-      await gen.run(session, overlay.hfid(target)?.join('/') ?? target.id);
-      report.released = converge(prev, { generator: gen.def.name, target: target.id }, session.produced, session.allocations);
-      report.logs = session.logs;
-      advanceLifecycle(target.id, report);
+      try {
+        await gen.run(session, overlay.hfid(target)?.join('/') ?? target.id);
+        report.released = converge(prev, { generator: gen.def.name, target: target.id }, session.produced, session.allocations);
+        report.logs = session.logs;
+        advanceLifecycle(target.id, report);
+      } finally {
+        overlay.tracker = undefined;
+      }
       reports.push(report);
     }
     // Runs whose target is gone (deleted, or no longer of the kind): let go of everything they held.
@@ -129,7 +169,26 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
       }
     }
   }
-  return { changeSet: overlay.changeSet(), reports };
+  const changeSet = overlay.changeSet();
+  const settleMemo = (blobOf: (id: string) => string | undefined) => {
+    const out = new Map<string, MemoEntry | undefined>();
+    const now = (id: string) => overlay.current(id);
+    // Most reads saw the index's version of an object the generation leaves as it was: equal
+    // without comparing contents.
+    const touched = new Set([...changeSet.upserts.map((o) => o.id), ...changeSet.deletes]);
+    const same = (id: string, seen: InventoryObject, final: InventoryObject) => (!touched.has(id) && overlay.isIndexVersion(seen)) || canonical(seen) === canonical(final);
+    const blobs = new Map<string, string | undefined>();
+    const blobOnce = (id: string) => {
+      if (!blobs.has(id)) blobs.set(id, blobOf(id));
+      return blobs.get(id);
+    };
+    for (const r of ran) {
+      const report = { logs: r.report.logs, ...(r.report.pending !== undefined ? { pending: r.report.pending } : {}) };
+      out.set(r.run, r.tracker.settle(r.key, report, now, same, blobOnce));
+    }
+    return out;
+  };
+  return { changeSet, reports, reused, settleMemo };
 
   /** Returns the allocation records let go of. */
   function converge(prev: GeneratorRun | undefined, next: { generator: string; target: string } | undefined, produced: Map<string, ProducedEntry>, allocations: Map<string, AllocationRecord>): AllocationRecord[] {

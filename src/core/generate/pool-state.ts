@@ -1,8 +1,8 @@
 import { UsageError } from '../errors.js';
 import type { InventoryObject } from '../inventory/model.js';
 import { PoolAllocator } from '../pools/allocator.js';
-import { claimItem } from '../pools/claims.js';
-import { POOL_KINDS, poolFromObject } from '../pools/from-inventory.js';
+import { ClaimBook } from '../pools/claims.js';
+import { POOL_KINDS, poolFromObject, poolResources } from '../pools/from-inventory.js';
 import type { AllocationRecord } from '../pools/records.js';
 import type { PoolRef } from '../../sdk/index.js';
 import type { Overlay } from './overlay.js';
@@ -14,7 +14,7 @@ import type { Overlay } from './overlay.js';
  */
 export class PoolState {
   private readonly allocators = new Map<string, PoolAllocator>();
-  private claims: AllocationRecord[];
+  private readonly claims: ClaimBook;
   private readonly byName = new Map<string, string>();
 
   constructor(
@@ -22,7 +22,7 @@ export class PoolState {
     /** Every allocation and claim record of every run, as they stood before this generation. */
     private readonly records: readonly AllocationRecord[],
   ) {
-    this.claims = records.filter((r) => r.type === 'claim');
+    this.claims = new ClaimBook(records);
   }
 
   pool(ref: PoolRef): InventoryObject {
@@ -48,11 +48,16 @@ export class PoolState {
 
   allocator(ref: PoolRef): PoolAllocator {
     const obj = this.pool(ref);
+    // What a kept allocation depends on: the pool and its parent prefixes (a remembered run reads them).
+    for (const r of poolResources(obj)) this.overlay.get(r.id);
     let a = this.allocators.get(obj.id);
     if (!a) {
-      const { pool, diagnostics } = poolFromObject(obj, this.overlay);
-      if (!pool) throw new UsageError('pools/invalid-pool', diagnostics.map((d) => d.message).join('; ') || `${obj.id} is not a pool`, { diagnostics });
-      a = new PoolAllocator(pool, this.usedValues(obj, pool.type), this.records);
+      // Built once for every target: what it reads is no one target's input.
+      a = this.overlay.untracked(() => {
+        const { pool, diagnostics } = poolFromObject(obj, this.overlay);
+        if (!pool) throw new UsageError('pools/invalid-pool', diagnostics.map((d) => d.message).join('; ') || `${obj.id} is not a pool`, { diagnostics });
+        return new PoolAllocator(pool, this.usedValues(obj, pool.type), this.records);
+      });
       this.allocators.set(obj.id, a);
     }
     return a;
@@ -71,31 +76,29 @@ export class PoolState {
   }
 
   claim(kind: string, candidates: readonly string[], key: string, target: string): string {
-    const r = claimItem(kind, candidates, this.claims, key, { target });
-    this.claims = r.records;
-    return r.item;
+    return this.claims.claim(kind, candidates, key, { target });
   }
 
   /** The key holding a claim on `id` of `kind`, if any. */
   isClaimed(kind: string, id: string): boolean {
-    return this.claims.some((c) => c.pool === kind && c.resource === id);
+    return this.claims.isClaimed(kind, id);
   }
 
   claimHolder(kind: string, key: string): string | undefined {
-    return this.claims.find((c) => c.pool === kind && c.key === key)?.resource;
+    return this.claims.record(kind, key)?.resource;
   }
 
   /** Let go of what `target` held and no longer asks for. */
   release(records: readonly AllocationRecord[]): void {
     for (const r of records) {
-      if (r.type === 'claim') this.claims = this.claims.filter((c) => !(c.pool === r.pool && c.key === r.key));
+      if (r.type === 'claim') this.claims.release(r.pool, r.key);
       else this.allocators.get(r.pool)?.release(r.key);
     }
   }
 
   /** The record a key now holds (after allocate or claim), for the target's run record. */
   recordOf(poolId: string, key: string, type: AllocationRecord['type']): AllocationRecord | undefined {
-    if (type === 'claim') return this.claims.find((c) => c.pool === poolId && c.key === key);
-    return this.allocators.get(poolId)?.records().find((r) => r.key === key);
+    if (type === 'claim') return this.claims.record(poolId, key);
+    return this.allocators.get(poolId)?.recordOf(key);
   }
 }

@@ -59,6 +59,8 @@ export class Session implements GeneratorSdk {
   ) {}
 
   now(): Date {
+    // A run that reads the clock cannot be judged by its reads: it is never remembered (./memo.ts).
+    this.overlay.tracker?.markVolatile('read the clock');
     return this.clock();
   }
 
@@ -234,7 +236,10 @@ export class Session implements GeneratorSdk {
       }
       offered = [chosen];
     }
+    const held = this.pools.claimHolder(kindName, key);
     const id = this.pools.claim(kindName, offered, key, this.target.id);
+    // Keeping a claim depends on the candidates (read); taking a new one on every other claim.
+    if (id !== held) this.overlay.tracker?.markVolatile('new claim');
     this.allocations.set(`claim\0${kindName}\0${key}`, this.pools.recordOf(kindName, key, 'claim')!);
     return this.overlay.get(id) as never;
   }
@@ -243,6 +248,7 @@ export class Session implements GeneratorSdk {
     const allocator = this.pools.allocator(ref);
     const key = this.key(identifier);
     const asked = { ...request, target: this.target.id };
+    const held = allocator.holding(key);
     let resource: string;
     if (!this.shared) {
       resource = allocator.allocate(key, asked);
@@ -266,7 +272,9 @@ export class Session implements GeneratorSdk {
       }
       allocator.hold(key, resource, this.target.id);
     }
-    const record = allocator.records().find((r) => r.key === key)!;
+    // Keeping an allocation depends on the pool (read); a new one on everything the pool holds.
+    if (resource !== held) this.overlay.tracker?.markVolatile('new allocation');
+    const record = allocator.recordOf(key)!;
     this.allocations.set(`${record.type}\0${record.pool}\0${key}`, record);
     return resource;
   }

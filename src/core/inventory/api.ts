@@ -33,6 +33,8 @@ export interface FilePlan {
 export interface AppliedChanges {
   written: string[];
   deleted: string[];
+  /** What was written, as `plan` would have said (computed once, not twice). */
+  plan: FilePlan;
 }
 
 export interface Inventory extends InventoryReader {
@@ -42,6 +44,14 @@ export interface Inventory extends InventoryReader {
   /** Both directions of every relationship of the object, sorted by name then direction. */
   relationsOf(id: string): RelationView[];
   hfidOf(id: string): string[] | undefined;
+  /** Ids of the objects of `kind` (generics included) whose stored relationship `rel` points at `id`, sorted. */
+  referrers(id: string, kind: string, rel: string): string[];
+  /** The objects `referrers` names, sorted by id. */
+  referrerObjects(id: string, kind: string, rel: string): InventoryObject[];
+  /** The git blob id of the object's file (its content), or undefined when there is no such object. */
+  blobOf(id: string): string | undefined;
+  /** The id of the object of `kind` with this human-friendly id, without reading it. */
+  idByHfid(kind: string, hfid: readonly string[]): string | undefined;
   pathOf(id: string): string | undefined;
   /**
    * What the index found while reading the files, for `svc validate`: unreadable files, values of

@@ -88,6 +88,11 @@ export class PoolAllocator {
     return this.byKey.get(key)?.record.resource;
   }
 
+  /** The record `key` holds, if any. */
+  recordOf(key: string): AllocationRecord | undefined {
+    return this.byKey.get(key)?.record;
+  }
+
   /** This pool's records, sorted by key. */
   records(): AllocationRecord[] {
     return sortRecords([...this.byKey.values()].map((h) => h.record));

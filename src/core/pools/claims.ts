@@ -21,29 +21,86 @@ export function claimItem(
   key: string,
   opts: { target?: string } = {},
 ): ClaimResult {
-  const isMine = (r: AllocationRecord) => r.type === 'claim' && r.pool === kind;
-  const others = records.filter((r) => !isMine(r));
-  const claims = records.filter(isMine);
-  const current = claims.find((r) => r.key === key);
-  if (current && candidates.includes(current.resource)) return { item: current.resource, records: [...others, ...sortRecords(claims)] };
+  const book = new ClaimBook(records);
+  const item = book.claim(kind, candidates, key, opts);
+  const others = records.filter((r) => !(r.type === 'claim' && r.pool === kind));
+  return { item, records: [...others, ...book.recordsOf(kind)] };
+}
 
-  const rest = claims.filter((r) => r.key !== key);
-  const heldBy = new Map(rest.map((r) => [r.resource, r.key]));
-  const item = candidates.find((c) => !heldBy.has(c));
-  if (item === undefined) {
-    const holders = [...new Set(candidates.map((c) => heldBy.get(c)!))].sort();
-    const shown = holders.length > 5 ? `${holders.slice(0, 5).join(', ')} and ${holders.length - 5} more` : holders.join(', ');
-    throw new ValidationError(
-      'claims/exhausted',
-      candidates.length === 0
-        ? `no ${kind} to claim for ${key}: the generator offered no candidates`
-        : `no free ${kind} for ${key}: all ${candidates.length} candidates are claimed (by ${shown})`,
-      { hint: 'free one (terminate a service that holds one) or add candidates' },
-    );
+/**
+ * Every claim of a generation, indexed both ways (key → record, object → key), so that each claim,
+ * lookup and release costs the same with 10 or 100,000 claims held.
+ */
+export class ClaimBook {
+  private readonly kinds = new Map<string, { byKey: Map<string, AllocationRecord>; byItem: Map<string, string> }>();
+
+  constructor(records: readonly AllocationRecord[]) {
+    for (const r of records) if (r.type === 'claim') this.put(r);
   }
-  const record: AllocationRecord = { pool: kind, key, type: 'claim', resource: item };
-  if (opts.target !== undefined) record.target = opts.target;
-  return { item, records: [...others, ...sortRecords([...rest, record])] };
+
+  private of(kind: string) {
+    let k = this.kinds.get(kind);
+    if (!k) this.kinds.set(kind, (k = { byKey: new Map(), byItem: new Map() }));
+    return k;
+  }
+
+  private put(r: AllocationRecord): void {
+    const k = this.of(r.pool);
+    k.byKey.set(r.key, r);
+    k.byItem.set(r.resource, r.key);
+  }
+
+  /**
+   * The candidate `key` gets: the one it holds when that is still a candidate, else the first one
+   * nobody holds (the generator's order decides). Throws, changing nothing, when all are held.
+   */
+  claim(kind: string, candidates: readonly string[], key: string, opts: { target?: string } = {}): string {
+    const k = this.of(kind);
+    const current = k.byKey.get(key);
+    if (current && candidates.includes(current.resource)) return current.resource;
+    const heldByOther = (c: string) => {
+      const holder = k.byItem.get(c);
+      return holder !== undefined && holder !== key;
+    };
+    const item = candidates.find((c) => !heldByOther(c));
+    if (item === undefined) {
+      const holders = [...new Set(candidates.map((c) => k.byItem.get(c)!))].sort();
+      const shown = holders.length > 5 ? `${holders.slice(0, 5).join(', ')} and ${holders.length - 5} more` : holders.join(', ');
+      throw new ValidationError(
+        'claims/exhausted',
+        candidates.length === 0
+          ? `no ${kind} to claim for ${key}: the generator offered no candidates`
+          : `no free ${kind} for ${key}: all ${candidates.length} candidates are claimed (by ${shown})`,
+        { hint: 'free one (terminate a service that holds one) or add candidates' },
+      );
+    }
+    if (current) this.release(kind, key);
+    const record: AllocationRecord = { pool: kind, key, type: 'claim', resource: item };
+    if (opts.target !== undefined) record.target = opts.target;
+    this.put(record);
+    return item;
+  }
+
+  release(kind: string, key: string): void {
+    const k = this.kinds.get(kind);
+    const r = k?.byKey.get(key);
+    if (!k || !r) return;
+    k.byKey.delete(key);
+    if (k.byItem.get(r.resource) === key) k.byItem.delete(r.resource);
+  }
+
+  record(kind: string, key: string): AllocationRecord | undefined {
+    return this.kinds.get(kind)?.byKey.get(key);
+  }
+
+  isClaimed(kind: string, item: string): boolean {
+    return this.kinds.get(kind)?.byItem.has(item) ?? false;
+  }
+
+  /** This kind's claims, sorted by key. */
+  recordsOf(kind: string): AllocationRecord[] {
+    return sortRecords([...(this.kinds.get(kind)?.byKey.values() ?? [])]);
+  }
 }
 
 /** The records without `key`'s claim on `kind`. */

@@ -21,6 +21,9 @@ export interface PoolFromObject {
 
 const peersOf = (v: PeerRef | PeerRef[] | undefined): PeerRef[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
+/** The prefixes an IP pool draws from (none for a number pool). */
+export const poolResources = (obj: InventoryObject): PeerRef[] => peersOf(obj.relationships.resources);
+
 /** `undefined` pool and no diagnostics: the object is not a pool. */
 export function poolFromObject(obj: InventoryObject, reader: Pick<InventoryReader, 'get'>): PoolFromObject {
   const type = POOL_KINDS[obj.kind];
@@ -42,7 +45,7 @@ export function poolFromObject(obj: InventoryObject, reader: Pick<InventoryReade
   }
 
   const sources: AddressSource[] = [];
-  for (const ref of peersOf(obj.relationships.resources)) {
+  for (const ref of poolResources(obj)) {
     const prefix = reader.get(ref.id);
     const text = prefix?.attributes.prefix;
     if (typeof text !== 'string') bad(`resource ${ref.id} is not an IP prefix in the inventory`);
