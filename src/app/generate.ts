@@ -93,7 +93,7 @@ export async function generate(catalog: Catalog, opts: GenerateOptions): Promise
     });
     const files = opts.dryRun ? inv.plan(plan.changeSet) : inv.apply(plan.changeSet).plan;
     // Only a generation that was written describes the inventory: a dry run remembers nothing.
-    if (!opts.dryRun) store.put(plan.settleMemo((id) => inv.blobOf(id)));
+    if (!opts.dryRun) store.put(plan.settleMemo((ids) => inv.blobsOf(ids)));
     return { reports: plan.reports, changeSet: plan.changeSet, files, applied: !opts.dryRun, reused: plan.reused };
   } finally {
     inv.close();

@@ -9,7 +9,7 @@ const same = (_id: string, a: InventoryObject, b: InventoryObject) => JSON.strin
 function view(blobs: Record<string, string>, changed: string[] = [], answers: { hfid?: string; referrers?: string[] } = {}): MemoView {
   return {
     changedInRun: (id) => changed.includes(id),
-    blobOf: (id) => blobs[id],
+    blobsOf: (ids) => new Map(ids.flatMap((id) => (blobs[id] === undefined ? [] : [[id, blobs[id]!] as [string, string]]))),
     idByHfid: () => answers.hfid,
     referrerIds: () => answers.referrers ?? [],
     queryIds: () => [],
@@ -25,7 +25,7 @@ describe('remembered runs: what a tracker keeps and when an entry holds', () => 
     t.object('gone', undefined);
     t.lookup({ q: 'hfid', kind: 'IpamVLAN', hfid: ['one'], id: 'a' });
     t.lookup({ q: 'hfid', kind: 'IpamVLAN', hfid: ['one'], id: 'b' });
-    const entry = t.settle('k', { logs: [] }, (id) => (id === 'a' ? a : undefined), same, (id) => (id === 'a' ? 'blob-a' : undefined));
+    const entry = t.settle('k', { logs: [] }, (id) => (id === 'a' ? a : undefined), same, (ids) => new Map(ids.filter((id) => id === 'a').map((id) => [id, 'blob-a'])));
     expect(entry).toEqual({ key: 'k', objects: [['a', 'blob-a'], ['gone', null]], lookups: [{ q: 'hfid', kind: 'IpamVLAN', hfid: ['one'], id: 'a' }], report: { logs: [] } });
     expect(isMemoEntry(entry)).toBe(true);
   });
@@ -33,15 +33,15 @@ describe('remembered runs: what a tracker keeps and when an entry holds', () => 
   it('remembers nothing for a volatile run, or one whose reads no longer hold at the end', () => {
     const volatile = new ReadTracker();
     volatile.markVolatile('new allocation');
-    expect(volatile.settle('k', { logs: [] }, () => undefined, same, () => undefined)).toBeUndefined();
+    expect(volatile.settle('k', { logs: [] }, () => undefined, same, () => new Map())).toBeUndefined();
 
     const stale = new ReadTracker();
     stale.object('a', obj('a', 'before'));
-    expect(stale.settle('k', { logs: [] }, () => obj('a', 'after'), same, () => 'blob')).toBeUndefined();
+    expect(stale.settle('k', { logs: [] }, () => obj('a', 'after'), same, () => new Map([['a', 'blob']]))).toBeUndefined();
 
     const appeared = new ReadTracker();
     appeared.object('a', undefined);
-    expect(appeared.settle('k', { logs: [] }, () => obj('a', 'new'), same, () => 'blob')).toBeUndefined();
+    expect(appeared.settle('k', { logs: [] }, () => obj('a', 'new'), same, () => new Map([['a', 'blob']]))).toBeUndefined();
   });
 
   it('holds only with the same key, the same blobs, nothing changed earlier in the run, and the same lookups', () => {

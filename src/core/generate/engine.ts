@@ -73,7 +73,7 @@ export interface GeneratePlan {
    * Once `changeSet` is applied: the entries to remember for the targets that ran (undefined: forget
    * it), given each object's blob id in the index after the writes.
    */
-  settleMemo(blobOf: (id: string) => string | undefined): Map<string, MemoEntry | undefined>;
+  settleMemo(blobsOf: (ids: readonly string[]) => Map<string, string>): Map<string, MemoEntry | undefined>;
 }
 
 /**
@@ -170,21 +170,16 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
     }
   }
   const changeSet = overlay.changeSet();
-  const settleMemo = (blobOf: (id: string) => string | undefined) => {
+  const settleMemo = (blobsOf: (ids: readonly string[]) => Map<string, string>) => {
     const out = new Map<string, MemoEntry | undefined>();
     const now = (id: string) => overlay.current(id);
     // Most reads saw the index's version of an object the generation leaves as it was: equal
     // without comparing contents.
     const touched = new Set([...changeSet.upserts.map((o) => o.id), ...changeSet.deletes]);
     const same = (id: string, seen: InventoryObject, final: InventoryObject) => (!touched.has(id) && overlay.isIndexVersion(seen)) || canonical(seen) === canonical(final);
-    const blobs = new Map<string, string | undefined>();
-    const blobOnce = (id: string) => {
-      if (!blobs.has(id)) blobs.set(id, blobOf(id));
-      return blobs.get(id);
-    };
     for (const r of ran) {
       const report = { logs: r.report.logs, ...(r.report.pending !== undefined ? { pending: r.report.pending } : {}) };
-      out.set(r.run, r.tracker.settle(r.key, report, now, same, blobOnce));
+      out.set(r.run, r.tracker.settle(r.key, report, now, same, blobsOf));
     }
     return out;
   };

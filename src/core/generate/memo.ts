@@ -49,8 +49,8 @@ export interface MemoStore {
 export interface MemoView {
   /** True when an earlier target of this generation changed or deleted the object. */
   changedInRun(id: string): boolean;
-  /** Blob id of the object's file in the index (before this generation's writes). */
-  blobOf(id: string): string | undefined;
+  /** Blob ids of the objects' files in the index (before this generation's writes); absent ids left out. */
+  blobsOf(ids: readonly string[]): Map<string, string>;
   idByHfid(kind: string, hfid: readonly string[]): string | undefined;
   referrerIds(id: string, kind: string, rel: string): string[];
   queryIds(kind: string, filter: Record<string, AttributeValue>): string[];
@@ -79,17 +79,20 @@ export class ReadTracker {
   /**
    * The entry to store once the generation is applied, or undefined when the run cannot be
    * remembered: volatile, or some object it read is no longer what it saw. `now` gives an object as
-   * the generation left it; `blobOf` its blob id in the index after the writes.
+   * the generation left it; `blobsOf` blob ids in the index after the writes.
    */
-  settle(key: string, report: MemoEntry['report'], now: (id: string) => InventoryObject | undefined, same: (id: string, seen: InventoryObject, final: InventoryObject) => boolean, blobOf: (id: string) => string | undefined): MemoEntry | undefined {
+  settle(key: string, report: MemoEntry['report'], now: (id: string) => InventoryObject | undefined, same: (id: string, seen: InventoryObject, final: InventoryObject) => boolean, blobsOf: (ids: readonly string[]) => Map<string, string>): MemoEntry | undefined {
     if (this.volatile) return undefined;
-    const objects: [string, string | null][] = [];
     for (const [id, seen] of this.objects) {
       const final = now(id);
       if ((seen === undefined) !== (final === undefined)) return undefined;
       if (seen !== undefined && final !== undefined && seen !== final && !same(id, seen, final)) return undefined;
-      const blob = blobOf(id);
-      if ((blob === undefined) !== (final === undefined)) return undefined;
+    }
+    const blobs = blobsOf([...this.objects.keys()]);
+    const objects: [string, string | null][] = [];
+    for (const [id, seen] of this.objects) {
+      const blob = blobs.get(id);
+      if ((blob === undefined) !== (seen === undefined)) return undefined;
       objects.push([id, blob ?? null]);
     }
     objects.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -100,9 +103,9 @@ export class ReadTracker {
 /** Whether a remembered run still holds at this point of the generation: same key, same reads. */
 export function isFresh(entry: MemoEntry, key: string, view: MemoView): boolean {
   if (entry.key !== key) return false;
-  for (const [id, blob] of entry.objects) {
-    if (view.changedInRun(id) || (view.blobOf(id) ?? null) !== blob) return false;
-  }
+  for (const [id] of entry.objects) if (view.changedInRun(id)) return false;
+  const blobs = view.blobsOf(entry.objects.map(([id]) => id));
+  for (const [id, blob] of entry.objects) if ((blobs.get(id) ?? null) !== blob) return false;
   for (const d of entry.lookups) {
     if (d.q === 'hfid') {
       if ((view.idByHfid(d.kind, d.hfid) ?? null) !== d.id) return false;

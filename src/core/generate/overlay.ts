@@ -172,14 +172,8 @@ export class Overlay implements InventoryReader, MemoView {
     return this.changed.has(id);
   }
 
-  /** The index's blob ids, asked once each: many targets read the same pools and devices. */
-  private readonly blobs = new Map<string, string | undefined>();
-
-  blobOf(id: string): string | undefined {
-    if (this.blobs.has(id)) return this.blobs.get(id);
-    const b = this.base.blobOf(id);
-    this.blobs.set(id, b);
-    return b;
+  blobsOf(ids: readonly string[]): Map<string, string> {
+    return this.base.blobsOf(ids);
   }
 
   idByHfid(kind: string, hfid: readonly string[]): string | undefined {

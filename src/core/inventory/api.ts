@@ -48,8 +48,8 @@ export interface Inventory extends InventoryReader {
   referrers(id: string, kind: string, rel: string): string[];
   /** The objects `referrers` names, sorted by id. */
   referrerObjects(id: string, kind: string, rel: string): InventoryObject[];
-  /** The git blob id of the object's file (its content), or undefined when there is no such object. */
-  blobOf(id: string): string | undefined;
+  /** The git blob ids of the objects' files (their contents); ids of no object are left out. */
+  blobsOf(ids: readonly string[]): Map<string, string>;
   /** The id of the object of `kind` with this human-friendly id, without reading it. */
   idByHfid(kind: string, hfid: readonly string[]): string | undefined;
   pathOf(id: string): string | undefined;
