@@ -63,18 +63,4 @@ export const refList = (r: RefKey | RefKey[] | undefined): RefKey[] => (r === un
 
 export { refKeyText };
 
-/** Equality of attribute values as files hold them (JSON): key order inside objects does not matter. */
-export function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  return canonical(a) === canonical(b);
-}
-
-/** JSON text with object keys sorted, so equal values have equal text. */
-export function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) => {
-    if (typeof x !== 'object' || x === null || Array.isArray(x)) return x;
-    const rec = x as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(rec).sort().map((k) => [k, rec[k]]));
-  });
-}
+export { sameValue } from '../inventory/equality.js';

@@ -13,7 +13,8 @@ import type { SchemaSet } from '../schema/model.js';
 import { didYouMean } from '../suggest.js';
 import type { GeneratorSdk } from '../../sdk/index.js';
 import { isFresh, ReadTracker, type MemoEntry, type MemoStore } from './memo.js';
-import { canonical, Overlay } from './overlay.js';
+import { Overlay } from './overlay.js';
+import { sameObject } from '../inventory/equality.js';
 import { PoolState } from './pool-state.js';
 import { RUN_KIND, runFromObject, runId, runToObject, type GeneratorRun, type ProducedEntry } from './records.js';
 import { Session, type LogLine } from './session.js';
@@ -176,7 +177,7 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
     // Most reads saw the index's version of an object the generation leaves as it was: equal
     // without comparing contents.
     const touched = new Set([...changeSet.upserts.map((o) => o.id), ...changeSet.deletes]);
-    const same = (id: string, seen: InventoryObject, final: InventoryObject) => (!touched.has(id) && overlay.isIndexVersion(seen)) || canonical(seen) === canonical(final);
+    const same = (id: string, seen: InventoryObject, final: InventoryObject) => (!touched.has(id) && overlay.isIndexVersion(seen)) || sameObject(seen, final);
     for (const r of ran) {
       const report = { logs: r.report.logs, ...(r.report.pending !== undefined ? { pending: r.report.pending } : {}) };
       out.set(r.run, r.tracker.settle(r.key, report, now, same, blobsOf));

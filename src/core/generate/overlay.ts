@@ -1,4 +1,5 @@
 import type { Inventory } from '../inventory/api.js';
+import { sameObject } from '../inventory/equality.js';
 import { hfidOf } from '../inventory/hfid.js';
 import type { AttributeValue, ChangeSet, InventoryObject, InventoryReader, PeerRef } from '../inventory/model.js';
 import type { SchemaSet } from '../schema/model.js';
@@ -238,7 +239,7 @@ export class Overlay implements InventoryReader, MemoView {
       const before = this.read.has(id) ? this.read.get(id) : this.base.get(id);
       if (o === null) {
         if (before) deletes.push(id);
-      } else if (!before || canonical(before) !== canonical(o)) {
+      } else if (!before || !sameObject(before, o)) {
         upserts.push(o);
       }
     }
@@ -283,16 +284,4 @@ export function pointsAt(v: PeerRef | PeerRef[] | undefined, id: string): boolea
 
 export function matches(o: InventoryObject, filter: Record<string, AttributeValue>): boolean {
   return Object.entries(filter).every(([k, v]) => JSON.stringify(o.attributes[k] ?? null) === JSON.stringify(v));
-}
-
-/** Key order does not matter for equality: objects are compared by sorted content. */
-export function canonical(o: InventoryObject): string {
-  const sortObj = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)));
-  const rels = Object.fromEntries(
-    Object.entries(o.relationships)
-      .filter(([, v]) => !(Array.isArray(v) && v.length === 0))
-      .map(([k, v]) => [k, Array.isArray(v) ? [...v].map((p) => `${p.kind}:${p.id}`).sort() : `${v.kind}:${v.id}`]),
-  );
-  const attrs = Object.fromEntries(Object.entries(o.attributes).filter(([, v]) => v !== undefined && v !== null));
-  return JSON.stringify([o.id, o.kind, sortObj(attrs), sortObj(rels)]);
 }

@@ -1,4 +1,5 @@
 import { diag, hasErrors, sortDiagnostics, type Diagnostic, type SourceLocation } from '../diagnostics.js';
+import { sameObject } from '../inventory/equality.js';
 import { objectId } from '../inventory/paths.js';
 import type { ChangeSet, InventoryObject, InventoryReader, PeerRef } from '../inventory/model.js';
 import type { RelationshipSchema, SchemaSet } from '../schema/model.js';
@@ -229,7 +230,7 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
     if (!before) {
       upserts.push(obj);
       count(obj.kind, 'created');
-    } else if (canonical(before) !== canonical(obj)) {
+    } else if (!sameObject(before, obj)) {
       upserts.push(obj);
       count(obj.kind, 'updated');
     } else {
@@ -259,9 +260,4 @@ function setRefs(obj: InventoryObject, name: string, cardinality: 'one' | 'many'
   }
   const unique = new Map(refs.map((r) => [r.id, r]));
   obj.relationships[name] = [...unique.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-/** Key order must not count as a change. */
-export function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x));
 }

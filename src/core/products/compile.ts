@@ -5,7 +5,7 @@ import type { RawAttribute, RawKind, RawRelationship, RawSchemaDocument, SchemaF
 import { resolveSchema } from '../schema/resolve.js';
 import type { YamlPath, YamlSource } from '../yaml/source.js';
 import { LIFECYCLE_STATES } from './states.js';
-import type { BlockDef, FieldDef, ProductDef, ProductSet } from './model.js';
+import type { BlockDef, FieldDef, ProductSet } from './model.js';
 
 /**
  * Products and schema nodes are one model: every block type compiles to a node kind `Block<Type>`,
