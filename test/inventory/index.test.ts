@@ -237,6 +237,8 @@ describe('plan and apply', () => {
       expect(() => inv.apply({ upserts: [{ ...obj, relationships: { interfaces: [] } }], deletes: [] })).toThrow(/stored by the peer/);
       expect(() => inv.apply({ upserts: [{ ...obj, kind: 'DcimGenericDevice' }], deletes: [] })).toThrow(/generic kind/);
       expect(() => inv.apply({ upserts: [{ ...obj, relationships: { site: { id: '00000000000000ff', kind: 'LocationSite' } } }], deletes: [] })).toThrow(/does not exist/);
+      // A peer of the wrong kind would vanish when the file is read back: refused, not dropped.
+      expect(() => inv.apply({ upserts: [{ ...obj, relationships: { site: { id: obj.id, kind: 'LocationSite' } } }], deletes: [] })).toThrow(/site takes a LocationSite, but .* is a DcimSwitch/);
       const twin = { ...obj, id: '00000000000000aa' };
       expect(() => inv.apply({ upserts: [twin], deletes: [] })).toThrow(/already has this human-friendly id/);
       expect(snapshot()).toBe('');

@@ -3,7 +3,7 @@ import { ValidationError } from '../../core/errors.js';
 import type { AppliedChanges, FilePlan, Inventory } from '../../core/inventory/api.js';
 import { encodeObject } from '../../core/inventory/codec.js';
 import { hfidOf as computeHfid } from '../../core/inventory/hfid.js';
-import type { ChangeSet, InventoryObject, PeerRef } from '../../core/inventory/model.js';
+import type { ChangeSet, InventoryObject } from '../../core/inventory/model.js';
 import { storedRelationships } from '../../core/inventory/ownership.js';
 import { ID_PATTERN, objectPath } from '../../core/inventory/paths.js';
 import { normaliseValue } from '../../core/inventory/values.js';
@@ -75,11 +75,18 @@ export class SqliteInventory extends IndexReader implements Inventory {
     const view = {
       get: (id: string): InventoryObject | undefined => (deleted.has(id) ? undefined : (upserts.get(id) ?? fromIndex(id))),
     };
-    const peerExists = (p: PeerRef) => view.get(p.id) !== undefined;
     for (const o of upserts.values()) {
+      const k = schema.get(o.kind)!;
       for (const [name, v] of Object.entries(o.relationships)) {
+        const declared = k.relationships.find((r) => r.name === name)!.peer;
         for (const p of Array.isArray(v) ? v : [v]) {
-          if (!peerExists(p)) throw new ValidationError('inventory/unknown-peer', `${o.kind} ${o.id}: ${name} refers to ${p.kind} ${p.id}, which does not exist`);
+          const peer = view.get(p.id);
+          if (!peer) throw new ValidationError('inventory/unknown-peer', `${o.kind} ${o.id}: ${name} refers to ${p.kind} ${p.id}, which does not exist`);
+          // The file names the peer by its hfid within the declared kind: a peer of another kind
+          // would not be found again when the file is read (the relationship would silently vanish).
+          if (!schema.isA(peer.kind, declared)) {
+            throw new ValidationError('inventory/wrong-peer-kind', `${o.kind} ${o.id}: ${name} takes a ${declared}, but ${p.id} is a ${peer.kind}`, { hint: `point ${name} at a ${declared} (or a kind that inherits it)` });
+          }
         }
       }
     }

@@ -63,6 +63,15 @@ function inherited(ctx: CheckContext, d: DeclaredKind, byOwner: Map<string, Memb
       const name = decl(m).raw.name;
       const mine = own.get(name);
       const other = mine ? { m: mine, generic: d.kind } : from.get(name);
+      if (mine && decl(m).raw.allow_override === 'none' && !reported.has(name)) {
+        // Infrahub's default is `any`: only an explicit `none` forbids redefining the member.
+        reported.add(name);
+        ctx.report('error', 'schema/override-not-allowed', `${d.kind} redefines "${name}", which ${g} declares with allow_override: none`, decl(mine), ['name'], {
+          hint: `remove ${d.kind}'s own "${name}" and use the inherited one as it is (see ${at(decl(m))}), or allow overrides there`,
+          subject: d.kind,
+        });
+        continue;
+      }
       if (!other) {
         from.set(name, { m, generic: g });
         if ('rel' in m && m.rel.raw.kind === 'Parent') parents.push({ m: m.rel, generic: g });
