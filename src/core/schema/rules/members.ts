@@ -63,7 +63,7 @@ function inherited(ctx: CheckContext, d: DeclaredKind, byOwner: Map<string, Memb
       const name = decl(m).raw.name;
       const mine = own.get(name);
       const other = mine ? { m: mine, generic: d.kind } : from.get(name);
-      if (mine && decl(m).raw.allow_override === 'none' && !reported.has(name)) {
+      if (mine && allowOverride(m) === 'none' && !reported.has(name)) {
         // Infrahub's default is `any`: only an explicit `none` forbids redefining the member.
         reported.add(name);
         ctx.report('error', 'schema/override-not-allowed', `${d.kind} redefines "${name}", which ${g} declares with allow_override: none`, decl(mine), ['name'], {
@@ -99,6 +99,8 @@ function inherited(ctx: CheckContext, d: DeclaredKind, byOwner: Map<string, Memb
     });
   }
 }
+
+const allowOverride = (m: Member): unknown => ('attr' in m ? m.attr.raw.allow_override : (m.rel.raw as { allow_override?: unknown }).allow_override);
 
 function inheritIndex(d: DeclaredKind, g: string): (string | number)[] {
   const i = (d.raw.inherit_from ?? []).indexOf(g);
