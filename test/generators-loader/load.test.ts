@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadGenerator, runGenerator } from '../../src/adapters/generators/index.js';
 import { SvcError } from '../../src/core/errors.js';
@@ -108,6 +108,39 @@ describe('loading generators from a catalog outside the repository', () => {
     await c.generate(sdk);
     expect(calls).toContain('log made DI-1/7');
     expect(cacheFiles(root)).toHaveLength(2);
+  });
+
+  it('reuses the compiled module while the files it was built from hash the same, and prunes old versions', async () => {
+    const root = tempDir('svc-catalog-');
+    writeTree(root, { 'generators/dia.ts': GENERATOR, 'generators/lib/naming.ts': NAMING });
+    const a = await loadGenerator('generators/dia.ts', { catalogRoot: root });
+    const manifestFile = join(root, '.svc/cache/generators/dia.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { module: string; inputs: Record<string, string> };
+    expect(manifest.module).toBe(basename(a.cacheFile));
+    expect(Object.keys(manifest.inputs)).toEqual(['generators/dia.ts', 'generators/lib/naming.ts']);
+    // While the inputs match, nothing is compiled or written: the manifest is not even rewritten.
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(manifestFile, past, past);
+    const b = await loadGenerator('generators/dia.ts', { catalogRoot: root });
+    expect(b.cacheFile).toBe(a.cacheFile);
+    expect(statSync(manifestFile).mtimeMs).toBe(past.getTime());
+
+    // An edit of a relative import is seen; the old version stays while it is recent, then goes.
+    writeFileSync(join(root, 'generators/lib/naming.ts'), NAMING.replace("'-'", "'/'"));
+    const c = await loadGenerator('generators/dia.ts', { catalogRoot: root });
+    expect(c.cacheFile).not.toBe(a.cacheFile);
+    expect(cacheFiles(root)).toHaveLength(2);
+    const old = new Date(Date.now() - 3600_000);
+    utimesSync(a.cacheFile, old, old);
+    writeFileSync(join(root, 'generators/lib/naming.ts'), NAMING.replace("'-'", "':'"));
+    const d = await loadGenerator('generators/dia.ts', { catalogRoot: root });
+    expect(cacheFiles(root).map((f) => basename(f)).sort()).toEqual([basename(c.cacheFile), basename(d.cacheFile)].sort());
+
+    // A damaged manifest is rebuilt, not trusted.
+    writeFileSync(manifestFile, '{ not json');
+    const e = await loadGenerator('generators/dia.ts', { catalogRoot: root });
+    expect(e.cacheFile).toBe(d.cacheFile);
+    expect(JSON.parse(readFileSync(manifestFile, 'utf8')).module).toBe(basename(d.cacheFile));
   });
 
   it('leaves a git work tree clean: the cache ignores itself', async () => {

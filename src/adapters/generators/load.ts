@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Message } from 'esbuild';
@@ -61,15 +61,7 @@ export async function loadGenerator(file: string, opts: { catalogRoot: string })
   // Generators outside the catalog get a mirror keyed by their absolute folder, so names never clash.
   const mirror = inside ? displayPath : join('_external', createHash('sha256').update(dirname(abs)).digest('hex').slice(0, 12), basename(abs));
   const placeholder = join(root, CACHE_DIR, mirror.replace(/\.[cm]?[jt]s$/, '.mjs'));
-  const code = await compile(abs, placeholder, root);
-  const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
-  const cacheFile = placeholder.replace(/\.mjs$/, `.${hash}.mjs`);
-  if (!existsSync(cacheFile)) {
-    // The cache ignores itself, so a catalog needs no .gitignore entry and `git status` stays clean.
-    const ignore = join(root, CACHE_DIR, '.gitignore');
-    if (!existsSync(ignore)) writeFileAtomic(ignore, '*\n');
-    writeFileAtomic(cacheFile, code);
-  }
+  const cacheFile = reusable(placeholder, root) ?? (await build(abs, placeholder, root));
 
   let mod: Record<string, unknown>;
   try {
@@ -87,7 +79,72 @@ export async function loadGenerator(file: string, opts: { catalogRoot: string })
   return { file: abs, displayPath, catalogRoot: root, cacheFile, generate: generate as GenerateFunction };
 }
 
-async function compile(entry: string, outfile: string, root: string): Promise<string> {
+/**
+ * Next to each compiled module, a manifest names the files esbuild read for it (the generator and
+ * its relative imports) with their SHA-256. While they all hash the same, the module is reused
+ * without starting esbuild (~40 ms, a twentieth of a no-op generation over 100,000 objects).
+ * Packages stay external: a changed package in node_modules is not seen here.
+ */
+interface Manifest {
+  format: 1;
+  module: string;
+  inputs: Record<string, string>;
+}
+
+const manifestPath = (placeholder: string) => placeholder.replace(/\.mjs$/, '.json');
+const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
+
+function reusable(placeholder: string, root: string): string | undefined {
+  try {
+    const m = JSON.parse(readFileSync(manifestPath(placeholder), 'utf8')) as Manifest;
+    if (m.format !== 1 || typeof m.module !== 'string' || typeof m.inputs !== 'object' || m.inputs === null) return undefined;
+    const module = join(dirname(placeholder), basename(m.module));
+    if (!existsSync(module)) return undefined;
+    for (const [file, hash] of Object.entries(m.inputs)) if (sha256(readFileSync(resolve(root, file))) !== hash) return undefined;
+    return module;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Compile, write the module (named by its content) and its manifest, and prune older versions. */
+async function build(abs: string, placeholder: string, root: string): Promise<string> {
+  const { code, inputs } = await compile(abs, placeholder, root);
+  const hash = sha256(code).slice(0, 16);
+  const cacheFile = placeholder.replace(/\.mjs$/, `.${hash}.mjs`);
+  if (!existsSync(cacheFile)) {
+    // The cache ignores itself, so a catalog needs no .gitignore entry and `git status` stays clean.
+    const ignore = join(root, CACHE_DIR, '.gitignore');
+    if (!existsSync(ignore)) writeFileAtomic(ignore, '*\n');
+    writeFileAtomic(cacheFile, code);
+  }
+  const hashes: Record<string, string> = {};
+  for (const f of inputs.sort()) hashes[f] = sha256(readFileSync(resolve(root, f)));
+  const manifest: Manifest = { format: 1, module: basename(cacheFile), inputs: hashes };
+  writeFileAtomic(manifestPath(placeholder), `${JSON.stringify(manifest, null, 2)}\n`);
+  pruneOlder(placeholder, cacheFile);
+  return cacheFile;
+}
+
+/** How long an older compiled version stays: a process started before an edit may still import it. */
+const PRUNE_AFTER_MS = 10 * 60 * 1000;
+
+function pruneOlder(placeholder: string, keep: string): void {
+  const dir = dirname(placeholder);
+  const stem = basename(placeholder).replace(/\.mjs$/, '');
+  const version = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.[0-9a-f]{16}\\.mjs$`);
+  for (const f of readdirSync(dir)) {
+    const full = join(dir, f);
+    if (full === keep || !version.test(f)) continue;
+    try {
+      if (Date.now() - statSync(full).mtimeMs > PRUNE_AFTER_MS) unlinkSync(full);
+    } catch {
+      /* gone already, or in use elsewhere: the next build tries again */
+    }
+  }
+}
+
+async function compile(entry: string, outfile: string, root: string): Promise<{ code: string; inputs: string[] }> {
   // Loaded on first use: esbuild starts a helper process, which commands without generators never need.
   const esbuild = await import('esbuild');
   try {
@@ -103,12 +160,14 @@ async function compile(entry: string, outfile: string, root: string): Promise<st
       sourcemap: 'inline',
       sourcesContent: false,
       write: false,
+      metafile: true,
       logLevel: 'silent',
       charset: 'utf8',
     });
     const out = result.outputFiles[0];
     if (!out) throw new Error('esbuild produced no output');
-    return out.text;
+    // Paths relative to absWorkingDir (the catalog root), as the manifest stores them.
+    return { code: out.text, inputs: Object.keys(result.metafile?.inputs ?? {}) };
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors;
     if (!errors?.length) throw e;
