@@ -18,6 +18,8 @@ export interface CatalogModel {
   schema: SchemaSet;
   products: ProductSet | undefined;
   diagnostics: Diagnostic[];
+  /** True when the product files loaded without a single finding (schema findings aside). */
+  productsClean?: boolean;
 }
 
 export function loadModel(catalog: Catalog, host: FileHost = nodeFileHost): CatalogModel | { schema: undefined; products: undefined; diagnostics: Diagnostic[] } {
@@ -27,15 +29,16 @@ export function loadModel(catalog: Catalog, host: FileHost = nodeFileHost): Cata
   const diagnostics = sortDiagnostics([...schemaLoad.diagnostics, ...productLoad.diagnostics]);
   if (!productLoad.products || hasErrors(diagnostics)) return { schema: undefined, products: undefined, diagnostics };
   const schema = productLoad.products.products.size ? mergeProductKinds(schemaLoad.files, productLoad.products) : schemaLoad.schema;
-  return { schema, products: productLoad.products, diagnostics };
+  return { schema, products: productLoad.products, diagnostics, productsClean: productLoad.diagnostics.length === 0 };
 }
 
 /** For commands: the model, or a configuration error pointing at `svc validate`. */
 export function requireModel(catalog: Catalog, host: FileHost = nodeFileHost): CatalogModel {
-  // Fast path: the verified schema cache (.svc/schema-cache.json) gives the whole model's kinds;
-  // only the product files are read again (they carry the lifecycle rules the kinds do not).
-  // Any finding sends us down the full path, which reports it properly.
+  // Fast path: the verified schema cache (.svc/schema-cache.json) gives the whole model: the kinds,
+  // and the linked products when they loaded without findings (else the product files are read
+  // again). Any finding sends us down the full path, which reports it properly.
   const cached = cachedCatalogSchema(catalog, () => loadModel(catalog, host), host);
+  if (cached.schema && cached.products && cached.productsClean) return { schema: cached.schema, products: cached.products, diagnostics: [] };
   if (cached.schema) {
     const products = loadCatalogProducts(catalog, host, cached.schema);
     if (products.products && products.diagnostics.length === 0) return { schema: cached.schema, products: products.products, diagnostics: [] };

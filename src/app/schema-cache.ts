@@ -11,6 +11,7 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import { schemaSetOf } from '../core/schema/resolve.js';
 import { expandPaths } from '../core/schema/load.js';
 import type { KindSchema, SchemaSet } from '../core/schema/model.js';
+import type { BlockDef, ProductDef, ProductSet } from '../core/products/model.js';
 
 /**
  * The catalog's resolved schema, remembered in .svc/schema-cache.json so that a quick command
@@ -22,7 +23,7 @@ import type { KindSchema, SchemaSet } from '../core/schema/model.js';
  * is valid, a new cache). Only a valid schema is cached, so every diagnostic still comes from a
  * full load.
  */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 interface CacheFile {
   format: number;
@@ -31,21 +32,26 @@ interface CacheFile {
   kinds: KindSchema[];
   /** Per kind, every generic it inherits from (directly or not). */
   ancestors: Record<string, string[]>;
+  /** The linked products (their lifecycle rules), when they loaded without a single finding. */
+  products?: { products: ProductDef[]; blocks: BlockDef[] };
 }
+
+type Loaded = { schema: SchemaSet | undefined; products?: ProductSet | undefined; productsClean?: boolean; diagnostics: Diagnostic[] };
 
 export function cachePath(root: string): string {
   return join(root, '.svc', 'schema-cache.json');
 }
 
-export function cachedCatalogSchema(catalog: Catalog, load: () => { schema: SchemaSet | undefined; diagnostics: Diagnostic[] }, host: FileHost = nodeFileHost): { schema: SchemaSet | undefined; diagnostics: Diagnostic[] } {
+export function cachedCatalogSchema(catalog: Catalog, load: () => Loaded, host: FileHost = nodeFileHost): Loaded {
   const key = cacheKey(catalog, host);
   const path = cachePath(catalog.root);
   if (key !== undefined) {
     const hit = readCache(path, key);
-    if (hit) return { schema: hit, diagnostics: [] };
+    if (hit) return { ...hit, productsClean: hit.products !== undefined, diagnostics: [] };
   }
   const fresh = load();
-  if (fresh.schema && key !== undefined) writeCache(path, key, fresh.schema);
+  // Products are kept only when nothing at all was said about them: a warning must be heard again.
+  if (fresh.schema && key !== undefined) writeCache(path, key, fresh.schema, fresh.productsClean ? fresh.products : undefined);
   return fresh;
 }
 
@@ -72,7 +78,7 @@ function builtinSource(): string | undefined {
   return undefined;
 }
 
-function readCache(path: string, key: string): SchemaSet | undefined {
+function readCache(path: string, key: string): { schema: SchemaSet; products?: ProductSet } | undefined {
   let data: CacheFile;
   try {
     data = JSON.parse(readFileSync(path, 'utf8')) as CacheFile;
@@ -80,7 +86,11 @@ function readCache(path: string, key: string): SchemaSet | undefined {
     return undefined;
   }
   if (!isCacheFile(data) || data.format !== CACHE_FORMAT || data.key !== key) return undefined;
-  return schemaSetFromCache(data);
+  const schema = schemaSetFromCache(data);
+  if (!data.products) return { schema };
+  // Both maps were sorted when linked; the lists keep that order.
+  const products: ProductSet = { products: new Map(data.products.products.map((p) => [p.name, p])), blocks: new Map(data.products.blocks.map((b) => [b.type, b])) };
+  return { schema, products };
 }
 
 function isCacheFile(v: unknown): v is CacheFile {
@@ -88,14 +98,15 @@ function isCacheFile(v: unknown): v is CacheFile {
   const c = v as Partial<CacheFile>;
   return typeof c.key === 'string' && typeof c.fingerprint === 'string' && Array.isArray(c.kinds) && typeof c.ancestors === 'object' && c.ancestors !== null
     && c.kinds.every((k) => typeof k === 'object' && k !== null && typeof k.kind === 'string' && Array.isArray(k.attributes) && Array.isArray(k.relationships) && Array.isArray(k.used_by))
-    && Object.values(c.ancestors).every((a) => Array.isArray(a));
+    && Object.values(c.ancestors).every((a) => Array.isArray(a))
+    && (c.products === undefined || (typeof c.products === 'object' && c.products !== null && Array.isArray(c.products.products) && Array.isArray(c.products.blocks)));
 }
 
-function writeCache(path: string, key: string, schema: SchemaSet): void {
+function writeCache(path: string, key: string, schema: SchemaSet, products: ProductSet | undefined): void {
   const kinds = [...schema.kinds.values()];
   const ancestors: Record<string, string[]> = {};
   for (const k of kinds) ancestors[k.kind] = kinds.filter((g) => g.kind !== k.kind && schema.isA(k.kind, g.kind)).map((g) => g.kind);
-  const data: CacheFile = { format: CACHE_FORMAT, key, fingerprint: schema.fingerprint, kinds, ancestors };
+  const data: CacheFile = { format: CACHE_FORMAT, key, fingerprint: schema.fingerprint, kinds, ancestors, ...(products ? { products: { products: [...products.products.values()], blocks: [...products.blocks.values()] } } : {}) };
   try {
     ensureSvcFolder(dirname(path));
     writeFileAtomic(path, JSON.stringify(data));

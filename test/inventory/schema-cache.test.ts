@@ -2,12 +2,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { nodeFileHost } from '../../src/adapters/fs.js';
 import { catalogSchema } from '../../src/app/inventory.js';
+import { loadModel, requireModel } from '../../src/app/model.js';
 import { cachePath } from '../../src/app/schema-cache.js';
 import { openCatalog, type Catalog } from '../../src/core/catalog/catalog.js';
 import { UsageError } from '../../src/core/errors.js';
 import { loadCatalogSchema } from '../../src/core/schema/catalog-schema.js';
 import type { SchemaSet } from '../../src/core/schema/model.js';
-import { git, writeTree } from '../helpers/repo.js';
+import { git, otterNetRepo, writeTree } from '../helpers/repo.js';
 import { catalogRepo, FIXTURE_SCHEMA } from './helpers.js';
 
 const catalogOf = (dir: string): Catalog => openCatalog(dir, nodeFileHost).catalog!;
@@ -83,5 +84,24 @@ describe('the resolved schema cache (.svc/schema-cache.json)', () => {
     expect((error as UsageError).code).toBe('schema/invalid');
     expect((error as UsageError).diagnostics.length).toBeGreaterThan(0);
     expect(readFileSync(cachePath(dir), 'utf8')).toBe(cached);
+  });
+
+  it('keeps the linked products too: while the product files hash the same they are not parsed again', () => {
+    const dir = otterNetRepo();
+    const catalog = catalogOf(dir);
+    const full = loadModel(catalog, nodeFileHost);
+    const plain = (p: unknown) => JSON.parse(JSON.stringify(p, (_k, v: unknown) => (v instanceof Map ? [...v.entries()] : v))) as unknown;
+    requireModel(catalog);
+    const cached = requireModel(catalog);
+    expect(plain(cached.products)).toEqual(plain(full.products));
+    expect([...cached.products!.products.keys()]).toEqual([...full.products!.products.keys()]);
+    // What comes back is the cache's: a marked copy shows through.
+    const data = JSON.parse(readFileSync(cachePath(dir), 'utf8')) as { products: { products: { name: string; description?: string }[] } };
+    data.products.products.find((p) => p.name === 'port')!.description = 'marked';
+    writeFileSync(cachePath(dir), JSON.stringify(data));
+    expect(requireModel(catalog).products!.products.get('port')?.description).toBe('marked');
+    // An edited product file changes the key: its new text is what the next command sees.
+    writeTree(dir, { 'products/port.yml': readFileSync(`${dir}/products/port.yml`, 'utf8').replace('description: A customer-facing port on an Otter-net router', 'description: A port, edited') });
+    expect(requireModel(catalog).products!.products.get('port')?.description).toBe('A port, edited');
   });
 });
