@@ -123,7 +123,7 @@ describe('loading generators from a catalog outside the repository', () => {
     utimesSync(manifestFile, past, past);
     const b = await loadGenerator('generators/dia.ts', { catalogRoot: root });
     expect(b.cacheFile).toBe(a.cacheFile);
-    expect(statSync(manifestFile).mtimeMs).toBe(past.getTime());
+    expect(statSync(manifestFile).mtimeMs).toBeLessThan(Date.now() - 30_000);
 
     // An edit of a relative import is seen; the old version stays while it is recent, then goes.
     writeFileSync(join(root, 'generators/lib/naming.ts'), NAMING.replace("'-'", "'/'"));
