@@ -1,16 +1,20 @@
 import type Database from 'better-sqlite3';
+import * as crypto from 'node:crypto';
 import { decodeObject, locateKey, refKeyText, type DecodedObject, type RefKey } from '../../core/inventory/codec.js';
 import type { AttributeValue, PeerRef } from '../../core/inventory/model.js';
 import { objectPath } from '../../core/inventory/paths.js';
 import { diag, type Diagnostic } from '../../core/diagnostics.js';
 import { fromSql, toSql, type SqlValue } from '../../core/inventory/values.js';
+import { buildPlan, linkOrder, makeBuildKit, type Records } from './build-kit.js';
+import { FreshBuild } from './fresh.js';
 import { q, type KindTable, type Layout } from './layout.js';
 
 /**
  * The one operation that changes the index: apply a list of file changes (path relative to the
- * inventory folder, new text or null for deleted, blob id). A full build is this on every file of
- * an empty index; a refresh is this on the files git says changed; `apply` is this on the files it
- * writes; a request can bring a copied index to another tree with it, no checkout needed.
+ * inventory folder, new text or null for deleted, blob id). A refresh is this on the files git says
+ * changed; `apply` is this on the files it writes; a request can bring a copied index to another
+ * tree with it, no checkout needed. A full build is this on every file of an empty index, done by
+ * ./fresh.ts, which streams.
  *
  * Call inside a transaction. References are resolved by hfid over the batch and the index; those
  * that do not resolve are kept in `dangling` and retried after each batch.
@@ -22,7 +26,7 @@ export interface FileChange {
 }
 
 export interface IngestOptions {
-  /** The index is empty and `changes` is every file: skip lookups of what was there before. */
+  /** The index is empty and `changes` is every file: built by ./fresh.ts (what a full build does). */
   fresh: boolean;
   /** How diagnostics name a file (e.g. `inventory/DcimDevice/a.json`). */
   display: (path: string) => string;
@@ -104,54 +108,63 @@ interface Removed {
 
 /** Applies `changes` and every follow-on re-read they cause (referrers of moved or deleted objects). */
 export function ingest(db: Database.Database, layout: Layout, changes: Iterable<FileChange>, opts: IngestOptions): void {
-  // A fresh build streams: each file's text is dropped once decoded, so 100k files are never all in memory as text.
-  let batch: Iterable<FileChange> = opts.fresh ? changes : [...changes];
+  if (opts.fresh) {
+    ingestFresh(db, layout, changes, opts);
+    return;
+  }
+  let batch: Iterable<FileChange> = [...changes];
   const done = new Set<string>();
   // Each round re-reads files whose references or hfids depend on the previous round; a chain of
   // hfids through relationships is short, so the bound only guards against cycles.
   for (let round = 0; round < 16; round++) {
-    const again = ingestOnce(db, layout, batch, round === 0 && opts.fresh, opts, done);
+    const again = ingestOnce(db, layout, batch, opts, done);
     const next = [...again].filter((p) => !done.has(p)).sort();
     if (next.length === 0) break;
     batch = next.map((p) => opts.readContent(p) ?? { path: p, text: null, blob: '' });
   }
-  if (!opts.fresh) retryDangling(db, layout);
+  retryDangling(db, layout);
 }
 
-function ingestOnce(db: Database.Database, layout: Layout, changes: Iterable<FileChange>, fresh: boolean, opts: IngestOptions, done: Set<string>): Set<string> {
+function ingestFresh(db: Database.Database, layout: Layout, changes: Iterable<FileChange>, opts: IngestOptions): void {
+  const plan = buildPlan(layout, linkOrder(layout));
+  const kit = makeBuildKit(plan, crypto);
+  const byPath = new Map<string, FileChange>();
+  for (const c of changes) if (c.text !== null) byPath.set(c.path, c);
+  const fresh = new FreshBuild(db, layout, plan, opts.display, opts.readContent);
+  for (const p of kit.order(byPath.keys())) {
+    const c = byPath.get(p)!;
+    const record: Records = [];
+    kit.record(record, c.path, c.blob, c.text!);
+    fresh.add(record);
+  }
+  fresh.finish();
+  fresh.afterIndexes();
+}
+
+function ingestOnce(db: Database.Database, layout: Layout, changes: Iterable<FileChange>, opts: IngestOptions, done: Set<string>): Set<string> {
   const s = stmts(db, layout);
   const schema = layout.schema;
   const removed = new Map<string, Removed>();
-  if (!fresh) {
-    for (const c of changes) {
-      const old = s.objByPath.get(c.path) as ObjectRow | undefined;
-      if (old && old.id !== null && old.kind !== null) {
-        removed.set(old.id, { kind: old.kind, hfid: old.hfid, sig: viaSignature(layout, old.kind, s.rows.get(old.kind)?.get.get(old.rid) as Record<string, unknown> | undefined, true) });
-        s.rows.get(old.kind)?.del.run(old.rid);
-        s.delEdges.run(old.id);
-        s.delDangling.run(old.id);
-      }
-      if (old) s.delObject.run(old.rid);
-      s.delProblems.run(c.path);
+  for (const c of changes) {
+    const old = s.objByPath.get(c.path) as ObjectRow | undefined;
+    if (old && old.id !== null && old.kind !== null) {
+      removed.set(old.id, { kind: old.kind, hfid: old.hfid, sig: viaSignature(layout, old.kind, s.rows.get(old.kind)?.get.get(old.rid) as Record<string, unknown> | undefined, true) });
+      s.rows.get(old.kind)?.del.run(old.rid);
+      s.delEdges.run(old.id);
+      s.delDangling.run(old.id);
     }
+    if (old) s.delObject.run(old.rid);
+    s.delProblems.run(c.path);
   }
-  // A fresh build numbers rows itself (appends, no lookups); otherwise SQLite picks the next free id.
-  let nextRid = 0;
-  const insertObject = (path: string, blob: string, id: string | null, kind: string | null, hfid: string | null): number | bigint => {
-    if (fresh) {
-      s.insObject.run(++nextRid, path, blob, id, kind, hfid);
-      return nextRid;
-    }
-    return s.insObject.run(null, path, blob, id, kind, hfid).lastInsertRowid;
-  };
+  const insertObject = (path: string, blob: string, id: string | null, kind: string | null, hfid: string | null): number | bigint =>
+    s.insObject.run(null, path, blob, id, kind, hfid).lastInsertRowid;
 
   // Decode, grouped by kind in hfid order.
   const byKind = new Map<string, Entry[]>();
   const batchById = new Map<string, DecodedObject>();
   const problem = (path: string, d: Diagnostic) => s.insProblem.run(path, JSON.stringify(d));
   for (const c of changes) {
-    // A fresh build removes nothing, so it re-reads nothing: no need to remember what it read.
-    if (!fresh) done.add(c.path);
+    done.add(c.path);
     if (c.text === null) continue;
     const { object, diagnostics } = decodeObject(schema, c.path, c.text, opts.display(c.path));
     for (const d of diagnostics) problem(c.path, d);
@@ -159,7 +172,7 @@ function ingestOnce(db: Database.Database, layout: Layout, changes: Iterable<Fil
       insertObject(c.path, c.blob, null, null, null);
       continue;
     }
-    const clash = batchById.has(object.id) || (!fresh && s.objById.get(object.id) !== undefined);
+    const clash = batchById.has(object.id) || s.objById.get(object.id) !== undefined;
     if (clash) {
       problem(c.path, diag('error', 'inventory/duplicate-id', `id ${object.id} is already used by another file`, { file: opts.display(c.path), ...locateKey(c.text, 'id') }, { hint: 'two files hold the same object: keep one (a bad merge or a copied file?)' }));
       insertObject(c.path, c.blob, null, null, null);
@@ -177,12 +190,11 @@ function ingestOnce(db: Database.Database, layout: Layout, changes: Iterable<Fil
     if ('id' in ref) {
       const b = batchById.get(ref.id);
       if (b) return { id: b.id, kind: b.kind };
-      if (fresh) return undefined;
       const row = s.objById.get(ref.id) as { id: string; kind: string } | undefined;
       return row ? { id: row.id, kind: row.kind } : undefined;
     }
     const hit = batchByKey.get(refKeyText(ref));
-    if (hit || fresh) return hit;
+    if (hit) return hit;
     const row = s.objByHfid.get(ref.kind, JSON.stringify(ref.hfid)) as { id: string; kind: string } | undefined;
     return row ? { id: row.id, kind: row.kind } : undefined;
   };
@@ -210,7 +222,7 @@ function ingestOnce(db: Database.Database, layout: Layout, changes: Iterable<Fil
       if (hfid) {
         // refKeyText({ kind, hfid }) without a second JSON.stringify.
         const key = `${kind}:${hfidText}`;
-        const dup = batchByKey.get(key) ?? (fresh ? undefined : (s.objByHfid.get(kind, hfidText) as PeerRef | undefined));
+        const dup = batchByKey.get(key) ?? (s.objByHfid.get(kind, hfidText) as PeerRef | undefined);
         if (dup) {
           problem(path, diag('error', 'inventory/duplicate-hfid', `${kind} ${hfid.join(' / ')} is also defined by another file`, { file: opts.display(path), line: 1, column: 1 }, { hint: 'two objects share a human-friendly id: merge or rename one' }));
           hfidText = null;

@@ -1,156 +1,145 @@
+import type * as ChildProcess from 'node:child_process';
+import type { MessagePort } from 'node:worker_threads';
+import { makeBuildKit, makeChunkReader, type BuildPlan, type ReaderDeps, type Records } from './build-kit.js';
+
 /**
- * The code of the thread that feeds a full build of a big inventory (see ./sources.ts). It asks git
- * what HEAD holds and what is uncommitted (the two calls run at once), then reads every file and
- * posts the texts in batches, while the main thread decodes and inserts: on two cores, reading and
- * git no longer add to the build's time.
+ * The second thread of a full build of a big inventory (see ./sources.ts). The tracked files, in
+ * build order, are cut into chunks; this thread and the main thread both take the next chunk from a
+ * shared counter, read and decode it (./build-kit.ts). This thread posts its chunks; the main thread
+ * inserts every chunk in order and, when it has nothing to insert, takes a chunk itself rather than
+ * wait. So on two cores reading and decoding are shared by both threads, and the work balances
+ * whatever the speed of each.
  *
- * It runs as an `eval` worker so that it needs no file of its own next to the compiled code (and
- * works the same under the test runner, which compiles TypeScript on the fly). It may therefore use
- * only Node's own modules, and it mirrors four small pieces of ./gitstate.ts and
- * ../inventory/files.ts: the `rev-parse`, `ls-tree` and `status` calls with their parsing, reading
- * a file (absent or a folder: no text), and git's blob id of a text. A test builds the same
- * repository both ways and compares the indexes.
+ * It also runs `git status`, which looks at every file and answers long after the reading has
+ * started: it posts the uncommitted paths as soon as they are known (each thread then corrects the
+ * blob ids of the files it read before, see ChunkReader), and after the last chunk reads the new
+ * (untracked) files.
  *
- * Protocol, over `port` (a MessagePort the main thread reads synchronously with
- * receiveMessageOnPort): first `{ head: { tree, dirty } }` (dirty: every path `git status` lists,
- * sorted); then batches in path order over the union of the tree's files and the dirty paths:
- * `{ files: { names, ends, bytes } }`, where `names` is "path\0blob\0path\0blob..." (blob '' when
- * the file is absent), `bytes` the files' contents back to back (an ArrayBuffer, moved, not copied)
- * and `ends[i]` where file i's bytes end (-1: absent). Texts travel as bytes because copying
- * strings between threads cost as much as reading them. Then `{ end: true }`; or
- * `{ error: { message, git } }` at any point. `signal[0]` counts posted messages (the main thread
- * waits on it), `signal[1]` the batches consumed (this thread waits when it is too far ahead, so
- * memory stays bounded), `signal[2]` is set when this thread ends.
+ * It runs as an `eval` worker: the test runner compiles TypeScript on the fly, so there is no
+ * JavaScript file to start a worker from. readWorkerMain and the kit are therefore sent as source
+ * text; like makeBuildKit, readWorkerMain refers to nothing outside its body and gets Node's modules
+ * as arguments. It mirrors one piece of ./gitstate.ts (the `status` call and its parsing); a test
+ * builds the same repository in one thread and in two and compares the indexes.
+ *
+ * Protocol, over `port`: the main thread posts `{ listing }` (`git ls-files -s`, which both threads
+ * turn into the same list of tracked object files in build order: a copy of one string is cheaper
+ * than of the list). This thread posts, read by the main thread synchronously with
+ * receiveMessageOnPort: `{ chunk, rows }`; `{ status: dirty }` (every path `git status` lists,
+ * sorted); `{ fixes: [path, blob][] }`; after all chunks, `{ tail: rows }` (new files) and `{ done }`;
+ * or `{ error: { message, git } }` at any point. `signal[0]` counts posted messages (the main thread
+ * waits on it), `signal[1]` is the number of chunks and tail batches the main thread has inserted
+ * (this thread waits when it is `ahead` of it, so memory stays bounded), `signal[2]` is set when
+ * this thread ends, `signal[3]` is the next chunk to take.
  */
-export const READ_WORKER_SOURCE = `
-'use strict';
-const { workerData } = require('node:worker_threads');
-const { execFile } = require('node:child_process');
-const { openSync, readSync, closeSync } = require('node:fs');
-const { createHash } = require('node:crypto');
-const { join } = require('node:path');
-const { port, signal, top, prefix, dir, head, batchFiles, batchBytes, ahead } = workerData;
-
-process.on('exit', () => { Atomics.store(signal, 2, 1); Atomics.notify(signal, 0); });
-
-function post(message) {
-  port.postMessage(message);
-  Atomics.add(signal, 0, 1);
-  Atomics.notify(signal, 0);
+export interface ReadWorkerData {
+  port: MessagePort;
+  signal: Int32Array;
+  top: string;
+  prefix: string;
+  dir: string;
+  plan: BuildPlan;
+  chunkFiles: number;
+  ahead: number;
+  keepBytes: number;
 }
 
-class GitFailure extends Error {}
+export type ReadWorkerMessage =
+  | { chunk: number; rows: Records }
+  | { status: string[] }
+  | { fixes: [string, string][] }
+  | { tail: Records }
+  | { done: true }
+  | { error: { message: string; git: boolean } };
 
-function git(args, okCodes) {
-  return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd: top, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (!error) return resolve(String(stdout));
-      if (typeof error.code === 'number' && okCodes && okCodes.includes(error.code)) return resolve(String(stdout));
-      reject(new GitFailure('git ' + args[0] + ' failed: ' + (String(stderr).trim() || error.message)));
-    });
-  });
+export interface ReadWorkerDeps extends ReaderDeps {
+  childProcess: typeof ChildProcess;
+  makeBuildKit: typeof makeBuildKit;
+  makeChunkReader: typeof makeChunkReader;
 }
 
-function treeBlobs(text) {
-  const out = new Map();
-  for (const entry of text.split('\\0')) {
-    if (!entry) continue;
-    const tab = entry.indexOf('\\t');
-    const head = entry.slice(0, tab).split(' ');
-    if (head[1] === 'blob' && head[2]) out.set(entry.slice(tab + 1), head[2]);
-  }
-  return out;
-}
+export async function readWorkerMain(data: ReadWorkerData, deps: ReadWorkerDeps): Promise<void> {
+  const { port, signal, top, prefix, dir, plan, chunkFiles, ahead, keepBytes } = data;
+  const kit = deps.makeBuildKit(plan, deps.crypto);
+  const reader = deps.makeChunkReader(kit, deps, dir);
+  class GitFailure extends Error {}
 
-function statusPaths(text) {
-  const out = [];
-  for (const entry of text.split('\\0')) {
-    if (entry.length < 4) continue;
-    const p = entry.slice(3);
-    if (prefix === '') out.push(p);
-    else if (p.startsWith(prefix + '/')) out.push(p.slice(prefix.length + 1));
-  }
-  return out.sort();
-}
-
-// The batch being filled: file contents back to back, grown when a file does not fit.
-let bytes = Buffer.allocUnsafe(1 << 20);
-let used = 0;
-
-/** Appends the file's bytes to the batch; false when there is no such file. */
-function readInto(path) {
-  let fd;
-  try {
-    fd = openSync(join(dir, path), 'r');
-    for (;;) {
-      if (bytes.length - used < 65536) {
-        const bigger = Buffer.allocUnsafe(bytes.length * 2);
-        bytes.copy(bigger, 0, 0, used);
-        bytes = bigger;
-      }
-      const room = bytes.length - used;
-      const n = readSync(fd, bytes, used, room, null);
-      used += n;
-      // A regular file read short has reached its end: saves the second read that would return 0.
-      if (n < room) return true;
-    }
-  } catch (e) {
-    if (e.code === 'ENOENT' || e.code === 'EISDIR') return false;
-    throw e;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-// As ../inventory/files.ts: the id of the text as read (invalid UTF-8 becomes U+FFFD first).
-function blobId(start, end) {
-  const buf = Buffer.from(bytes.toString('utf8', start, end), 'utf8');
-  return createHash('sha1').update('blob ' + buf.length + '\\0').update(buf).digest('hex');
-}
-
-async function main() {
-  const spec = prefix === '' ? 'HEAD^{tree}' : 'HEAD:' + prefix;
-  const status = git(['-c', 'core.untrackedCache=true', 'status', '--porcelain', '-z', '--untracked-files=all', '--no-renames', '--', prefix === '' ? '.' : prefix]);
-  // Observed now so that its failure is not an unhandled rejection while rev-parse runs.
-  status.catch(() => undefined);
-  // The main thread usually knows HEAD's tree already (see gitView).
-  const tree = typeof head === 'string' ? head : (await git(['rev-parse', '--verify', '-q', spec], [1, 128])).trim();
-  const listing = tree === '' ? Promise.resolve('') : git(['ls-tree', '-r', '-z', tree]);
-  const [statusText, treeText] = await Promise.all([status, listing]);
-  const blobs = treeBlobs(treeText);
-  const dirty = statusPaths(statusText);
-  post({ head: { tree, dirty } });
-  const dirtySet = new Set(dirty);
-  const paths = [...new Set([...blobs.keys(), ...dirty])].sort();
-  let names = [];
-  let ends = [];
-  let batches = 0;
-  const flush = () => {
-    const out = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + used);
-    const endsArray = Int32Array.from(ends);
-    port.postMessage({ files: { names: names.join('\\0'), ends: endsArray, bytes: out } }, [out, endsArray.buffer]);
+  const post = (message: ReadWorkerMessage) => {
+    port.postMessage(message);
     Atomics.add(signal, 0, 1);
     Atomics.notify(signal, 0);
-    names = [];
-    ends = [];
-    used = 0;
-    batches++;
-    while (batches - Atomics.load(signal, 1) > ahead) Atomics.wait(signal, 1, Atomics.load(signal, 1), 100);
   };
-  for (const p of paths) {
-    const start = used;
-    if (readInto(p)) {
-      names.push(p, (dirtySet.has(p) ? undefined : blobs.get(p)) || blobId(start, used));
-      ends.push(used);
-    } else {
-      names.push(p, '');
-      ends.push(-1);
+
+  try {
+    let dirty: Set<string> | undefined;
+    let dirtyList: string[] = [];
+    let statusFailure: unknown;
+    const scope = prefix === '' ? '.' : prefix;
+    const status = new Promise<void>((resolve) => {
+      const args = ['-c', 'core.untrackedCache=true', 'status', '--porcelain', '-z', '--untracked-files=all', '--no-renames', '--', scope];
+      deps.childProcess.execFile('git', args, { cwd: top, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 }, (error, stdout, stderr) => {
+        if (error) statusFailure = new GitFailure(`git ${args[0]} failed: ${String(stderr).trim() || error.message}`);
+        else {
+          for (const entry of String(stdout).split('\0')) {
+            if (entry.length < 4) continue;
+            const p = entry.slice(3);
+            if (prefix === '') dirtyList.push(p);
+            else if (p.startsWith(`${prefix}/`)) dirtyList.push(p.slice(prefix.length + 1));
+          }
+          dirtyList = dirtyList.sort();
+          dirty = new Set(dirtyList);
+          post({ status: dirtyList });
+        }
+        resolve();
+      });
+    });
+    const fail = () => {
+      if (statusFailure !== undefined) throw statusFailure;
+    };
+    const settle = () => {
+      if (dirty === undefined || reader.keptBytes === 0) return;
+      const fixes = reader.settle(dirty);
+      if (fixes.length) post({ fixes });
+    };
+
+    const { listing } = await new Promise<{ listing: string }>((resolve) => port.once('message', resolve));
+    const { paths, blobs } = kit.orderListing(listing, prefix);
+    const chunks = Math.ceil(paths.length / chunkFiles);
+    // Batch `c` is posted: wait while the main thread is `ahead` batches behind (new files' batches
+    // count on after the chunks).
+    const pace = (c: number) => {
+      while (c - Atomics.load(signal, 1) > ahead) Atomics.wait(signal, 1, Atomics.load(signal, 1), 100);
+    };
+    for (;;) {
+      if (reader.keptBytes > keepBytes) await status;
+      fail();
+      const c = Atomics.add(signal, 3, 1);
+      if (c >= chunks) break;
+      post({ chunk: c, rows: reader.read(paths, blobs, c * chunkFiles, Math.min(paths.length, (c + 1) * chunkFiles), dirty) });
+      // Lets git's answer in.
+      await new Promise((resolve) => setImmediate(resolve));
+      settle();
+      pace(c);
     }
-    if (ends.length >= batchFiles || used >= batchBytes) flush();
+    await status;
+    fail();
+    settle();
+    const tracked = new Set(paths);
+    const fresh = kit.order(dirtyList.filter((p) => !tracked.has(p)));
+    for (let i = 0, c = chunks; i < fresh.length; i += chunkFiles, c++) {
+      post({ tail: reader.read(fresh, undefined, i, Math.min(fresh.length, i + chunkFiles), dirty) });
+      pace(c);
+    }
+    post({ done: true });
+  } catch (e) {
+    post({ error: { message: e instanceof Error ? e.message : String(e), git: e instanceof GitFailure } });
   }
-  if (ends.length) flush();
-  post({ end: true });
 }
 
-main().catch((e) => post({ error: { message: e && e.message ? e.message : String(e), git: e instanceof GitFailure } }));
+export const READ_WORKER_SOURCE = `'use strict';
+const { workerData } = require('node:worker_threads');
+const makeBuildKit = ${makeBuildKit.toString()};
+const makeChunkReader = ${makeChunkReader.toString()};
+const readWorkerMain = ${readWorkerMain.toString()};
+process.on('exit', () => { Atomics.store(workerData.signal, 2, 1); Atomics.notify(workerData.signal, 0); });
+readWorkerMain(workerData, { fs: require('node:fs'), path: require('node:path'), crypto: require('node:crypto'), childProcess: require('node:child_process'), makeBuildKit, makeChunkReader });
 `;

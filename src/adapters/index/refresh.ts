@@ -1,10 +1,12 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import type { SchemaSet } from '../../core/schema/model.js';
 import { blobId, isObjectFile, readObjectFile } from '../inventory/files.js';
 import { changedBetween, dirtyPaths, gitView, headTree, type GitView } from './gitstate.js';
+import { buildPlan, linkOrder } from './build-kit.js';
+import { FreshBuild } from './fresh.js';
 import { ingest, type FileChange } from './ingest.js';
 import { compileLayout, createStatements, indexStatements, uniqueStatement, type Layout } from './layout.js';
 import { buildSource, type ReaderChoice } from './sources.js';
@@ -155,15 +157,18 @@ function sameSet(candidates: Set<string>, dirty: string[], db: Database.Database
 
 /** Build into a temporary file, then rename it over the index. Returns the number of files read. */
 function buildFull(dbPath: string, layout: Layout, g: GitView | undefined, target: IndexTarget, meta: Record<string, string>, base: Pick<OpenedIndex, 'display' | 'readContent'>): number {
+  removeAbandonedBuilds(dbPath);
   const tmp = `${dbPath}.${process.pid}.build`;
   rmSync(tmp, { force: true });
-  // Started first: git and the reading run while this thread prepares the database.
-  const source = buildSource(g, target.inventoryDir, target.reader);
+  const plan = buildPlan(layout, linkOrder(layout));
+  // Started first: git, reading and decoding run while this thread prepares the database.
+  const source = buildSource(g, target.inventoryDir, plan, target.reader);
   let db: Database.Database | undefined;
   let count = 0;
   try {
     db = new Database(tmp);
-    // The file is private until renamed: durability during the build buys nothing.
+    // The file is private until renamed, and a crash leaves only this file, which the next build
+    // deletes (removeAbandonedBuilds): durability during the build buys nothing.
     db.pragma('journal_mode = OFF');
     db.pragma('synchronous = OFF');
     // A larger page cache for the index builds at the end (the default 2 MB makes them spill).
@@ -171,17 +176,15 @@ function buildFull(dbPath: string, layout: Layout, g: GitView | undefined, targe
     db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('temp_store = MEMORY');
     for (const s of createStatements(layout)) db.exec(s);
-    const { tree, dirty } = source.head();
-    function* counted(): Generator<FileChange> {
-      for (const f of source.files()) {
-        count++;
-        yield f;
-      }
-    }
     const built = db;
     built.transaction(() => {
-      ingest(built, layout, counted(), { fresh: true, display: base.display, readContent: base.readContent });
+      const fresh = new FreshBuild(built, layout, plan, base.display, base.readContent);
+      for (const records of source.records((path, blob) => fresh.fixBlob(path, blob))) fresh.add(records);
+      fresh.finish();
+      count = fresh.count;
+      const { tree, dirty } = source.state();
       for (const s of indexStatements(layout)) built.exec(s);
+      fresh.afterIndexes();
       const fallback: string[] = [];
       for (const t of layout.kinds.values()) {
         for (const u of t.uniques) {
@@ -209,6 +212,37 @@ function buildFull(dbPath: string, layout: Layout, g: GitView | undefined, targe
     throw e;
   }
   return count;
+}
+
+/**
+ * Temporary files of builds whose process is gone (killed mid-build: nothing else leaves them).
+ * A build in another live process keeps its file.
+ */
+function removeAbandonedBuilds(dbPath: string): void {
+  const dir = dirname(dbPath);
+  const prefix = `${basename(dbPath)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.build')) continue;
+    const pid = Number(name.slice(prefix.length, -'.build'.length));
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || alive(pid)) continue;
+    rmSync(join(dir, name), { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists, owned by someone else.
+    return (e as { code?: string }).code === 'EPERM';
+  }
 }
 
 /**

@@ -1,0 +1,240 @@
+import { spawn } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { blobId } from '../../src/adapters/inventory/files.js';
+import { buildPlan, linkOrder, makeBuildKit, makeChunkReader } from '../../src/adapters/index/build-kit.js';
+import Database from 'better-sqlite3';
+import { FreshBuild } from '../../src/adapters/index/fresh.js';
+import { compileLayout, createStatements, indexStatements } from '../../src/adapters/index/layout.js';
+import { openInventory } from '../../src/app/inventory.js';
+import { objectId, objectPath } from '../../src/core/inventory/paths.js';
+import { git, PROJECT_ROOT, tempRepo, writeTree } from '../helpers/repo.js';
+import { catalogRepo, load, objectFile, sampleInventory } from '../inventory/helpers.js';
+import { buildFresh, buildIncremental, dump, type Files } from './helpers.js';
+
+/**
+ * A full build streams the files kind by kind and links them as they come (src/adapters/index/
+ * fresh.ts); an incremental refresh links a batch against what the index holds (ingest.ts). Given
+ * the same files they must agree, including where a reference or an hfid has to wait for a file
+ * that comes later.
+ */
+
+// Alpha refers to Beta and Beta to Alpha (one of them must wait), and Beta's hfid reads Alpha's name.
+const CYCLE_SCHEMA = `version: "1.0"
+nodes:
+  - name: Alpha
+    namespace: Test
+    human_friendly_id: [name__value]
+    attributes:
+      - { name: name, kind: Text }
+    relationships:
+      - { name: beta, peer: TestBeta, cardinality: one, identifier: alpha_beta, optional: true }
+      - { name: others, peer: TestBeta, cardinality: many, identifier: alpha_others, optional: true }
+  - name: Beta
+    namespace: Test
+    human_friendly_id: [alpha__name__value, name__value]
+    attributes:
+      - { name: name, kind: Text }
+    relationships:
+      - { name: alpha, peer: TestAlpha, cardinality: one, identifier: beta_alpha, optional: true }
+`;
+
+function cycleFile(kind: 'TestAlpha' | 'TestBeta', hfid: string[], fields: Record<string, unknown>): [string, string] {
+  const id = objectId(kind, hfid);
+  return [`inventory/${objectPath(kind, id, hfid)}`, `${JSON.stringify({ id, ...fields }, null, 2)}\n`];
+}
+
+function cycleInventory(): Files {
+  return Object.fromEntries([
+    cycleFile('TestAlpha', ['a1'], { name: 'a1', beta: ['a2', 'b1'], others: [['a1', 'b1'], ['a2', 'b1'], ['zz', 'q']] }),
+    cycleFile('TestAlpha', ['a2'], { name: 'a2', beta: ['nobody', 'x'] }),
+    cycleFile('TestBeta', ['a1', 'b1'], { name: 'b1', alpha: 'a1' }),
+    cycleFile('TestBeta', ['a2', 'b1'], { name: 'b1', alpha: 'a2' }),
+    cycleFile('TestBeta', ['a3', 'b1'], { name: 'b1', alpha: 'a3' }),
+  ]);
+}
+
+const cycleRepo = (files: Files = cycleInventory(), opts: { commit?: boolean } = {}) => tempRepo({ '.orchestrator.yml': 'schemas: [schemas]\n', 'schemas/s.yml': CYCLE_SCHEMA, ...files }, opts);
+const inner = (files: Files): Files => Object.fromEntries(Object.entries(files).map(([p, t]) => [p.slice('inventory/'.length), t]));
+
+function openAndDump(dir: string, reader: 'thread' | 'worker', name: string) {
+  const { catalog, schema } = load(dir);
+  const dbPath = join(dir, '.svc', name);
+  const inv = openInventory(catalog, schema, { dbPath, reader });
+  const problems = inv.problems().map((d) => `${d.code} ${d.file}`);
+  inv.close();
+  return { rows: dump(dbPath), problems };
+}
+
+describe('a full build', () => {
+  it('agrees with an incremental ingest of the same files, references and hfids that wait included', () => {
+    // Repeats within a kind (files of a kind come in path order either way): a site (a kind references
+    // name) and a prefix (one no reference names) with the same hfid, and a file copied as is.
+    const [site, siteText] = objectFile('LocationSite', ['ATL1'], { name: 'ATL1' }, 'another site');
+    const [prefix, prefixText] = objectFile('IpamPrefix', ['10.0.0.0/24'], { prefix: '10.0.0.0/24' }, 'another prefix');
+    const repeats = { ...sampleInventory(), [site.replace('.json', '-2.json')]: siteText, [prefix.replace('.json', '-2.json')]: prefixText, [prefix.replace('.json', '-3.json')]: prefixText };
+    for (const [dir, files] of [
+      [catalogRepo({}), inner(sampleInventory())],
+      [cycleRepo({}), inner(cycleInventory())],
+      [catalogRepo({}), inner(repeats)],
+    ] as const) {
+      const { schema } = load(dir);
+      const full = dump(buildFresh(dir, 'full.sqlite', schema, files, 'fast'), { withoutRid: true });
+      expect(full).toEqual(dump(buildIncremental(dir, 'incremental.sqlite', schema, files), { withoutRid: true }));
+      expect(full.objects!.length).toBe(Object.keys(files).length);
+    }
+    const { schema } = load(catalogRepo({}));
+    const dir = catalogRepo({});
+    const problems = (dump(buildFresh(dir, 'repeats.sqlite', schema, inner(repeats), 'fast')).problems as { diag: string }[]).map((p) => (JSON.parse(p.diag) as { code: string }).code).sort();
+    expect(problems).toEqual(['inventory/duplicate-hfid', 'inventory/duplicate-hfid', 'inventory/duplicate-id', 'inventory/path-mismatch', 'inventory/path-mismatch', 'inventory/path-mismatch', 'inventory/path-mismatch']);
+  });
+
+  it('resolves a committed file against a new one: a reference, and an hfid through it', () => {
+    const files = cycleInventory();
+    const [a3Path, a3Text] = cycleFile('TestAlpha', ['a3'], { name: 'a3' });
+    const dir = cycleRepo(files);
+    // a3 is new (untracked), so it is read after the committed Beta whose hfid reads its name.
+    writeTree(dir, { [a3Path]: a3Text });
+    const thread = openAndDump(dir, 'thread', 't.sqlite');
+    const worker = openAndDump(dir, 'worker', 'w.sqlite');
+    expect(worker).toEqual(thread);
+    const { schema } = load(dir);
+    const all = inner({ ...files, [a3Path]: a3Text });
+    const withoutState = ({ meta, dirty, ...rest }: Record<string, unknown[]>) => (void meta, void dirty, rest);
+    const rows = withoutState(dump(join(dir, '.svc', 't.sqlite'), { withoutRid: true }));
+    expect(rows).toEqual(withoutState(dump(buildIncremental(dir, 'i.sqlite', schema, all), { withoutRid: true })));
+    const beta = (rows.objects as { path: string; hfid: string | null }[]).find((o) => o.path === 'TestBeta/a3/b1.json');
+    expect(beta?.hfid).toBe('["a3","b1"]');
+    expect(thread.problems.filter((p) => p.includes('TestBeta/a3'))).toEqual([]);
+  });
+
+  it('reports one of two files with the same hfid, also when the hfid of one had to wait for a new file', () => {
+    // X is committed and its hfid reads a switch that is new: X waits for the end. Y, new, repeats X's hfid.
+    const x = objectFile('DcimInterface', ['atl1-core9', 'Ethernet1/1'], { name: 'Ethernet1/1', device: { kind: 'DcimSwitch', hfid: 'atl1-core9' } });
+    const y = objectFile('DcimInterface', ['atl1-core9', 'Ethernet1/1'], { name: 'Ethernet1/1', device: { kind: 'DcimSwitch', hfid: 'atl1-core9' } }, 'y');
+    const dir = catalogRepo({ ...sampleInventory(), [x[0]]: x[1] });
+    writeTree(dir, Object.fromEntries([objectFile('DcimSwitch', ['atl1-core9'], { name: 'atl1-core9', status: 'active', site: 'ATL1' }), [y[0].replace('.json', '-y.json'), y[1]]]));
+    const thread = openAndDump(dir, 'thread', 't.sqlite');
+    expect(openAndDump(dir, 'worker', 'w.sqlite')).toEqual(thread);
+    const interfaces = (thread.rows.objects as { path: string; hfid: string | null }[]).filter((o) => o.path.startsWith('DcimInterface/atl1-core9'));
+    expect(interfaces.map((o) => o.hfid).sort()).toEqual(['["atl1-core9","Ethernet1/1"]', null]);
+    expect(thread.problems.filter((p) => p.startsWith('inventory/duplicate-hfid'))).toHaveLength(1);
+  });
+
+  it('of two files with the same id, indexes the committed one and reports the new one', () => {
+    const [p, t] = objectFile('LocationSite', ['ATL1'], { name: 'ATL1', description: 'the original' });
+    const dir = catalogRepo({ ...sampleInventory(), [p]: t });
+    const copy = p.replace('atl1', 'a-copy');
+    writeTree(dir, { [copy]: t });
+    for (const reader of ['thread', 'worker'] as const) {
+      const { problems } = openAndDump(dir, reader, `${reader}.sqlite`);
+      expect(problems.filter((x) => x.startsWith('inventory/duplicate-id'))).toEqual([`inventory/duplicate-id ${copy}`]);
+    }
+  });
+});
+
+describe('reading before git status answers', () => {
+  it('uses the index blob ids for the moment, then corrects those of the changed files', () => {
+    const dir = catalogRepo();
+    const inv = join(dir, 'inventory');
+    const [p] = objectFile('LocationSite', ['ATL1'], {});
+    const site = p.slice('inventory/'.length);
+    writeFileSync(join(inv, site), '{ "edited": true }\n');
+    const { schema } = load(dir);
+    const layout = compileLayout(schema);
+    const kit = makeBuildKit(buildPlan(layout, linkOrder(layout)), crypto);
+    const reader = makeChunkReader(kit, { fs, path, crypto }, inv);
+    const paths = kit.order(Object.keys(inner(sampleInventory())));
+    const indexBlobs = paths.map((x) => git(dir, 'rev-parse', `HEAD:inventory/${x}`).trim());
+    // One file per call: the bytes of several reads are kept.
+    const blobs = paths.map((_, i) => reader.read(paths, indexBlobs, i, i + 1, undefined)[2]);
+    expect(blobs).toEqual(indexBlobs);
+    expect(reader.keptBytes).toBeGreaterThan(0);
+    expect(reader.settle(new Set([site, 'README.md']))).toEqual([[site, blobId('{ "edited": true }\n')]]);
+    expect(reader.keptBytes).toBe(0);
+  });
+
+  it('the build takes the corrected ids', () => {
+    const dir = catalogRepo({});
+    const { schema } = load(dir);
+    const layout = compileLayout(schema);
+    const plan = buildPlan(layout, linkOrder(layout));
+    const kit = makeBuildKit(plan, crypto);
+    const db = new Database(join(dir, 'x.sqlite'));
+    for (const s of createStatements(layout)) db.exec(s);
+    const files = inner(sampleInventory());
+    const prefix = Object.keys(files).find((p) => p.startsWith('IpamPrefix/'))!;
+    db.transaction(() => {
+      const fresh = new FreshBuild(db, layout, plan, (p) => p, () => undefined);
+      const records: unknown[] = [];
+      for (const p of kit.order(Object.keys(files))) kit.record(records, p, 'provisional', files[p]!);
+      fresh.add(records);
+      fresh.fixBlob(prefix, 'corrected');
+      fresh.finish();
+      for (const s of indexStatements(layout)) db.exec(s);
+      fresh.afterIndexes();
+    })();
+    const blobs = db.prepare('SELECT path, blob FROM objects ORDER BY path').all() as { path: string; blob: string }[];
+    db.close();
+    expect(blobs.filter((b) => b.blob === 'corrected').map((b) => b.path)).toEqual([prefix]);
+    expect(blobs.filter((b) => b.blob === 'provisional')).toHaveLength(6);
+  });
+});
+
+describe('a build killed half way', () => {
+  it('leaves the old index or none, and the next command builds a good one and removes the leftovers', async () => {
+    const many = Object.fromEntries(Array.from({ length: 6000 }, (_, i) => objectFile('IpamPrefix', [`10.${(i >> 8) + 1}.${i & 255}.0/24`], { prefix: `10.${(i >> 8) + 1}.${i & 255}.0/24` })));
+    const dir = catalogRepo({ ...sampleInventory(), ...many });
+    const svcDir = join(dir, '.svc');
+    const script = `
+      import { openInventory } from ${JSON.stringify(join(PROJECT_ROOT, 'dist/app/inventory.js'))};
+      import { openCatalog } from ${JSON.stringify(join(PROJECT_ROOT, 'dist/core/catalog/catalog.js'))};
+      import { loadCatalogSchema } from ${JSON.stringify(join(PROJECT_ROOT, 'dist/core/schema/catalog-schema.js'))};
+      import { nodeFileHost } from ${JSON.stringify(join(PROJECT_ROOT, 'dist/adapters/fs.js'))};
+      const { catalog } = openCatalog(process.cwd(), nodeFileHost);
+      const schema = loadCatalogSchema(catalog, nodeFileHost).schema;
+      import { rmSync } from 'node:fs';
+      const dbPath = ${JSON.stringify(join(svcDir, 'index.sqlite'))};
+      for (;;) {
+        rmSync(dbPath, { force: true });
+        openInventory(catalog, schema, { reader: 'worker', dbPath }).close();
+      }
+    `;
+    // A process that builds over and over (the compiled code: \`npm test\` builds first), killed
+    // three times; each new one finds the temporary file of the one before.
+    const killedAt: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      // Killed as soon as its temporary file exists: in the middle of a build.
+      for (let i = 0; i < 20000 && child.exitCode === null; i++) {
+        const names = existsSync(svcDir) ? readdirSync(svcDir) : [];
+        const building = names.find((n) => n.endsWith('.build'));
+        if (building) {
+          child.kill('SIGKILL');
+          killedAt.push(building);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      if (child.exitCode === null && !child.killed) child.kill('SIGKILL');
+      await exited;
+    }
+    expect(killedAt.length).toBe(3);
+    expect(readdirSync(svcDir).filter((n) => n.endsWith('.build')).length).toBeGreaterThan(0);
+    const { catalog, schema } = load(dir);
+    const inv = openInventory(catalog, schema);
+    try {
+      expect(inv.how).toBe('rebuilt');
+      expect(inv.list('IpamPrefix')).toHaveLength(6001);
+      expect(inv.problems()).toEqual([]);
+    } finally {
+      inv.close();
+    }
+    expect(readdirSync(svcDir).filter((n) => n.endsWith('.build'))).toEqual([]);
+  });
+});
