@@ -13,6 +13,7 @@ import type { Catalog } from '../core/catalog/catalog.js';
 import { GitError } from '../core/errors.js';
 import type { SchemaSet } from '../core/schema/model.js';
 import { openInventory } from './inventory.js';
+import { processAlive } from '../adapters/process.js';
 
 /**
  * The inventory as it is at any commit, without a checkout: the work tree's index is copied and
@@ -52,7 +53,7 @@ export function sweepStaleCopies(root: string): number {
   let n = 0;
   for (const f of readdirSync(dir)) {
     const pid = Number(f.split('-')[0]);
-    if (Number.isInteger(pid) && pid !== process.pid && alive(pid)) continue;
+    if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) continue;
     if (pid === process.pid) continue;
     rmSync(join(dir, f), { force: true });
     n++;
@@ -60,14 +61,6 @@ export function sweepStaleCopies(root: string): number {
   return n;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as { code?: string }).code === 'EPERM';
-  }
-}
 
 export async function openInventoryAt(catalog: Catalog, schema: SchemaSet, commit: string): Promise<RevisionInventory> {
   const { repo, prefix } = repoOf(catalog);

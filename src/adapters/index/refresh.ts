@@ -10,6 +10,7 @@ import { FreshBuild } from './fresh.js';
 import { ingest, type FileChange } from './ingest.js';
 import { compileLayout, createStatements, indexStatements, uniqueStatement, type Layout } from './layout.js';
 import { buildSource, type ReaderChoice } from './sources.js';
+import { processAlive } from '../process.js';
 
 /**
  * Opening the index always brings it up to date first: a stale index is never used.
@@ -230,20 +231,11 @@ function removeAbandonedBuilds(dbPath: string): void {
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith('.build')) continue;
     const pid = Number(name.slice(prefix.length, -'.build'.length));
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || alive(pid)) continue;
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
     rmSync(join(dir, name), { force: true });
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists, owned by someone else.
-    return (e as { code?: string }).code === 'EPERM';
-  }
-}
 
 /**
  * Bring an index to another tree of the inventory without a checkout (the request workflow: copy
