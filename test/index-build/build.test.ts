@@ -1,11 +1,14 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import * as buffer from 'node:buffer';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { blobId } from '../../src/adapters/inventory/files.js';
+import { blobId, isObjectFile } from '../../src/adapters/inventory/files.js';
+import { dirtyPaths, gitView } from '../../src/adapters/index/gitstate.js';
+import { parseLsFiles } from '../../src/adapters/git/index-file.js';
 import { buildPlan, linkOrder, makeBuildKit, makeChunkReader } from '../../src/adapters/index/build-kit.js';
 import Database from 'better-sqlite3';
 import { FreshBuild } from '../../src/adapters/index/fresh.js';
@@ -137,51 +140,76 @@ describe('a full build', () => {
   });
 });
 
-describe('reading before git status answers', () => {
-  it('uses the index blob ids for the moment, then corrects those of the changed files', () => {
+describe('what a build records as uncommitted, without git status', () => {
+  it('hashes what it reads: a listed file that differs from git index, or is missing, is reported changed', () => {
     const dir = catalogRepo();
     const inv = join(dir, 'inventory');
-    const [p] = objectFile('LocationSite', ['ATL1'], {});
-    const site = p.slice('inventory/'.length);
-    writeFileSync(join(inv, site), '{ "edited": true }\n');
+    const files = inner(sampleInventory());
+    const [site, prefix, vlan] = ['LocationSite/', 'IpamPrefix/', 'IpamVlan/'].map((k) => Object.keys(files).find((p) => p.startsWith(k))!);
+    writeFileSync(join(inv, site!), '{ "edited": true }\n');
+    // Not valid UTF-8: its id is that of the text as read (U+FFFD), as everywhere else in svc.
+    fs.writeFileSync(join(inv, prefix!), Buffer.from([0x7b, 0xff, 0x7d, 0x0a]));
+    fs.rmSync(join(inv, vlan!));
     const { schema } = load(dir);
     const layout = compileLayout(schema);
     const kit = makeBuildKit(buildPlan(layout, linkOrder(layout)), crypto);
-    const reader = makeChunkReader(kit, { fs, path, crypto }, inv);
-    const paths = kit.order(Object.keys(inner(sampleInventory())));
-    const indexBlobs = paths.map((x) => git(dir, 'rev-parse', `HEAD:inventory/${x}`).trim());
-    // One file per call: the bytes of several reads are kept.
-    const blobs = paths.map((_, i) => reader.read(paths, indexBlobs, i, i + 1, undefined)[2]);
-    expect(blobs).toEqual(indexBlobs);
-    expect(reader.keptBytes).toBeGreaterThan(0);
-    expect(reader.settle(new Set([site, 'README.md']))).toEqual([[site, blobId('{ "edited": true }\n')]]);
-    expect(reader.keptBytes).toBe(0);
+    const reader = makeChunkReader(kit, { fs, path, crypto, buffer }, inv);
+    const listing = kit.listFiles(parseLsFiles(execFileSync('git', ['ls-files', '-s', '-z', '--', 'inventory'], { cwd: dir })), 'inventory');
+    expect(listing.count).toBe(Object.keys(files).length);
+    const changed: string[] = [];
+    // One file per call: a record starts with its kind, path and blob id.
+    const blobs: Record<string, string> = {};
+    for (let i = 0; i < listing.count; i++) {
+      const r = reader.readListed(listing, i, i + 1, changed);
+      if (r.length) blobs[r[1] as string] = r[2] as string;
+    }
+    expect(changed.sort()).toEqual([prefix, site, vlan].sort());
+    for (const p of Object.keys(files).filter((x) => x !== vlan)) expect(blobs[p], p).toBe(blobId(fs.readFileSync(join(inv, p), 'utf8')));
+    expect(Object.keys(blobs)).not.toContain(vlan);
   });
 
-  it('the build takes the corrected ids', () => {
-    const dir = catalogRepo({});
-    const { schema } = load(dir);
-    const layout = compileLayout(schema);
-    const plan = buildPlan(layout, linkOrder(layout));
-    const kit = makeBuildKit(plan, crypto);
-    const db = new Database(join(dir, 'x.sqlite'));
-    for (const s of createStatements(layout)) db.exec(s);
-    const files = inner(sampleInventory());
-    const prefix = Object.keys(files).find((p) => p.startsWith('IpamPrefix/'))!;
-    db.transaction(() => {
-      const fresh = new FreshBuild(db, layout, plan, (p) => p, () => undefined);
-      const records: unknown[] = [];
-      for (const p of kit.order(Object.keys(files))) kit.record(records, p, 'provisional', files[p]!);
-      fresh.add(records);
-      fresh.fixBlob(prefix, 'corrected');
-      fresh.finish();
-      for (const s of indexStatements(layout)) db.exec(s);
-      fresh.afterIndexes();
-    })();
-    const blobs = db.prepare('SELECT path, blob FROM objects ORDER BY path').all() as { path: string; blob: string }[];
-    db.close();
-    expect(blobs.filter((b) => b.blob === 'corrected').map((b) => b.path)).toEqual([prefix]);
-    expect(blobs.filter((b) => b.blob === 'provisional')).toHaveLength(6);
+  it('records the paths git status lists, in one thread and in two', () => {
+    const files = sampleInventory();
+    const paths = Object.keys(files);
+    const [site, sw, router, if1, if2, vlan] = paths;
+    const dir = catalogRepo({ ...files, 'inventory/.gitignore': 'Ignored/\n' });
+    const write = (p: string, text: string) => writeTree(dir, { [p]: text });
+    write(site!, files[site!]!.replace('Atlanta', 'edited, not staged'));
+    write(sw!, files[sw!]!.replace('active', 'staged'));
+    git(dir, 'add', sw!);
+    // Staged, then changed back in the work tree: the file is HEAD's again, the index is not.
+    write(router!, files[router!]!.replace('planned', 'staged then reverted'));
+    git(dir, 'add', router!);
+    write(router!, files[router!]!);
+    git(dir, 'rm', '-q', '--cached', if1!);
+    fs.rmSync(join(dir, if2!));
+    git(dir, 'rm', '-q', vlan!);
+    const [fresh, freshText] = objectFile('LocationSite', ['NEW1'], { name: 'NEW1' });
+    const [staged, stagedText] = objectFile('LocationSite', ['NEW2'], { name: 'NEW2' });
+    writeTree(dir, { [fresh]: freshText, [staged]: stagedText, 'inventory/Ignored/x.json': '{}\n' });
+    git(dir, 'add', staged);
+    const { catalog } = load(dir);
+    const g = gitView(catalog.inventory, catalog.root)!;
+    // A path unstaged from the index and still in the work tree is listed twice (deleted, and new).
+    const status = [...new Set(dirtyPaths(g).filter(isObjectFile))];
+    expect(status).toHaveLength(8);
+    const thread = openAndDump(dir, 'thread', 't.sqlite');
+    const worker = openAndDump(dir, 'worker', 'w.sqlite');
+    expect(worker).toEqual(thread);
+    expect((thread.rows.dirty as { path: string }[]).map((r) => r.path)).toEqual(status);
+    // And so the next command finds the index fresh, with nothing to re-read.
+    const again = load(dir);
+    const inv = openInventory(again.catalog, again.schema, { dbPath: join(dir, '.svc', 't.sqlite') });
+    expect(inv.how).toBe('fresh');
+    inv.close();
+  });
+
+  it('before the first commit, every file is uncommitted', () => {
+    const dir = catalogRepo(sampleInventory(), { commit: false });
+    git(dir, 'add', 'inventory');
+    const thread = openAndDump(dir, 'thread', 't.sqlite');
+    expect(openAndDump(dir, 'worker', 'w.sqlite')).toEqual(thread);
+    expect((thread.rows.dirty as { path: string }[]).map((r) => r.path)).toEqual(Object.keys(inner(sampleInventory())).sort());
   });
 });
 

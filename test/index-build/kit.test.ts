@@ -1,6 +1,7 @@
 import * as crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isObjectFile } from '../../src/adapters/inventory/files.js';
+import { parseLsFiles } from '../../src/adapters/git/index-file.js';
 import { buildPlan, linkOrder, makeBuildKit } from '../../src/adapters/index/build-kit.js';
 import { compileLayout } from '../../src/adapters/index/layout.js';
 import { encodeObject } from '../../src/core/inventory/codec.js';
@@ -182,8 +183,10 @@ describe('the kit mirrors the code the worker cannot import', () => {
 
   it('isObjectFile', () => {
     const kit = kitOf();
-    for (const p of ['a.json', 'K/a.json', 'K/b/a.json', 'K/.a.json', '.K/a.json', 'K/.b/a.json', 'K/a.json.tmp', 'K/a.JSON', 'K/a', 'README.md', 'K/a.json/']) {
+    for (const p of ['a.json', 'K/a.json', 'K/b/a.json', 'K/.a.json', '.K/a.json', 'K/.b/a.json', 'K/a.json.tmp', 'K/a.JSON', 'K/a', 'README.md', 'K/a.json/', 'K/.json', '/.json', 'K/x.json']) {
       expect(kit.isObjectFile(p), p).toBe(isObjectFile(p));
+      // And on the bytes of git's listing.
+      expect(kit.listFiles(parseLsFiles(Buffer.from(`100644 ${'0'.repeat(40)} 0\t${p}\0`)), '').count, p).toBe(isObjectFile(p) ? 1 : 0);
     }
   });
 
@@ -198,5 +201,38 @@ describe('the kit mirrors the code the worker cannot import', () => {
     expect(ordered.indexOf('DcimSwitch/a.json')).toBe(ordered.indexOf('DcimSwitch/z.json') - 1);
     // A device comes before the interfaces whose hfid reads it.
     expect(ordered.indexOf('DcimSwitch/z.json')).toBeLessThan(ordered.indexOf('DcimInterface/a/b.json'));
+  });
+  it('lists the object files of git index listing in build order, as order() would', () => {
+    const kit = kitOf();
+    const blob = (i: number) => String(i).padStart(40, '0');
+    const entry = (mode: string, i: number, stage: number, path: string) => `${mode} ${blob(i)} ${stage}\t${path}\0`;
+    // As git lists them: sorted by path; a conflicted path once per stage; a gitlink; files outside the folder.
+    const raw = Buffer.from(
+      [
+        entry('100644', 1, 0, 'inv/Aaa/y.json'),
+        entry('100644', 2, 0, 'inv/DcimInterface/a/b.json'),
+        entry('100644', 3, 1, 'inv/DcimSwitch/a.json'),
+        entry('100644', 4, 2, 'inv/DcimSwitch/a.json'),
+        entry('100644', 5, 3, 'inv/DcimSwitch/a.json'),
+        entry('100644', 6, 0, 'inv/DcimSwitch/z.json'),
+        entry('160000', 7, 0, 'inv/DcimSwitch/zz.json'),
+        entry('100644', 8, 0, 'inv/LocationSite/.hidden.json'),
+        entry('100644', 9, 0, 'inv/LocationSite/b.json'),
+        entry('100755', 10, 0, 'inv/LocationSite/é.json'),
+        entry('100644', 11, 0, 'inv/README.md'),
+        entry('120000', 13, 0, 'inv/Zzz/x.json'),
+        entry('100644', 12, 0, 'invx/LocationSite/c.json'),
+      ].join(''),
+    );
+    const listing = kit.listFiles(parseLsFiles(raw), 'inv');
+    const listed = Array.from({ length: listing.count }, (_, i) => kit.listed(listing, i));
+    const paths = ['Aaa/y.json', 'DcimInterface/a/b.json', 'DcimSwitch/a.json', 'DcimSwitch/z.json', 'LocationSite/b.json', 'LocationSite/é.json', 'Zzz/x.json'];
+    expect(listed.map(([p]) => p)).toEqual(kit.order(paths));
+    expect(Object.fromEntries(listed)).toEqual({ 'Aaa/y.json': blob(1), 'DcimInterface/a/b.json': blob(2), 'DcimSwitch/a.json': blob(3), 'DcimSwitch/z.json': blob(6), 'LocationSite/b.json': blob(9), 'LocationSite/é.json': blob(10), 'Zzz/x.json': blob(13) });
+    // The whole repository as the folder; an empty listing.
+    const whole = kit.listFiles(parseLsFiles(raw), '');
+    expect(Array.from({ length: whole.count }, (_, i) => kit.listed(whole, i)[0])).toEqual([...paths.map((p) => `inv/${p}`), 'invx/LocationSite/c.json'].filter((p) => p !== 'inv/DcimSwitch/zz.json'));
+    expect(kit.listFiles(parseLsFiles(Buffer.from(entry('100644', 1, 0, 'K/a.json'))), '').count).toBe(1);
+    expect(kit.listFiles(parseLsFiles(Buffer.alloc(0)), 'inv').count).toBe(0);
   });
 });

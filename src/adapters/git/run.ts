@@ -15,18 +15,28 @@ export interface GitRunOptions {
 const MAX_BUFFER = 1024 * 1024 * 1024;
 
 export function gitSync(cwd: string, args: string[], opts: GitRunOptions = {}): string {
+  return runSync(cwd, args, opts, 'utf8').toString();
+}
+
+/** gitSync's output as bytes: a big listing is cut up as bytes, and only the parts used become strings. */
+export function gitSyncBytes(cwd: string, args: string[], opts: GitRunOptions = {}): Buffer {
+  const out = runSync(cwd, args, opts, 'buffer');
+  return typeof out === 'string' ? Buffer.from(out) : out;
+}
+
+function runSync(cwd: string, args: string[], opts: GitRunOptions, encoding: 'utf8' | 'buffer'): string | Buffer {
   try {
     return execFileSync('git', args, {
       cwd,
-      encoding: 'utf8',
+      encoding,
       input: opts.input,
       env: opts.env ? { ...process.env, ...opts.env } : process.env,
       maxBuffer: MAX_BUFFER,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
   } catch (e) {
-    const err = e as { status?: number; stdout?: string; stderr?: string | Buffer };
-    if (err.status !== undefined && opts.okCodes?.includes(err.status)) return String(err.stdout ?? '');
+    const err = e as { status?: number; stdout?: string | Buffer; stderr?: string | Buffer };
+    if (err.status !== undefined && opts.okCodes?.includes(err.status)) return err.stdout ?? '';
     throw new GitError(`git ${args[0]} failed: ${String(err.stderr ?? '').trim() || String(e)}`, { cause: e });
   }
 }

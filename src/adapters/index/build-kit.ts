@@ -1,6 +1,8 @@
 import type * as Crypto from 'node:crypto';
+import type * as NodeBuffer from 'node:buffer';
 import type * as Fs from 'node:fs';
 import type * as Path from 'node:path';
+import type { IndexSpans } from '../git/index-file.js';
 import { valueType } from '../../core/inventory/values.js';
 import type { Layout } from './layout.js';
 
@@ -90,16 +92,32 @@ export type Records = unknown[];
 /** Where a decoded record's values start. */
 export const RECORD_VALUES = 6;
 
+/**
+ * The object files of a `git ls-files -s -z` listing, in build order, in memory both threads of a
+ * build share: the listing's bytes, and per file four offsets into them (path start and end, blob id
+ * start and end). Decoded to strings only file by file, by whichever thread reads the file.
+ */
+export interface Listing {
+  bytes: Uint8Array;
+  entries: Int32Array;
+  count: number;
+  /** Blob ids as hex text, else raw bytes (see IndexSpans). */
+  hex: boolean;
+}
+
 export interface BuildKit {
   /** Appends the file's record to `out`, decoded when the file is as svc writes it. */
   record(out: Records, path: string, blob: string, text: string): void;
   /** Object files among `paths`, in build order: kinds in plan order (other folders last), then by path. */
   order(paths: Iterable<string>): string[];
   /**
-   * The object files of a `git ls-files -s -z` listing (paths relative to the repository, `prefix`
-   * the inventory folder's) with their blob ids, in build order, paths relative to the folder.
+   * The object files of what git's index tracks (paths relative to the repository, `prefix` the
+   * inventory folder's), in build order: kinds in plan order (other folders last), each in git's
+   * order (by path), paths relative to the folder. Kept in shared memory (see Listing).
    */
-  orderListing(listing: string, prefix: string): { paths: string[]; blobs: string[] };
+  listFiles(index: IndexSpans, prefix: string): Listing;
+  /** The path (relative to the inventory folder) and the blob id git's index has of listed file `i`. */
+  listed(listing: Listing, i: number): [string, string];
   /** objectPath of ../../core/inventory/paths.ts (a test compares them). */
   objectPath(kind: string, id: string, hfid: readonly string[]): string;
   /** Same as ../inventory/files.ts isObjectFile (the worker cannot import it; a test compares them). */
@@ -113,14 +131,21 @@ export function makeBuildKit(plan: BuildPlan, crypto: typeof Crypto): BuildKit {
   const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/;
   // A value that is its own slug, if its stem is not reserved and it does not end with a dot.
   const PLAIN = /^[a-z0-9_-][a-z0-9._-]{0,63}$/;
+  // Windows' reserved names are three or four characters long: the test is skipped for all others.
+  const reservedStem = (s: string): boolean => {
+    const dot = s.indexOf('.');
+    const n = dot < 0 ? s.length : dot;
+    return (n === 3 || n === 4) && WINDOWS_RESERVED.test(s.slice(0, n));
+  };
+  const hashed = crypto as typeof Crypto & { hash?: (algorithm: string, data: string, encoding: 'hex') => string };
+  const sha256 = (value: string): string => (hashed.hash ? hashed.hash('sha256', value, 'hex') : crypto.createHash('sha256').update(value, 'utf8').digest('hex'));
   const slug = (value: string): string => {
-    if (PLAIN.test(value) && !value.endsWith('.') && !WINDOWS_RESERVED.test(value.split('.')[0]!)) return value;
+    if (PLAIN.test(value) && !value.endsWith('.') && !reservedStem(value)) return value;
     let s = value.toLowerCase().replace(/[^a-z0-9._-]/g, '-');
     s = s.replace(/^\./, '-');
     if (s.length > 64) s = s.slice(0, 64);
-    const stem = s.split('.')[0] ?? '';
-    const lossy = s !== value || s === '' || WINDOWS_RESERVED.test(stem) || /[. ]$/.test(value);
-    return lossy ? `${s}~${crypto.createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 8)}` : s;
+    const lossy = s !== value || s === '' || reservedStem(s) || /[. ]$/.test(value);
+    return lossy ? `${s}~${sha256(value).slice(0, 8)}` : s;
   };
   const objectPath = (kind: string, id: string, hfid: readonly string[]): string => (hfid.length === 0 ? `${kind}/${id}.json` : `${kind}/${hfid.map(slug).join('/')}.json`);
   interface Key {
@@ -137,7 +162,7 @@ export function makeBuildKit(plan: BuildPlan, crypto: typeof Crypto): BuildKit {
     keys: new Map<string, Key>(k.keys.map((e) => [e.name, { slot: 6 + e.slot, check: e.check, peer: e.peer ?? '', peerGeneric: e.peerGeneric === true, accept: new Set(e.accept ?? []) }])),
     hfid: k.hfid?.map((i) => (i < 0 ? undefined : { name: k.keys.find((e) => e.slot === i)!.name, slot: 6 + i })),
   }));
-  const index = new Map<string, number>(plan.kinds.map((k, i) => [k.kind, i]));
+  const kindIndex = new Map<string, number>(plan.kinds.map((k, i) => [k.kind, i]));
 
   const hfidOf = (h: unknown): string[] | undefined =>
     typeof h === 'string' ? [h] : Array.isArray(h) && h.length > 0 && h.every((x) => typeof x === 'string') ? (h as string[]) : undefined;
@@ -258,43 +283,116 @@ export function makeBuildKit(plan: BuildPlan, crypto: typeof Crypto): BuildKit {
     // Files come kind by kind.
     if (i !== lastFolder.length || !path.startsWith(lastFolder)) {
       lastFolder = path.slice(0, i);
-      lastKind = index.get(lastFolder) ?? -1;
+      lastKind = kindIndex.get(lastFolder) ?? -1;
     }
     return lastKind;
   };
 
-  const arrange = (paths: readonly string[], blobs: readonly string[] | undefined): { paths: string[]; blobs: string[] } => {
-    // Git lists paths sorted already: bucket them by kind, and sort only a bucket that is not.
-    const buckets: number[][] = plan.kinds.map(() => []);
-    const other: number[] = [];
+  const order = (paths: Iterable<string>): string[] => {
+    const buckets: string[][] = plan.kinds.map(() => []);
+    const other: string[] = [];
     let folder = '';
     let folderKind = -1;
-    for (let i = 0; i < paths.length; i++) {
-      const p = paths[i]!;
+    for (const p of paths) {
       if (!isObjectFile(p)) continue;
       // Consecutive paths are mostly of the same kind.
       const slash = p.indexOf('/');
       if (slash !== folder.length || !p.startsWith(folder)) {
         folder = p.slice(0, slash);
-        folderKind = index.get(folder) ?? -1;
+        folderKind = kindIndex.get(folder) ?? -1;
       }
-      (folderKind < 0 ? other : buckets[folderKind]!).push(i);
+      (folderKind < 0 ? other : buckets[folderKind]!).push(p);
     }
     buckets.push(other);
-    const out = { paths: [] as string[], blobs: [] as string[] };
+    const out: string[] = [];
     for (const b of buckets) {
+      // Mostly sorted already (git lists paths sorted): sort only a bucket that is not.
       for (let j = 1; j < b.length; j++) {
-        if (paths[b[j - 1]!]! > paths[b[j]!]!) {
-          b.sort((x, y) => (paths[x]! < paths[y]! ? -1 : paths[x]! > paths[y]! ? 1 : 0));
+        if (b[j - 1]! > b[j]!) {
+          b.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
           break;
         }
       }
-      for (const i of b) {
-        out.paths.push(paths[i]!);
-        if (blobs) out.blobs.push(blobs[i]!);
-      }
+      for (const p of b) out.push(p);
     }
     return out;
+  };
+
+  let lastView: { bytes: Uint8Array; buf: Buffer } | undefined;
+  const viewOf = (listing: Listing): Buffer => {
+    if (lastView?.bytes !== listing.bytes) lastView = { bytes: listing.bytes, buf: Buffer.from(listing.bytes.buffer, listing.bytes.byteOffset, listing.bytes.byteLength) };
+    return lastView.buf;
+  };
+
+  // isObjectFile on the bytes of a path: ends with ".json", has a folder, no part starts with a dot.
+  const isObjectBytes = (b: Buffer, start: number, end: number): boolean => {
+    if (end - start < 6 || b[start] === 46 || b[end - 5] !== 46 || b[end - 4] !== 106 || b[end - 3] !== 115 || b[end - 2] !== 111 || b[end - 1] !== 110) return false;
+    let slash = false;
+    for (let i = start; i < end; i++) {
+      if (b[i] !== 47) continue;
+      slash = true;
+      if (b[i + 1] === 46) return false;
+    }
+    return slash;
+  };
+
+  const listFiles = (index: IndexSpans, prefix: string): Listing => {
+    const { bytes, spans } = index;
+    const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const under = Buffer.from(prefix === '' ? '' : `${prefix}/`, 'utf8');
+    const other = plan.kinds.length;
+    // In git's order first: four offsets and a bucket (a kind, or `other`) per object file.
+    const found = new Int32Array(5 * index.count);
+    let n = 0;
+    const perBucket = new Int32Array(other + 1);
+    let folderStart = 0;
+    let folderEnd = -1;
+    let bucket = other;
+    let lastStart = 0;
+    let lastEnd = -1;
+    // Whether b[x, x + n) and b[y, y + n) hold the same bytes (short runs: cheaper than Buffer.compare).
+    const same = (x: number, y: number, n: number): boolean => {
+      for (let i = 0; i < n; i++) if (b[x + i] !== b[y + i]) return false;
+      return true;
+    };
+    const u = under.length;
+    for (let e = 0; e < index.count; e++) {
+      const start = spans[4 * e]! + u;
+      const end = spans[4 * e + 1]!;
+      let ok = start <= end;
+      for (let i = 0; ok && i < u; i++) ok = b[start - u + i] === under[i];
+      // A conflicted path is listed once per stage: its first entry is kept.
+      if (!ok || !isObjectBytes(b, start, end) || (end - start === lastEnd - lastStart && same(lastStart, start, end - start))) continue;
+      lastStart = start;
+      lastEnd = end;
+      let slash = start;
+      while (b[slash] !== 47) slash++;
+      // Consecutive files are mostly of one kind.
+      if (slash - start !== folderEnd - folderStart || !same(folderStart, start, slash - start)) {
+        folderStart = start;
+        folderEnd = slash;
+        bucket = kindIndex.get(b.toString('utf8', start, slash)) ?? other;
+      }
+      const f = 5 * n++;
+      found[f] = start;
+      found[f + 1] = end;
+      found[f + 2] = spans[4 * e + 2]!;
+      found[f + 3] = spans[4 * e + 3]!;
+      found[f + 4] = bucket;
+      perBucket[bucket]!++;
+    }
+    // Then bucket by bucket, each in git's order (git sorts by path, so a kind's files are one run).
+    const next = new Int32Array(other + 1);
+    for (let k = 1; k <= other; k++) next[k] = next[k - 1]! + perBucket[k - 1]!;
+    const entries = new Int32Array(new SharedArrayBuffer(Math.max(4, 16 * n)));
+    for (let i = 0; i < n; i++) {
+      const to = 4 * next[found[5 * i + 4]!]!++;
+      entries[to] = found[5 * i]!;
+      entries[to + 1] = found[5 * i + 1]!;
+      entries[to + 2] = found[5 * i + 2]!;
+      entries[to + 3] = found[5 * i + 3]!;
+    }
+    return { bytes, entries, count: n, hex: index.hex };
   };
 
   return {
@@ -302,29 +400,12 @@ export function makeBuildKit(plan: BuildPlan, crypto: typeof Crypto): BuildKit {
       const ki = kindIndexOf(path);
       if (ki < 0 || !decode(out, ki, path, blob, text)) out.push(-1, path, blob, text);
     },
-    order(paths) {
-      return arrange([...paths], undefined).paths;
-    },
-    orderListing(listing, prefix) {
-      const paths: string[] = [];
-      const blobs: string[] = [];
-      const under = prefix === '' ? '' : `${prefix}/`;
-      // "<mode> <blob> <stage>\t<path>\0": the mode has six digits, the stage one; gitlinks (160000)
-      // are not files. Sliced, not split: 100k entries. A conflicted path is listed once per stage.
-      for (let at = 0; at < listing.length; ) {
-        let end = listing.indexOf('\0', at);
-        if (end < 0) end = listing.length;
-        const tab = listing.indexOf('\t', at);
-        if (tab > at && tab < end && !listing.startsWith('160000', at) && listing.startsWith(under, tab + 1)) {
-          const p = listing.slice(tab + 1 + under.length, end);
-          if (paths[paths.length - 1] !== p) {
-            paths.push(p);
-            blobs.push(listing.slice(at + 7, tab - 2));
-          }
-        }
-        at = end + 1;
-      }
-      return arrange(paths, blobs);
+    order,
+    listFiles,
+    listed(listing, i) {
+      const b = viewOf(listing);
+      const e = listing.entries;
+      return [b.toString('utf8', e[4 * i]!, e[4 * i + 1]!), b.toString(listing.hex ? 'latin1' : 'hex', e[4 * i + 2]!, e[4 * i + 3]!)];
     },
     objectPath,
     isObjectFile,
@@ -335,38 +416,44 @@ export interface ReaderDeps {
   fs: typeof Fs;
   path: typeof Path;
   crypto: typeof Crypto;
+  buffer: typeof NodeBuffer;
 }
 
+/**
+ * Reading for a build. Every file's blob id is hashed from the bytes read (about half a microsecond
+ * a file, on both threads), so the build needs no `git status`: a listed file whose id differs from
+ * the one git's index has is uncommitted, and the index's listing, `git ls-files --others` and `git
+ * diff-index --cached` tell the rest (see ./sources.ts).
+ */
 export interface ChunkReader {
-  /**
-   * Records of the files `paths[from..to)` (absent files and folders are skipped). `blobs[i]` is the
-   * blob id git's index has for `paths[i]`, used unless `dirty` lists the path; without one, the
-   * file's content is hashed. `dirty` undefined means git status has not answered yet: the index's
-   * ids stand in, and the bytes are kept until settle() tells which of them were wrong.
-   */
-  read(paths: readonly string[], blobs: readonly string[] | undefined, from: number, to: number, dirty: ReadonlySet<string> | undefined): Records;
-  /** Bytes kept for settle(). */
-  readonly keptBytes: number;
-  /** [path, blob id] of every kept file that `dirty` lists; drops the kept bytes. */
-  settle(dirty: ReadonlySet<string>): [string, string][];
+  /** Records of listed files `[from, to)`; `changed` gets each path that is missing or whose content is not the listed blob. */
+  readListed(listing: Listing, from: number, to: number, changed: string[]): Records;
+  /** Records of the files `paths[from..to)`; absent files and folders are skipped. */
+  read(paths: readonly string[], from: number, to: number): Records;
 }
 
 /** Reading for a build, in this thread or the worker (self-contained like makeBuildKit, for the same reason). */
 export function makeChunkReader(kit: BuildKit, deps: ReaderDeps, dir: string): ChunkReader {
   const { openSync, readSync, closeSync } = deps.fs;
   const READ_ONLY = deps.fs.constants.O_RDONLY;
+  const { isUtf8 } = deps.buffer;
+  // Node 20.12 and later hash a buffer in one call, about twice as fast as createHash.
+  const crypto = deps.crypto as typeof Crypto & { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string };
+  const sha1 = crypto.hash ? (b: Uint8Array) => crypto.hash!('sha1', b, 'hex') : (b: Uint8Array) => crypto.createHash('sha1').update(b).digest('hex');
   // Joined by hand: paths from git are relative and normalised, and path.join costs more than the read.
   const base = dir.endsWith(deps.path.sep) ? dir : dir + deps.path.sep;
+  // Room left before each file's bytes for the "blob <size>\0" header its id is hashed with.
+  const HEADER = 24;
   let bytes = Buffer.allocUnsafe(1 << 20);
   let used = 0;
-  let kept: { buf: Buffer; spans: (string | number)[] }[] = [];
-  let keptBytes = 0;
 
-  // Appends the file's bytes to `bytes`; false when there is no such file.
-  const readInto = (path: string): boolean => {
+  // Appends the file's bytes to `bytes` after room for the header; their start, or -1 when there is no such file.
+  const readInto = (path: string): number => {
     let fd: number | undefined;
+    const start = used + HEADER;
     try {
       fd = openSync(base + path, READ_ONLY);
+      used = start;
       for (;;) {
         if (bytes.length - used < 65536) {
           const bigger = Buffer.allocUnsafe(bytes.length * 2);
@@ -377,57 +464,58 @@ export function makeChunkReader(kit: BuildKit, deps: ReaderDeps, dir: string): C
         const n = readSync(fd, bytes, used, room, null);
         used += n;
         // A regular file read short has reached its end: saves the second read that would return 0.
-        if (n < room) return true;
+        if (n < room) return start;
       }
     } catch (e) {
       const code = (e as { code?: string }).code;
-      if (code === 'ENOENT' || code === 'EISDIR') return false;
+      if (code === 'ENOENT' || code === 'EISDIR') {
+        used = start - HEADER;
+        return -1;
+      }
       throw e;
     } finally {
       if (fd !== undefined) closeSync(fd);
     }
   };
-  // As ../inventory/files.ts: the id of the text as read (invalid UTF-8 becomes U+FFFD first).
-  const blobId = (buf: Buffer, start: number, end: number) => {
-    const b = Buffer.from(buf.toString('utf8', start, end), 'utf8');
-    return deps.crypto.createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
+  // As ../inventory/files.ts blobId: the id of the text as read.
+  const blobAt = (start: number, end: number): string => {
+    const content = bytes.subarray(start, end);
+    // Invalid UTF-8 becomes U+FFFD when read as text: the id is of that text.
+    if (!isUtf8(content)) {
+      const b = Buffer.from(content.toString('utf8'), 'utf8');
+      return crypto.createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
+    }
+    const header = `blob ${end - start}\0`;
+    bytes.write(header, start - header.length, 'latin1');
+    return sha1(bytes.subarray(start - header.length, end));
   };
 
   return {
-    read(paths, blobs, from, to, dirty) {
+    readListed(listing, from, to, changed) {
       used = 0;
-      const spans: (string | number)[] = [];
       const out: Records = [];
       for (let i = from; i < to; i++) {
-        const p = paths[i]!;
-        const start = used;
-        if (!readInto(p)) continue;
-        let blob = blobs?.[i];
-        if (blob === undefined) blob = blobId(bytes, start, used);
-        else if (dirty === undefined) spans.push(p, start, used);
-        else if (dirty.has(p)) blob = blobId(bytes, start, used);
+        const [p, listed] = kit.listed(listing, i);
+        const start = readInto(p);
+        if (start < 0) {
+          changed.push(p);
+          continue;
+        }
+        const blob = blobAt(start, used);
+        if (blob !== listed) changed.push(p);
         kit.record(out, p, blob, bytes.toString('utf8', start, used));
-      }
-      if (spans.length) {
-        kept.push({ buf: Buffer.from(bytes.subarray(0, used)), spans });
-        keptBytes += used;
       }
       return out;
     },
-    get keptBytes() {
-      return keptBytes;
-    },
-    settle(dirty) {
-      const fixes: [string, string][] = [];
-      for (const k of kept) {
-        for (let i = 0; i < k.spans.length; i += 3) {
-          const p = k.spans[i] as string;
-          if (dirty.has(p)) fixes.push([p, blobId(k.buf, k.spans[i + 1] as number, k.spans[i + 2] as number)]);
-        }
+    read(paths, from, to) {
+      used = 0;
+      const out: Records = [];
+      for (let i = from; i < to; i++) {
+        const p = paths[i]!;
+        const start = readInto(p);
+        if (start >= 0) kit.record(out, p, blobAt(start, used), bytes.toString('utf8', start, used));
       }
-      kept = [];
-      keptBytes = 0;
-      return fixes;
+      return out;
     },
   };
 }

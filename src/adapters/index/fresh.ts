@@ -135,7 +135,6 @@ export class FreshBuild {
   private readonly viaValues = new Map<string, Record<string, AttributeValue | undefined>>();
   private readonly deferred: Deferred[] = [];
   private readonly deferredRefs: DeferredRef[] = [];
-  private readonly blobFixes = new Map<string, string>();
   /** Row ids are handed out in the order rows are placed (afterIndexes relies on it). */
   private rid = 0;
   private files = 0;
@@ -204,11 +203,6 @@ export class FreshBuild {
     return this.files;
   }
 
-  /** The file was added with a provisional blob id: this is its real one. */
-  fixBlob(path: string, blob: string): void {
-    this.blobFixes.set(path, blob);
-  }
-
   /** Records back to back, as a ChunkReader makes them. */
   add(records: Records): void {
     for (let at = 0; at < records.length; ) {
@@ -249,8 +243,8 @@ export class FreshBuild {
   }
 
   /**
-   * Once the lookup indexes exist (indexStatements): which suspected repeated hfids were repeats,
-   * and the corrected blob ids (see fixBlob). Both few, and cheap with the indexes.
+   * Once the lookup indexes exist (indexStatements): which suspected repeated hfids were repeats
+   * (few, and cheap to tell with the indexes).
    */
   afterIndexes(): void {
     const first = this.db.prepare('SELECT min(rid) FROM objects WHERE kind = ? AND hfid = ?').pluck();
@@ -266,9 +260,6 @@ export class FreshBuild {
       }
       if (mismatch !== null) this.pathMismatch(x.path, x.kind, mismatch);
     }
-    const fix = this.db.prepare('UPDATE objects SET blob = ? WHERE path = ?');
-    for (const [path, blob] of this.blobFixes) fix.run(blob, path);
-    this.blobFixes.clear();
   }
 
   private addOne(b: Records, at: number): void {

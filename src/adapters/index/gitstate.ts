@@ -1,5 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
-import { gitSync } from '../git/run.js';
+import { gitSync, gitSyncBytes } from '../git/run.js';
 
 /**
  * What git knows about the inventory folder: its tree at HEAD, the files in a tree, what changed
@@ -52,13 +52,33 @@ const strip = (g: GitView, p: string): string | undefined => {
 };
 
 /**
- * `git ls-files -s -z` of the inventory folder: every file git's index tracks there, sorted, with its
- * blob id (parsed by the build kit, in both of a build's threads). For a file that `git status`
- * does not list, that is its content's id (and HEAD's); reading the index takes a few milliseconds
- * where listing HEAD's tree takes tens.
+ * `git ls-files -s -z` of the inventory folder, as bytes: every file git's index tracks there,
+ * sorted, with its blob id (cut up by the build kit's listFiles). Reading git's index takes a few
+ * milliseconds where listing HEAD's tree takes tens.
  */
-export function indexListing(g: GitView): string {
-  return gitSync(g.top, ['ls-files', '-s', '-z', '--', g.prefix === '' ? '.' : g.prefix]);
+export function indexListing(g: GitView): Buffer {
+  return gitSyncBytes(g.top, ['ls-files', '-s', '-z', '--', scope(g)]);
+}
+
+/** Files under the inventory folder that git's index does not track, ignored ones left out (as `git status` shows them). */
+export function untrackedPaths(g: GitView): string[] {
+  return paths(g, gitSync(g.top, ['ls-files', '--others', '--exclude-standard', '-z', '--', scope(g)]));
+}
+
+/** Files whose entry in git's index differs from HEAD's (staged changes, deletions included); HEAD must have the folder. */
+export function stagedPaths(g: GitView): string[] {
+  return paths(g, gitSync(g.top, ['diff-index', '--cached', '--name-only', '-z', '--no-renames', 'HEAD', '--', scope(g)]));
+}
+
+const scope = (g: GitView) => (g.prefix === '' ? '.' : g.prefix);
+
+function paths(g: GitView, text: string): string[] {
+  const out: string[] = [];
+  for (const p of text.split('\0')) {
+    const inner = p === '' ? undefined : strip(g, p);
+    if (inner !== undefined) out.push(inner);
+  }
+  return out.sort();
 }
 
 /** Paths that differ between two trees of the inventory folder; undefined when git cannot tell (a tree was pruned). */

@@ -1,3 +1,4 @@
+import * as buffer from 'node:buffer';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import { statSync } from 'node:fs';
@@ -5,9 +6,10 @@ import * as path from 'node:path';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { GitError } from '../../core/errors.js';
+import { parseLsFiles, readIndexFile } from '../git/index-file.js';
 import { isObjectFile, listObjectFiles } from '../inventory/files.js';
-import { makeBuildKit, makeChunkReader, type BuildPlan, type ChunkReader, type Records } from './build-kit.js';
-import { dirtyPaths, headTree, indexListing, type GitView } from './gitstate.js';
+import { makeBuildKit, makeChunkReader, type BuildPlan, type ChunkReader, type Listing, type Records } from './build-kit.js';
+import { headTree, indexListing, stagedPaths, untrackedPaths, type GitView } from './gitstate.js';
 import { READ_WORKER_SOURCE, type ReadWorkerData, type ReadWorkerMessage } from './read-worker.js';
 
 /**
@@ -15,13 +17,16 @@ import { READ_WORKER_SOURCE, type ReadWorkerData, type ReadWorkerMessage } from 
  * then new ones, each group in build order; then HEAD's tree of the inventory and the uncommitted
  * paths. For big inventories a worker thread shares the reading and decoding (./read-worker.ts);
  * with or without it the records are the same, in the same order.
+ *
+ * The uncommitted paths are what `git status` would list, found without it (status looks at every
+ * file, which is about a third of a second of CPU at 100k files): the tracked files whose content,
+ * hashed as it is read, is not the blob git's index has (or that are missing), the new files
+ * (`git ls-files --others`), and the files whose staged entry is not HEAD's (`git diff-index
+ * --cached`; all of them when HEAD has no tree for the folder).
  */
 export interface BuildSource {
-  /**
-   * The records, in batches; call once. `fix(path, blob)` gives the real blob id of a file whose
-   * record had a provisional one (it was read before git status answered).
-   */
-  records(fix: (path: string, blob: string) => void): Generator<Records>;
+  /** The records, in batches; call once. */
+  records(): Generator<Records>;
   /** After records() has ended. */
   state(): { tree: string; dirty: string[] };
   /** Stops the worker if the build gave up early. */
@@ -40,42 +45,40 @@ const WORKER_MIN_GIT_INDEX_BYTES = 1 << 20;
 const CHUNK_FILES = 256;
 /** Chunks either thread may have ready before the main thread has inserted the ones before them. */
 const AHEAD = 16;
-/** File contents kept while git status has not answered (see ChunkReader), per thread. */
-const KEEP_BYTES = 64 * 1024 * 1024;
 /** How long the worker may stay silent before the build gives up on it. */
 const STALL_MS = 120_000;
 
 export function buildSource(g: GitView | undefined, inventoryDir: string, plan: BuildPlan, choice: ReaderChoice = 'auto'): BuildSource {
-  const worker = g && (choice === 'worker' || (choice === 'auto' && gitIndexBytes(g) >= WORKER_MIN_GIT_INDEX_BYTES)) ? startWorker(g, inventoryDir, plan) : undefined;
+  const tree = g ? headTree(g) : '';
+  const worker = g && (choice === 'worker' || (choice === 'auto' && gitIndexBytes(g) >= WORKER_MIN_GIT_INDEX_BYTES)) ? startWorker(g, inventoryDir, plan, tree) : undefined;
   let state: { tree: string; dirty: string[] } | undefined;
   const close = () => worker?.close();
   return {
-    *records(fix) {
+    *records() {
       try {
         const kit = makeBuildKit(plan, crypto);
-        const reader = makeChunkReader(kit, { fs, path, crypto }, inventoryDir);
+        const reader = makeChunkReader(kit, { fs, path, crypto, buffer }, inventoryDir);
         if (!g) {
           const all = kit.order(listObjectFiles(inventoryDir));
-          for (let i = 0; i < all.length; i += CHUNK_FILES) yield reader.read(all, undefined, i, Math.min(all.length, i + CHUNK_FILES), undefined);
+          for (let i = 0; i < all.length; i += CHUNK_FILES) yield reader.read(all, i, Math.min(all.length, i + CHUNK_FILES));
           state = { tree: '', dirty: [] };
           return;
         }
-        const tree = headTree(g);
-        const listing = indexListing(g);
-        // The worker orders the same listing the same way meanwhile (cheaper than sending the result).
+        const listing = kit.listFiles(readIndexFile(g.gitDir) ?? parseLsFiles(indexListing(g)), g.prefix);
         worker?.port.postMessage({ listing });
-        const { paths, blobs } = kit.orderListing(listing, g.prefix);
-        let dirty: string[];
-        if (worker) dirty = yield* shared(worker, reader, paths, blobs, fix);
+        const changed: string[] = [];
+        let answers: { untracked: string[]; staged: string[] | null };
+        if (worker) answers = yield* shared(worker, reader, listing, changed);
         else {
-          dirty = dirtyPaths(g);
-          const dirtySet = new Set(dirty);
-          for (let i = 0; i < paths.length; i += CHUNK_FILES) yield reader.read(paths, blobs, i, Math.min(paths.length, i + CHUNK_FILES), dirtySet);
-          const tracked = new Set(paths);
-          const fresh = kit.order(dirty.filter((p) => !tracked.has(p)));
-          for (let i = 0; i < fresh.length; i += CHUNK_FILES) yield reader.read(fresh, undefined, i, Math.min(fresh.length, i + CHUNK_FILES), dirtySet);
+          for (let i = 0; i < listing.count; i += CHUNK_FILES) yield reader.readListed(listing, i, Math.min(listing.count, i + CHUNK_FILES), changed);
+          answers = { untracked: untrackedPaths(g), staged: tree === '' ? null : stagedPaths(g) };
+          const fresh = kit.order(answers.untracked);
+          for (let i = 0; i < fresh.length; i += CHUNK_FILES) yield reader.read(fresh, i, Math.min(fresh.length, i + CHUNK_FILES));
         }
-        state = { tree, dirty: dirty.filter(isObjectFile) };
+        // Without a tree at HEAD every listed file is new to it.
+        const staged = answers.staged ?? Array.from({ length: listing.count }, (_, i) => kit.listed(listing, i)[0]);
+        const dirty = [...new Set([...changed, ...answers.untracked, ...staged])].filter(isObjectFile).sort();
+        state = { tree, dirty };
       } finally {
         close();
       }
@@ -103,10 +106,10 @@ interface StartedWorker {
   close(): void;
 }
 
-function startWorker(g: GitView, inventoryDir: string, plan: BuildPlan): StartedWorker {
+function startWorker(g: GitView, inventoryDir: string, plan: BuildPlan, head: string): StartedWorker {
   const signal = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
   const { port1, port2 } = new MessageChannel();
-  const data: ReadWorkerData = { port: port2, signal, top: g.top, prefix: g.prefix, dir: inventoryDir, plan, chunkFiles: CHUNK_FILES, ahead: AHEAD, keepBytes: KEEP_BYTES };
+  const data: ReadWorkerData = { port: port2, signal, top: g.top, prefix: g.prefix, dir: inventoryDir, head, plan, chunkFiles: CHUNK_FILES, ahead: AHEAD };
   const worker = new Worker(READ_WORKER_SOURCE, { eval: true, workerData: data, transferList: [port2] });
   // Never keep the process alive for it: every message is read synchronously below.
   worker.unref();
@@ -141,26 +144,22 @@ function startWorker(g: GitView, inventoryDir: string, plan: BuildPlan): Started
 
 /**
  * The tracked files' chunks in order, read by whichever thread takes each first (see
- * ./read-worker.ts), then the worker's new files. Returns what git status listed.
+ * ./read-worker.ts), then the worker's new files. Returns git's answers; `changed` gets the
+ * changed listed paths of every chunk.
  */
-function* shared(worker: StartedWorker, reader: ChunkReader, paths: string[], blobs: string[], fix: (path: string, blob: string) => void): Generator<Records, string[]> {
+function* shared(worker: StartedWorker, reader: ChunkReader, listing: Listing, changed: string[]): Generator<Records, { untracked: string[]; staged: string[] | null }> {
   const { signal } = worker;
-  const chunks = Math.ceil(paths.length / CHUNK_FILES);
+  const chunks = Math.ceil(listing.count / CHUNK_FILES);
   const ready = new Map<number, Records>();
   const tail: Records[] = [];
-  let dirty: Set<string> | undefined;
-  let dirtyList: string[] = [];
-  let done = false;
+  let done: { untracked: string[]; staged: string[] | null } | undefined;
   const handle = (m: ReadWorkerMessage) => {
     if ('error' in m) throw m.error.git ? new GitError(m.error.message) : new Error(`reading the inventory failed: ${m.error.message}`);
-    if ('chunk' in m) ready.set(m.chunk, m.rows);
-    else if ('status' in m) {
-      dirtyList = m.status;
-      dirty = new Set(dirtyList);
-      for (const [p, blob] of reader.settle(dirty)) fix(p, blob);
-    } else if ('fixes' in m) for (const [p, blob] of m.fixes) fix(p, blob);
-    else if ('tail' in m) tail.push(m.tail);
-    else done = true;
+    if ('chunk' in m) {
+      ready.set(m.chunk, m.rows);
+      for (const p of m.changed) changed.push(p);
+    } else if ('tail' in m) tail.push(m.tail);
+    else done = m.done;
   };
   let next = 0;
   while (next < chunks) {
@@ -177,12 +176,11 @@ function* shared(worker: StartedWorker, reader: ChunkReader, paths: string[], bl
       handle(m);
       continue;
     }
-    // Nothing to insert: read a chunk here rather than wait (unless far ahead already, or holding
-    // as many bytes as allowed until git status answers).
-    if (ready.size < AHEAD && reader.keptBytes <= KEEP_BYTES) {
+    // Nothing to insert: read a chunk here rather than wait (unless far ahead already).
+    if (ready.size < AHEAD) {
       const c = Atomics.add(signal, 3, 1);
       if (c < chunks) {
-        ready.set(c, reader.read(paths, blobs, c * CHUNK_FILES, Math.min(paths.length, (c + 1) * CHUNK_FILES), dirty));
+        ready.set(c, reader.readListed(listing, c * CHUNK_FILES, Math.min(listing.count, (c + 1) * CHUNK_FILES), changed));
         continue;
       }
     }
@@ -195,7 +193,7 @@ function* shared(worker: StartedWorker, reader: ChunkReader, paths: string[], bl
       Atomics.store(signal, 1, ++next);
       Atomics.notify(signal, 1);
       yield rows;
-    } else if (done) return dirtyList;
+    } else if (done) return done;
     else handle(worker.next(true)!);
   }
 }
