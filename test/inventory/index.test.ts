@@ -53,6 +53,12 @@ describe('the SQLite index', () => {
     const idx = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'uc_DcimInterface_0'").pluck().get() as string;
     expect(idx).toContain('CREATE UNIQUE INDEX');
     expect(idx).toContain('"r_device", "a_name"');
+    // Lookups by device use that index: a second one on r_device alone is not built.
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'k_DcimInterface'").pluck().all()).toEqual(['uc_DcimInterface_0']);
+    const plan = db.prepare('EXPLAIN QUERY PLAN SELECT rid FROM k_DcimInterface WHERE r_device = ?').all('x') as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('USING COVERING INDEX uc_DcimInterface_0 (r_device=?)');
+    // Other `one` relationships keep an index of their own.
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'i_k_DcimSwitch_r_site'").pluck().get()).toBe(1);
     db.close();
   });
 

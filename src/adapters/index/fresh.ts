@@ -203,6 +203,12 @@ export class FreshBuild {
     return this.files;
   }
 
+  /** About how many files will come: the sets of ids and hfids are sized once instead of growing. */
+  expect(files: number): void {
+    this.seenIds.reserve(files);
+    this.seenKeys.reserve(files);
+  }
+
   /** Records back to back, as a ChunkReader makes them. */
   add(records: Records): void {
     for (let at = 0; at < records.length; ) {
@@ -465,6 +471,13 @@ class Set64 {
   private used = new Uint8Array(1 << 12);
   private size = 0;
 
+  /** Room for `n` values without growing. */
+  reserve(n: number): void {
+    let slots = this.used.length;
+    while (slots < 2 * n) slots *= 2;
+    if (slots > this.used.length) this.resize(slots);
+  }
+
   /** False when the value was there already. */
   add(hi: number, lo: number): boolean {
     if (this.size * 2 >= this.used.length) this.grow();
@@ -482,9 +495,13 @@ class Set64 {
   }
 
   private grow(): void {
+    this.resize(this.used.length * 2);
+  }
+
+  private resize(n: number): void {
     const { slots, used } = this;
-    this.slots = new Int32Array(slots.length * 2);
-    this.used = new Uint8Array(used.length * 2);
+    this.slots = new Int32Array(2 * n);
+    this.used = new Uint8Array(n);
     this.size = 0;
     for (let i = 0; i < used.length; i++) if (used[i] === 1) this.add(slots[2 * i]!, slots[2 * i + 1]!);
   }

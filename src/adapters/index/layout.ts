@@ -140,7 +140,12 @@ export function indexStatements(layout: Layout): string[] {
     'CREATE INDEX i_problems_path ON problems(path)',
   ];
   for (const t of layout.kinds.values()) {
-    for (const { col } of t.ones) out.push(`CREATE INDEX ${q(`i_${t.table}_${col}`)} ON ${q(t.table)}(${q(col)})`);
+    for (const { col } of t.ones) {
+      // A uniqueness index that starts with the column serves its lookups as well (SQLite uses a
+      // prefix of an index): a second one would only cost build time and space.
+      if (t.uniques.some((u) => u.cols[0] === col)) continue;
+      out.push(`CREATE INDEX ${q(`i_${t.table}_${col}`)} ON ${q(t.table)}(${q(col)})`);
+    }
   }
   return out;
 }

@@ -180,7 +180,7 @@ function buildFull(dbPath: string, layout: Layout, g: GitView | undefined, targe
     const built = db;
     built.transaction(() => {
       const fresh = new FreshBuild(built, layout, plan, base.display, base.readContent);
-      for (const records of source.records()) fresh.add(records);
+      for (const records of source.records((n) => fresh.expect(n))) fresh.add(records);
       fresh.finish();
       count = fresh.count;
       const { tree, dirty } = source.state();

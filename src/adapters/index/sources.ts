@@ -25,8 +25,8 @@ import { READ_WORKER_SOURCE, type ReadWorkerData, type ReadWorkerMessage } from 
  * --cached`; all of them when HEAD has no tree for the folder).
  */
 export interface BuildSource {
-  /** The records, in batches; call once. */
-  records(): Generator<Records>;
+  /** The records, in batches; call once. `expect` hears how many tracked files there are, before the first batch. */
+  records(expect?: (files: number) => void): Generator<Records>;
   /** After records() has ended. */
   state(): { tree: string; dirty: string[] };
   /** Stops the worker if the build gave up early. */
@@ -54,7 +54,7 @@ export function buildSource(g: GitView | undefined, inventoryDir: string, plan: 
   let state: { tree: string; dirty: string[] } | undefined;
   const close = () => worker?.close();
   return {
-    *records() {
+    *records(expect) {
       try {
         const kit = makeBuildKit(plan, crypto);
         const reader = makeChunkReader(kit, { fs, path, crypto, buffer }, inventoryDir);
@@ -65,6 +65,7 @@ export function buildSource(g: GitView | undefined, inventoryDir: string, plan: 
           return;
         }
         const listing = kit.listFiles(readIndexFile(g.gitDir) ?? parseLsFiles(indexListing(g)), g.prefix);
+        expect?.(listing.count);
         worker?.port.postMessage({ listing });
         const changed: string[] = [];
         let answers: { untracked: string[]; staged: string[] | null };
