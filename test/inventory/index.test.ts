@@ -10,7 +10,8 @@ import { IndexReader } from '../../src/adapters/index/reader.js';
 import { applyTreeChanges } from '../../src/adapters/index/refresh.js';
 import { openInventory } from '../../src/app/inventory.js';
 import { git, writeTree } from '../helpers/repo.js';
-import { catalogRepo, idOf, load, objectFile, withInventory, FIXTURE_SCHEMA } from './helpers.js';
+import { catalogRepo, idOf, load, objectFile, sampleInventory, withInventory, FIXTURE_SCHEMA } from './helpers.js';
+import { dirtyPaths, gitView } from '../../src/adapters/index/gitstate.js';
 
 const sw = idOf('DcimSwitch', ['atl1-core1']);
 const names = (objs: { attributes: Record<string, unknown> }[]) => objs.map((o) => o.attributes.name);
@@ -80,6 +81,34 @@ describe('the SQLite index', () => {
       expect(inv.how).toBe('incremental');
       expect(inv.get(sw)!.attributes.status).toBe('active');
     });
+  });
+
+  it('asks git status about the whole tree when the inventory is most of it, and still sees every new file', () => {
+    const dir = catalogRepo({ ...sampleInventory(), 'inventory/.gitignore': 'drafts/\n' });
+    const statusOf = (d: string) => {
+      withInventory(d, () => undefined);
+      const db = new Database(join(d, '.svc/index.sqlite'), { readonly: true });
+      const v = db.prepare("SELECT value FROM meta WHERE key = 'status'").pluck().get();
+      db.close();
+      return v;
+    };
+    expect(statusOf(dir)).toBe('repo');
+    // New folders (git status shows them as folders), one nested, one ignored, one only ignored files.
+    const [sw, swText] = objectFile('DcimSwitch', ['atl1-core2'], { name: 'atl1-core2', status: 'active', site: 'ATL1' });
+    const ifaces = ['Ethernet1/1', 'Ethernet1/2'].map((n) => objectFile('DcimInterface', ['atl1-core2', n], { name: n, device: { kind: 'DcimSwitch', hfid: 'atl1-core2' } }));
+    writeTree(dir, { [sw]: swText, ...Object.fromEntries(ifaces), 'inventory/LocationSite/drafts/x.json': '{}\n', 'inventory/IpamVlan/notes/drafts/y.json': '{}\n' });
+    const { catalog } = load(dir);
+    const g = gitView(catalog.inventory, catalog.root)!;
+    const whole = dirtyPaths(g, 'repo');
+    expect(whole).toEqual(dirtyPaths(g, 'folder'));
+    expect(whole).toEqual([...ifaces.map(([p]) => p), sw].map((p) => p.slice('inventory/'.length)).sort());
+    withInventory(dir, (inv) => {
+      expect(inv.how).toBe('incremental');
+      expect(inv.list('DcimInterface').filter((o) => inv.hfidOf(o.id)?.[0] === 'atl1-core2')).toHaveLength(2);
+    });
+    // A catalog inside a bigger repository: status asks about the inventory folder alone.
+    const big = catalogRepo({ ...sampleInventory(), ...Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`src/file${i}.txt`, `${i}\n`])) });
+    expect(statusOf(big)).toBe('folder');
   });
 
   it('sees uncommitted edits, deletes and new files, and their reverts', () => {

@@ -91,19 +91,49 @@ export function changedBetween(g: GitView, from: string, to: string): string[] |
 }
 
 /**
- * Uncommitted changes under the inventory folder (staged or not, untracked files too): the paths
- * whose work-tree content may differ from HEAD.
+ * How `git status` is asked (see dirtyPaths). `repo`: about the whole work tree, so that git uses its
+ * untracked cache; `folder`: about the inventory folder alone.
  */
-export function dirtyPaths(g: GitView): string[] {
-  // The untracked cache is git's own (kept in .git/index); it nearly halves status on a 100k-file
-  // inventory (PERF-FACTS), and status runs on every command.
-  const args = ['-c', 'core.untrackedCache=true', 'status', '--porcelain', '-z', '--untracked-files=all', '--no-renames', '--', g.prefix === '' ? '.' : g.prefix];
-  const text = gitSync(g.top, args);
+export type StatusScope = 'repo' | 'folder';
+
+/**
+ * The scope for a repository whose index tracks `tracked` files, `inventory` of them object files:
+ * the whole tree when the inventory is most of it (then the untracked cache saves more than the
+ * other files cost), else the folder, so that a catalog inside a large repository does not pay for
+ * all of it.
+ */
+export function statusScope(tracked: number, inventory: number): StatusScope {
+  return inventory * 2 >= tracked ? 'repo' : 'folder';
+}
+
+/**
+ * Uncommitted changes under the inventory folder (staged or not, untracked files too): the paths
+ * whose work-tree content may differ from HEAD. A path can be listed twice (deleted in git's index,
+ * and new in the work tree).
+ *
+ * git keeps an untracked cache in .git/index (core.untrackedCache) that spares status reading every
+ * folder to find new files: about half of a status of a 100k-file inventory. But git (2.39) uses it
+ * only for a status of the whole work tree, without a pathspec, that shows a new folder as the
+ * folder (--untracked-files=normal). So in scope `repo` status is asked that way, and the files of
+ * new folders are then listed by `git ls-files --others` on those folders alone.
+ */
+export function dirtyPaths(g: GitView, scopeOf: StatusScope = 'folder'): string[] {
+  const args = ['-c', 'core.untrackedCache=true', 'status', '--porcelain', '-z', '--no-renames'];
+  if (scopeOf === 'repo') args.push('--untracked-files=normal');
+  else args.push('--untracked-files=all', '--', scope(g));
   const out: string[] = [];
-  for (const entry of text.split('\0')) {
+  const folders: string[] = [];
+  for (const entry of gitSync(g.top, args).split('\0')) {
     if (entry.length < 4) continue;
     const p = strip(g, entry.slice(3));
-    if (p !== undefined) out.push(p);
+    if (p === undefined) continue;
+    if (p.endsWith('/')) folders.push(entry.slice(3));
+    else out.push(p);
+  }
+  // New folders' files (ignored ones left out); a nested repository stays a folder, which is no object file.
+  for (let i = 0; i < folders.length; i += 1000) {
+    const listed = gitSync(g.top, ['--literal-pathspecs', 'ls-files', '--others', '--exclude-standard', '-z', '--', ...folders.slice(i, i + 1000)]);
+    for (const p of paths(g, listed)) if (!p.endsWith('/')) out.push(p);
   }
   return out.sort();
 }

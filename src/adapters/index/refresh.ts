@@ -15,8 +15,8 @@ import { processAlive } from '../process.js';
 /**
  * Opening the index always brings it up to date first: a stale index is never used.
  *
- * Kept: `meta` records the index format, svc version, schema fingerprint, the inventory folder and
- * the git tree of that folder at HEAD; `objects` each file's blob id; `dirty` the paths that differed
+ * Kept: `meta` records the index format, svc version, schema fingerprint, the inventory folder, the
+ * git tree of that folder at HEAD and how to ask git status (its scope, see ./gitstate.ts); `objects` each file's blob id; `dirty` the paths that differed
  * from HEAD. Refresh re-reads only paths that changed between the recorded tree and HEAD's
  * (`git diff-tree`), are uncommitted now (`git status`), or were uncommitted last time (an edit may
  * have been reverted), and only those whose content hash differs from what the index holds.
@@ -118,7 +118,9 @@ function openExisting(dbPath: string, wanted: Record<string, string>): { db: Dat
 
 /** Number of files re-read, or undefined when only a rebuild can tell. */
 function refreshIncremental(db: Database.Database, layout: Layout, g: GitView, base: Pick<OpenedIndex, 'display' | 'readContent'>): number | undefined {
-  const oldTree = (db.prepare("SELECT value FROM meta WHERE key = 'tree'").get() as { value: string } | undefined)?.value ?? '';
+  const meta = db.prepare('SELECT value FROM meta WHERE key = ?').pluck();
+  const oldTree = (meta.get('tree') as string | undefined) ?? '';
+  const status = meta.get('status') === 'repo' ? 'repo' : 'folder';
   const tree = headTree(g);
   const candidates = new Set((db.prepare('SELECT path FROM dirty').all() as { path: string }[]).map((r) => r.path));
   if (tree !== oldTree) {
@@ -127,7 +129,8 @@ function refreshIncremental(db: Database.Database, layout: Layout, g: GitView, b
     if (!between) return undefined;
     for (const p of between) candidates.add(p);
   }
-  const dirty = dirtyPaths(g).filter(isObjectFile);
+  // A path deleted in git's index and new in the work tree is listed twice.
+  const dirty = [...new Set(dirtyPaths(g, status).filter(isObjectFile))];
   for (const p of dirty) candidates.add(p);
   const blobOf = db.prepare('SELECT blob FROM objects WHERE path = ?').pluck();
   const changes: FileChange[] = [];
@@ -183,7 +186,7 @@ function buildFull(dbPath: string, layout: Layout, g: GitView | undefined, targe
       for (const records of source.records((n) => fresh.expect(n))) fresh.add(records);
       fresh.finish();
       count = fresh.count;
-      const { tree, dirty } = source.state();
+      const { tree, dirty, status } = source.state();
       for (const s of indexStatements(layout)) built.exec(s);
       fresh.afterIndexes();
       const fallback: string[] = [];
@@ -200,7 +203,7 @@ function buildFull(dbPath: string, layout: Layout, g: GitView | undefined, targe
         }
       }
       const ins = built.prepare('INSERT INTO meta(key, value) VALUES (?, ?)');
-      for (const [k, v] of Object.entries({ ...meta, tree, fallback: JSON.stringify(fallback), complete: '1' })) ins.run(k, v);
+      for (const [k, v] of Object.entries({ ...meta, tree, status, fallback: JSON.stringify(fallback), complete: '1' })) ins.run(k, v);
       const insDirty = built.prepare('INSERT OR IGNORE INTO dirty(path) VALUES (?)');
       for (const p of dirty) insDirty.run(p);
     })();

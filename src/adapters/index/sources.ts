@@ -9,7 +9,7 @@ import { GitError } from '../../core/errors.js';
 import { parseLsFiles, readIndexFile } from '../git/index-file.js';
 import { isObjectFile, listObjectFiles } from '../inventory/files.js';
 import { makeBuildKit, makeChunkReader, type BuildPlan, type ChunkReader, type Listing, type Records } from './build-kit.js';
-import { headTree, indexListing, stagedPaths, untrackedPaths, type GitView } from './gitstate.js';
+import { headTree, indexListing, stagedPaths, statusScope, untrackedPaths, type GitView, type StatusScope } from './gitstate.js';
 import { READ_WORKER_SOURCE, type ReadWorkerData, type ReadWorkerMessage } from './read-worker.js';
 
 /**
@@ -28,9 +28,18 @@ export interface BuildSource {
   /** The records, in batches; call once. `expect` hears how many tracked files there are, before the first batch. */
   records(expect?: (files: number) => void): Generator<Records>;
   /** After records() has ended. */
-  state(): { tree: string; dirty: string[] };
+  state(): BuildState;
   /** Stops the worker if the build gave up early. */
   close(): void;
+}
+
+export interface BuildState {
+  /** The inventory folder's tree at HEAD ('' when none). */
+  tree: string;
+  /** The uncommitted object files. */
+  dirty: string[];
+  /** How later refreshes ask git status (see ./gitstate.ts dirtyPaths). */
+  status: StatusScope;
 }
 
 export type ReaderChoice = 'auto' | 'thread' | 'worker';
@@ -51,7 +60,7 @@ const STALL_MS = 120_000;
 export function buildSource(g: GitView | undefined, inventoryDir: string, plan: BuildPlan, choice: ReaderChoice = 'auto'): BuildSource {
   const tree = g ? headTree(g) : '';
   const worker = g && (choice === 'worker' || (choice === 'auto' && gitIndexBytes(g) >= WORKER_MIN_GIT_INDEX_BYTES)) ? startWorker(g, inventoryDir, plan, tree) : undefined;
-  let state: { tree: string; dirty: string[] } | undefined;
+  let state: BuildState | undefined;
   const close = () => worker?.close();
   return {
     *records(expect) {
@@ -61,10 +70,11 @@ export function buildSource(g: GitView | undefined, inventoryDir: string, plan: 
         if (!g) {
           const all = kit.order(listObjectFiles(inventoryDir));
           for (let i = 0; i < all.length; i += CHUNK_FILES) yield reader.read(all, i, Math.min(all.length, i + CHUNK_FILES));
-          state = { tree: '', dirty: [] };
+          state = { tree: '', dirty: [], status: 'folder' };
           return;
         }
-        const listing = kit.listFiles(readIndexFile(g.gitDir) ?? parseLsFiles(indexListing(g)), g.prefix);
+        const index = readIndexFile(g.gitDir);
+        const listing = kit.listFiles(index ?? parseLsFiles(indexListing(g)), g.prefix);
         expect?.(listing.count);
         worker?.port.postMessage({ listing });
         const changed: string[] = [];
@@ -79,7 +89,7 @@ export function buildSource(g: GitView | undefined, inventoryDir: string, plan: 
         // Without a tree at HEAD every listed file is new to it.
         const staged = answers.staged ?? Array.from({ length: listing.count }, (_, i) => kit.listed(listing, i)[0]);
         const dirty = [...new Set([...changed, ...answers.untracked, ...staged])].filter(isObjectFile).sort();
-        state = { tree, dirty };
+        state = { tree, dirty, status: index ? statusScope(index.count, listing.count) : 'folder' };
       } finally {
         close();
       }
