@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { GitError } from '../../core/errors.js';
-import { parseLsFiles, readIndexFile } from '../git/index-file.js';
+import { parseLsFiles, readIndexFile, type IndexSpans } from '../git/index-file.js';
 import { isObjectFile, listObjectFiles } from '../inventory/files.js';
 import { makeBuildKit, makeChunkReader, type BuildPlan, type ChunkReader, type Listing, type Records } from './build-kit.js';
 import { headTree, indexListing, stagedPaths, statusScope, untrackedPaths, type GitView, type StatusScope } from './gitstate.js';
@@ -62,21 +62,31 @@ export function buildSource(g: GitView | undefined, inventoryDir: string, plan: 
   const worker = g && (choice === 'worker' || (choice === 'auto' && gitIndexBytes(g) >= WORKER_MIN_GIT_INDEX_BYTES)) ? startWorker(g, inventoryDir, plan, tree) : undefined;
   let state: BuildState | undefined;
   const close = () => worker?.close();
+  const kit = makeBuildKit(plan, crypto);
+  // Listed now, before the database is set up, so that the worker can start reading at once.
+  let index: IndexSpans | undefined;
+  let listing: Listing | undefined;
+  try {
+    if (g) {
+      index = readIndexFile(g.gitDir);
+      listing = kit.listFiles(index ?? parseLsFiles(indexListing(g)), g.prefix);
+      worker?.port.postMessage({ listing });
+    }
+  } catch (e) {
+    close();
+    throw e;
+  }
   return {
     *records(expect) {
       try {
-        const kit = makeBuildKit(plan, crypto);
         const reader = makeChunkReader(kit, { fs, path, crypto, buffer }, inventoryDir);
-        if (!g) {
+        if (!g || !listing) {
           const all = kit.order(listObjectFiles(inventoryDir));
           for (let i = 0; i < all.length; i += CHUNK_FILES) yield reader.read(all, i, Math.min(all.length, i + CHUNK_FILES));
           state = { tree: '', dirty: [], status: 'folder' };
           return;
         }
-        const index = readIndexFile(g.gitDir);
-        const listing = kit.listFiles(index ?? parseLsFiles(indexListing(g)), g.prefix);
         expect?.(listing.count);
-        worker?.port.postMessage({ listing });
         const changed: string[] = [];
         let answers: { untracked: string[]; staged: string[] | null };
         if (worker) answers = yield* shared(worker, reader, listing, changed);
