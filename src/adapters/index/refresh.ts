@@ -16,10 +16,11 @@ import { processAlive } from '../process.js';
  * Opening the index always brings it up to date first: a stale index is never used.
  *
  * Kept: `meta` records the index format, svc version, schema fingerprint, the inventory folder, the
- * git tree of that folder at HEAD and how to ask git status (its scope, see ./gitstate.ts); `objects` each file's blob id; `dirty` the paths that differed
- * from HEAD. Refresh re-reads only paths that changed between the recorded tree and HEAD's
- * (`git diff-tree`), are uncommitted now (`git status`), or were uncommitted last time (an edit may
- * have been reverted), and only those whose content hash differs from what the index holds.
+ * git tree of that folder at HEAD and how to ask git status (its scope, see ./gitstate.ts);
+ * `objects` each file's blob id; `dirty` the paths that differed from HEAD. Refresh re-reads only
+ * paths that changed between the recorded tree and HEAD's (`git diff-tree`), are uncommitted now
+ * (`git status`), or were uncommitted last time (an edit may have been reverted), and only those
+ * whose content hash differs from what the index holds.
  *
  * Rebuilt from scratch: missing, unreadable or corrupt file, another format or svc version, another
  * schema or inventory folder, a recorded tree git no longer has, or an incremental step that fails
