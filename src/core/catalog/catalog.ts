@@ -1,7 +1,7 @@
-import { Ajv } from 'ajv';
 import { dirname, join, relative, resolve } from 'node:path';
 import { diag, hasErrors, type Diagnostic } from '../diagnostics.js';
 import { UsageError } from '../errors.js';
+import { ownValidator } from '../own-schema.js';
 import type { FileHost } from '../host.js';
 import { parseYaml, type YamlSource } from '../yaml/source.js';
 import { checkShape } from '../yaml/shape.js';
@@ -38,11 +38,7 @@ export interface CatalogLoad {
   diagnostics: Diagnostic[];
 }
 
-let compiled: ReturnType<Ajv['compile']> | undefined;
-function validator() {
-  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(catalogConfigSchema);
-  return compiled;
-}
+const validator = ownValidator(catalogConfigSchema);
 
 /** Like git finds .git: the nearest folder upward from `start` that holds .orchestrator.yml. */
 export function findCatalogRoot(start: string, host: FileHost): string | undefined {

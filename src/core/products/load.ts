@@ -1,4 +1,4 @@
-import { Ajv } from 'ajv';
+import { ownValidator } from '../own-schema.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { diag, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import type { FileHost } from '../host.js';
@@ -18,11 +18,7 @@ export interface ProductLoad {
   diagnostics: Diagnostic[];
 }
 
-let compiled: ReturnType<Ajv['compile']> | undefined;
-function validator() {
-  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(productFileJsonSchema);
-  return compiled;
-}
+const validator = ownValidator(productFileJsonSchema);
 
 /** Pure: product file texts (display name → text) → a checked ProductSet. */
 export function loadProductTexts(

@@ -1,16 +1,12 @@
-import { Ajv, type ValidateFunction } from 'ajv';
 import { diag, type Diagnostic } from '../diagnostics.js';
+import { ownValidator } from '../own-schema.js';
 import { checkShape } from '../yaml/shape.js';
 import { pointerToPath, type YamlSource } from '../yaml/source.js';
 import { schemaFileSchema } from './meta-schema.js';
 import type { RawSchemaDocument } from './raw.js';
 
-let compiled: ValidateFunction | undefined;
-/** Compiling costs tens of milliseconds: once per process, and only when a schema file is checked. */
-function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schemaFileSchema);
-  return compiled;
-}
+/** Compiled once per process, and only when a schema file is checked. */
+const validator = ownValidator(schemaFileSchema);
 
 /** Keys without which an item means nothing: when one is broken the whole item is left out. */
 const IDENTITY_KEYS = new Set(['name', 'namespace', 'peer']);
