@@ -75,6 +75,21 @@ describe("git's index file, read directly", () => {
     expect(direct(other)).toBeUndefined();
   });
 
+  it("reads a linked worktree's own index", () => {
+    const dir = tempRepo({ 'a.json': '{}\n', 'K/b.json': '{"x":1}\n' });
+    const wt = join(dir, '..', `${dir.split('/').pop()}-wt`);
+    git(dir, 'worktree', 'add', '-q', '-b', 'other', wt);
+    try {
+      writeTree(wt, { 'K/c.json': '{}\n' });
+      git(wt, 'add', 'K/c.json');
+      const gitDir = git(wt, 'rev-parse', '--absolute-git-dir').trim();
+      expect(entries(readIndexFile(gitDir, {})!)).toEqual(lsFiles(wt));
+      expect(lsFiles(wt).map(([p]) => p)).toContain('K/c.json');
+    } finally {
+      git(dir, 'worktree', 'remove', '--force', wt);
+    }
+  });
+
   it('an empty index where there is no index file yet', () => {
     const dir = tempRepo();
     expect(direct(dir)?.count).toBe(0);
