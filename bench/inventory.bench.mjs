@@ -104,11 +104,15 @@ export async function run(log) {
 
     // Floor and build take turns, five of each, after one warm-up read: the page cache and the
     // machine's load then weigh on both alike, and the ratio compares like with like.
+    const floorCpus = [];
     const readAll = () => {
       const t = performance.now();
+      const cpu = process.cpuUsage();
       let n = 0;
       for (const f of files) n += Object.keys(JSON.parse(readFileSync(f, 'utf8'))).length;
       if (n === 0) log('(no keys?)');
+      const used = process.cpuUsage(cpu);
+      floorCpus.push((used.user + used.system) / 1000);
       return performance.now() - t;
     };
     readAll();
@@ -140,6 +144,8 @@ export async function run(log) {
     log(`  ratio of each build to the floor read just before it: ${ratios.map((x) => x.toFixed(2)).join(' ')} (median ${median(ratios).toFixed(2)}x)`);
     // The build reads and decodes on two threads: its CPU time against its wall time shows how busy both were.
     log(`cold build CPU time (this process, both threads; git's not counted): ${s(median(cpus))}`);
+    // Less sensitive to how free the second core is than the wall-clock ratio: the work the build does per unit of the floor's.
+    log(`  CPU ratio, build / floor: ${(median(cpus) / median(floorCpus.slice(1))).toFixed(2)}x (floor CPU ${s(median(floorCpus.slice(1)))})`);
     log(`process rss after builds: ${Math.round(rss / 1048576)} MB`);
 
     const refreshes = [];
