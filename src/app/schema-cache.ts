@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeFileHost, writeFileAtomic } from '../adapters/fs.js';
 import { SVC_VERSION } from '../adapters/version.js';
-import { ensureSvcFolder } from '../adapters/index/refresh.js';
+import { ensureSvcFolder } from '../adapters/svc-folder.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import type { FileHost } from '../core/host.js';
 import type { Diagnostic } from '../core/diagnostics.js';

@@ -1,3 +1,4 @@
+import { configMemo } from '../adapters/config-memo.js';
 import { nodeFileHost } from '../adapters/fs.js';
 import { openCatalog, type Catalog } from '../core/catalog/catalog.js';
 import { hasErrors } from '../core/diagnostics.js';
@@ -6,7 +7,7 @@ import type { CliContext } from './context.js';
 
 /** Open the catalog the command runs in; a broken .orchestrator.yml is a configuration error (exit 2). */
 export function requireCatalog(ctx: CliContext): Catalog {
-  const { catalog, diagnostics } = openCatalog(ctx.cwd, nodeFileHost, ctx.catalogDir);
+  const { catalog, diagnostics } = openCatalog(ctx.cwd, nodeFileHost, ctx.catalogDir, configMemo);
   if (!catalog || hasErrors(diagnostics)) {
     throw new UsageError('config/invalid', '.orchestrator.yml is invalid', { diagnostics, hint: 'fix the findings above; `svc schema export` writes a JSON Schema your editor can check it with' });
   }

@@ -1,4 +1,16 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { Ajv as AjvClass, Options, ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+
+const load = createRequire(import.meta.url);
+
+/**
+ * A new ajv, its module loaded on first use: loading ajv costs about 25 ms, which a quick command
+ * (`svc list` with every cache warm) never needs.
+ */
+export function newAjv(options: Options): AjvClass {
+  const { Ajv } = load('ajv') as typeof import('ajv');
+  return new Ajv(options);
+}
 
 /**
  * A validator for one of svc's own JSON Schemas (the shapes of .orchestrator.yml, schema files and
@@ -10,5 +22,5 @@ import { Ajv, type ValidateFunction } from 'ajv';
  */
 export function ownValidator(schema: object): () => ValidateFunction {
   let compiled: ValidateFunction | undefined;
-  return () => (compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false }).compile(schema));
+  return () => (compiled ??= newAjv({ allErrors: true, strict: false, verbose: true, validateSchema: false }).compile(schema));
 }

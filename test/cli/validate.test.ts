@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { svc, tempDir, writeTree } from '../helpers/repo.js';
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 
 describe('catalog discovery and the config', () => {
   it('finds .orchestrator.yml upward from the current folder, like git', () => {
@@ -27,6 +27,27 @@ describe('catalog discovery and the config', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('not inside a catalog');
     expect(r.stderr).toContain('svc init');
+  });
+
+  it('remembers a config that passed its shape check, and checks any other text in full again', () => {
+    const dir = tempDir();
+    writeTree(dir, { '.orchestrator.yml': 'schemas: [schemas]\n', 'schemas/.keep': '' });
+    expect(svc(dir, ['validate']).code).toBe(0);
+    const memo = join(dir, '.svc/config-checked');
+    const remembered = readFileSync(memo, 'utf8');
+    expect(remembered).toMatch(/^[0-9a-f]{64}$/);
+    expect(svc(dir, ['validate']).code).toBe(0);
+    expect(readFileSync(memo, 'utf8')).toBe(remembered);
+    // Another text is checked again: its error is reported, and it is not remembered.
+    writeTree(dir, { '.orchestrator.yml': 'schemas: [schemas]\nproduct: [products]\n' });
+    const broken = svc(dir, ['validate']);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('error[config/unknown-key]');
+    expect(readFileSync(memo, 'utf8')).toBe(remembered);
+    // A damaged memo only means a full check.
+    writeTree(dir, { '.orchestrator.yml': 'schemas: [schemas]\n', '.svc/config-checked': 'garbage' });
+    expect(svc(dir, ['validate']).code).toBe(0);
+    expect(readFileSync(memo, 'utf8')).toBe(remembered);
   });
 
   it('an unknown config key is rejected with a did-you-mean hint and its position', () => {

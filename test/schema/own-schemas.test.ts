@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { parseCatalog } from '../../src/core/catalog/catalog.js';
 import { catalogConfigSchema } from '../../src/core/catalog/config-schema.js';
 import { ownValidator } from '../../src/core/own-schema.js';
 import { productFileJsonSchema } from '../../src/core/products/file-schema.js';
@@ -19,5 +20,25 @@ describe("svc's own JSON Schemas", () => {
 
   it('the check would see a broken one', () => {
     expect(meta.validateSchema({ type: 'mapping', properties: [] })).toBe(false);
+  });
+});
+
+describe('the config memo', () => {
+  const memo = (known: boolean) => {
+    const remembered: string[] = [];
+    return { remembered, known: () => known, remember: (_root: string, text: string) => void remembered.push(text) };
+  };
+
+  it('skips only the shape check for a text it knows, and remembers only a text nothing was said about', () => {
+    // A shape error (an unknown key) is not seen when the memo vouches for the text...
+    const vouched = memo(true);
+    expect(parseCatalog('schemas: [schemas]\nproduct: [products]\n', '/cat', '.orchestrator.yml', vouched).diagnostics).toEqual([]);
+    // ...but every other check still runs.
+    expect(parseCatalog('schemas: [../elsewhere]\n', '/cat', '.orchestrator.yml', vouched).diagnostics.map((d) => d.code)).toEqual(['config/outside-catalog']);
+    expect(vouched.remembered).toEqual([]);
+    const fresh = memo(false);
+    expect(parseCatalog('schemas: [schemas]\nproduct: [products]\n', '/cat', '.orchestrator.yml', fresh).diagnostics.map((d) => d.code)).toEqual(['config/unknown-key']);
+    expect(parseCatalog('schemas: [schemas]\n', '/cat', '.orchestrator.yml', fresh).catalog).toBeDefined();
+    expect(fresh.remembered).toEqual(['schemas: [schemas]\n']);
   });
 });

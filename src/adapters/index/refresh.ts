@@ -11,6 +11,7 @@ import { ingest, type FileChange } from './ingest.js';
 import { compileLayout, createStatements, indexStatements, uniqueStatement, type Layout } from './layout.js';
 import { buildSource, type ReaderChoice } from './sources.js';
 import { processAlive } from '../process.js';
+import { ensureSvcFolder } from '../svc-folder.js';
 
 /**
  * Opening the index always brings it up to date first: a stale index is never used.
@@ -30,7 +31,8 @@ import { processAlive } from '../process.js';
  * A build writes a temporary database and renames it over the index, so a crash mid-build leaves
  * the old index (or none), never a half-built one; incremental steps are one transaction.
  */
-export const INDEX_FORMAT = '2';
+// 3: meta records the status scope; no index on a column that a uniqueness index leads with.
+export const INDEX_FORMAT = '3';
 const SVC_VERSION = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 
 export interface IndexTarget {
@@ -87,14 +89,6 @@ export function openIndex(target: IndexTarget): OpenedIndex {
   const count = buildFull(dbPath, layout, g, target, wanted, base);
   const db = new Database(dbPath);
   return { db, ...base, how: 'rebuilt', reason: existing.reason ?? 'no index', changed: count };
-}
-
-/** Creates svc's working folder with a .gitignore that ignores all of it. */
-export function ensureSvcFolder(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  // Ignored from inside too, so a catalog created anywhere never commits its index.
-  const ignore = join(dir, '.gitignore');
-  if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
 }
 
 function openExisting(dbPath: string, wanted: Record<string, string>): { db: Database.Database | undefined; reason?: string } {

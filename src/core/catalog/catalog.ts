@@ -52,10 +52,19 @@ export function findCatalogRoot(start: string, host: FileHost): string | undefin
 }
 
 /**
+ * Config texts known to pass the JSON Schema check, so that it can be skipped (the check is the only
+ * use of ajv a quick command has). Keyed by the exact text: every other check still runs.
+ */
+export interface ConfigMemo {
+  known(root: string, text: string): boolean;
+  remember(root: string, text: string): void;
+}
+
+/**
  * Finds and reads the catalog. `explicitDir` is the global `-C <dir>`: then the file must be right
  * there, as with `git -C`, rather than searched for upward.
  */
-export function openCatalog(cwd: string, host: FileHost, explicitDir?: string): CatalogLoad {
+export function openCatalog(cwd: string, host: FileHost, explicitDir?: string, memo?: ConfigMemo): CatalogLoad {
   let root: string | undefined;
   if (explicitDir !== undefined) {
     const dir = resolve(cwd, explicitDir);
@@ -70,11 +79,11 @@ export function openCatalog(cwd: string, host: FileHost, explicitDir?: string): 
     });
   }
   const configFile = join(root, CONFIG_FILE);
-  return parseCatalog(host.readText(configFile), root, CONFIG_FILE);
+  return parseCatalog(host.readText(configFile), root, CONFIG_FILE, memo);
 }
 
 /** Pure: the config text → a Catalog with defaults, or the diagnostics that prevent one. */
-export function parseCatalog(text: string, root: string, displayName = CONFIG_FILE): CatalogLoad {
+export function parseCatalog(text: string, root: string, displayName = CONFIG_FILE, memo?: ConfigMemo): CatalogLoad {
   const source = parseYaml(text, displayName);
   const diagnostics: Diagnostic[] = [...source.diagnostics];
   if (hasErrors(diagnostics)) return { catalog: undefined, diagnostics };
@@ -83,7 +92,8 @@ export function parseCatalog(text: string, root: string, displayName = CONFIG_FI
     diagnostics.push(diag('error', 'config/not-a-mapping', `${displayName} must be a mapping of keys such as schemas:`, source.locate([]), { hint: 'start with `schemas: [schemas]`' }));
     return { catalog: undefined, diagnostics };
   }
-  diagnostics.push(...checkShape(validator(), { ...source, value }, 'config'));
+  const known = memo?.known(root, text) === true;
+  if (!known) diagnostics.push(...checkShape(validator(), { ...source, value }, 'config'));
   if (hasErrors(diagnostics)) return { catalog: undefined, diagnostics };
   const raw = value as {
     schemas?: string[];
@@ -131,5 +141,8 @@ export function parseCatalog(text: string, root: string, displayName = CONFIG_FI
     generators,
     source,
   };
-  return { catalog: hasErrors(diagnostics) ? undefined : catalog, diagnostics };
+  if (hasErrors(diagnostics)) return { catalog: undefined, diagnostics };
+  // Remembered only when nothing at all was said: a warning must be heard again next time.
+  if (!known && diagnostics.length === 0) memo?.remember(root, text);
+  return { catalog, diagnostics };
 }

@@ -1,6 +1,7 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import type { Ajv, ErrorObject } from 'ajv';
 import { diag } from '../diagnostics.js';
 import { ValidationError } from '../errors.js';
+import { newAjv } from '../own-schema.js';
 import { hfidOf } from '../inventory/hfid.js';
 import type { InventoryReader } from '../inventory/model.js';
 import type { SchemaSet } from '../schema/model.js';
@@ -132,12 +133,12 @@ export function referenceChoices(kind: string, reader: InventoryReader, schema: 
   return [...out].sort();
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, verbose: true });
+let ajv: Ajv | undefined;
 
 /** Every problem with `request`, or an empty list. */
 export function validateRequest(product: ProductDef, set: ProductSet, request: unknown, opts: InputOptions = {}): InputProblem[] {
   const schema = requestSchema(product, set, opts);
-  const validate = ajv.compile(schema);
+  const validate = (ajv ??= newAjv({ allErrors: true, strict: false, useDefaults: false, verbose: true })).compile(schema);
   if (validate(request)) return [];
   const props = Object.keys(schema.properties as object);
   return (validate.errors ?? []).map((e) => problem(e, request, props)).sort((a, b) => a.input.localeCompare(b.input) || a.message.localeCompare(b.message));
