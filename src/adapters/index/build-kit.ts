@@ -294,17 +294,10 @@ export function makeBuildKit(plan: BuildPlan, crypto: typeof Crypto): BuildKit {
   const order = (paths: Iterable<string>): string[] => {
     const buckets: string[][] = plan.kinds.map(() => []);
     const other: string[] = [];
-    let folder = '';
-    let folderKind = -1;
     for (const p of paths) {
       if (!isObjectFile(p)) continue;
-      // Consecutive paths are mostly of the same kind.
-      const slash = p.indexOf('/');
-      if (slash !== folder.length || !p.startsWith(folder)) {
-        folder = p.slice(0, slash);
-        folderKind = kindIndex.get(folder) ?? -1;
-      }
-      (folderKind < 0 ? other : buckets[folderKind]!).push(p);
+      const k = kindIndexOf(p);
+      (k < 0 ? other : buckets[k]!).push(p);
     }
     buckets.push(other);
     const out: string[] = [];

@@ -108,8 +108,8 @@ export function statusScope(tracked: number, inventory: number): StatusScope {
 
 /**
  * Uncommitted changes under the inventory folder (staged or not, untracked files too): the paths
- * whose work-tree content may differ from HEAD. A path can be listed twice (deleted in git's index,
- * and new in the work tree).
+ * whose work-tree content may differ from HEAD, sorted, each once (git lists a path twice when it is
+ * deleted in git's index and new in the work tree).
  *
  * git keeps an untracked cache in .git/index (core.untrackedCache) that spares status reading every
  * folder to find new files: about half of a status of a 100k-file inventory. But git (2.39) uses it
@@ -135,5 +135,5 @@ export function dirtyPaths(g: GitView, scopeOf: StatusScope = 'folder'): string[
     const listed = gitSync(g.top, ['--literal-pathspecs', 'ls-files', '--others', '--exclude-standard', '-z', '--', ...folders.slice(i, i + 1000)]);
     for (const p of paths(g, listed)) if (!p.endsWith('/')) out.push(p);
   }
-  return out.sort();
+  return [...new Set(out)].sort();
 }

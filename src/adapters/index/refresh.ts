@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import type { SchemaSet } from '../../core/schema/model.js';
 import { blobId, isObjectFile, readObjectFile } from '../inventory/files.js';
@@ -12,6 +11,7 @@ import { compileLayout, createStatements, indexStatements, uniqueStatement, type
 import { buildSource, type ReaderChoice } from './sources.js';
 import { processAlive } from '../process.js';
 import { ensureSvcFolder } from '../svc-folder.js';
+import { SVC_VERSION } from '../version.js';
 
 /**
  * Opening the index always brings it up to date first: a stale index is never used.
@@ -33,7 +33,6 @@ import { ensureSvcFolder } from '../svc-folder.js';
  */
 // 3: meta records the status scope; no index on a column that a uniqueness index leads with.
 export const INDEX_FORMAT = '3';
-const SVC_VERSION = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 
 export interface IndexTarget {
   catalogRoot: string;
@@ -124,8 +123,7 @@ function refreshIncremental(db: Database.Database, layout: Layout, g: GitView, b
     if (!between) return undefined;
     for (const p of between) candidates.add(p);
   }
-  // A path deleted in git's index and new in the work tree is listed twice.
-  const dirty = [...new Set(dirtyPaths(g, status).filter(isObjectFile))];
+  const dirty = dirtyPaths(g, status).filter(isObjectFile);
   for (const p of dirty) candidates.add(p);
   const blobOf = db.prepare('SELECT blob FROM objects WHERE path = ?').pluck();
   const changes: FileChange[] = [];
