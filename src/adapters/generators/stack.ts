@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { SourceMap, type SourceMapPayload, type SourceMapping } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { callSiteOf } from '../../core/generate/call-site.js';
 
 /**
  * Maps an error thrown inside a generator back to the line of the generator's own source. Node 20
@@ -78,7 +79,8 @@ const display = (root: string, file: string): string => {
 export function locateError(err: unknown, gen: GeneratorFiles): ErrorLocation | undefined {
   const stack = err instanceof Error ? err.stack : undefined;
   const m = mapOf(gen.cacheFile);
-  for (const f of frames(stack)) {
+  // The error's own frames first (the exact line that threw), then where the sdk call that threw began.
+  for (const f of [...frames(stack), ...frames(callSiteOf(err))]) {
     if (f.path === gen.cacheFile && m) {
       const entry = m.map.findEntry(f.line - 1, f.column - 1);
       if (!('originalSource' in entry)) continue;

@@ -17,6 +17,7 @@ import type {
   SvcObject,
   UpsertData,
 } from '../../sdk/index.js';
+import { atCallSite } from './call-site.js';
 import type { Overlay } from './overlay.js';
 import { matches, pointsAt } from './overlay.js';
 import type { PoolState } from './pool-state.js';
@@ -205,19 +206,23 @@ export class Session implements GeneratorSdk {
     this.produced.delete(obj.id);
   }
 
-  async allocateNumber(pool: PoolRef, identifier: string): Promise<number> {
-    return Number(await this.allocate(pool, identifier, {}));
+  allocateNumber(pool: PoolRef, identifier: string): Promise<number> {
+    return atCallSite(async () => Number(await this.allocate(pool, identifier, {})));
   }
 
-  async allocatePrefix(pool: PoolRef, identifier: string, request: PrefixRequest = {}): Promise<string> {
-    return this.allocate(pool, identifier, request.length === undefined ? {} : { length: request.length });
+  allocatePrefix(pool: PoolRef, identifier: string, request: PrefixRequest = {}): Promise<string> {
+    return atCallSite(() => this.allocate(pool, identifier, request.length === undefined ? {} : { length: request.length }));
   }
 
-  async allocateAddress(pool: PoolRef, identifier: string): Promise<string> {
-    return this.allocate(pool, identifier, {});
+  allocateAddress(pool: PoolRef, identifier: string): Promise<string> {
+    return atCallSite(() => this.allocate(pool, identifier, {}));
   }
 
-  async claim<N extends string>(kindName: N, candidates: readonly SvcObject[], identifier: string): Promise<never> {
+  claim<N extends string>(kindName: N, candidates: readonly SvcObject[], identifier: string): Promise<never> {
+    return atCallSite(() => this.claimAt(kindName, candidates, identifier));
+  }
+
+  private async claimAt<N extends string>(kindName: N, candidates: readonly SvcObject[], identifier: string): Promise<never> {
     this.kindOf(kindName, false);
     const key = this.key(identifier);
     const ids = candidates.map((c) => c.id);
@@ -232,7 +237,7 @@ export class Session implements GeneratorSdk {
       });
       if (!ids.includes(chosen)) {
         await this.shared.release(kindName, key);
-        return this.claim(kindName, candidates, identifier);
+        return this.claimAt(kindName, candidates, identifier);
       }
       offered = [chosen];
     }
