@@ -41,6 +41,12 @@ export interface LedgerOutcome<T> {
   offlineReason?: string;
   /** The ledger commit after the operation, or null when the ledger is still empty. */
   commit: string | null;
+  /**
+   * The local ref's value the operation replaced (null: the ref did not exist). Equal to `commit`
+   * when nothing changed. Lets a caller undo its own changes while nobody built on them (see
+   * LedgerSession in app/shared-reservations.ts).
+   */
+  replaced: string | null;
   attempts: number;
   /** Offline changes that could not be replayed onto the shared record (the resource went elsewhere). */
   conflicts: ReservationConflict[];
@@ -174,10 +180,10 @@ export async function updateLedger<T>(opts: LedgerOptions, plan: LedgerPlan<T>):
         }
       }
       await advanceLocal(repo, ref, local, commit);
-      return { value, shared: true, commit, attempts: attempt, conflicts };
+      return { value, shared: true, commit, replaced: local, attempts: attempt, conflicts };
     }
 
-    if (commit === local) return { value, shared: false, ...(wantedRemote ? { offlineReason } : {}), commit, attempts: attempt, conflicts };
+    if (commit === local) return { value, shared: false, ...(wantedRemote ? { offlineReason } : {}), commit, replaced: local, attempts: attempt, conflicts };
     try {
       await compareAndSwapRef(repo, ref, commit!, local, { reason: 'svc reservations' });
     } catch (e) {
@@ -187,9 +193,9 @@ export async function updateLedger<T>(opts: LedgerOptions, plan: LedgerPlan<T>):
       }
       throw e;
     }
-    return { value, shared: false, ...(wantedRemote ? { offlineReason } : {}), commit, attempts: attempt, conflicts };
+    return { value, shared: false, ...(wantedRemote ? { offlineReason } : {}), commit, replaced: local, attempts: attempt, conflicts };
   }
-  throw new GitError(`the reservation ledger stayed busy: gave up after ${max} attempts`, { hint: 'many processes are allocating at once; run the command again' });
+  throw new GitError(`the reservation ledger stayed busy: gave up after ${max} attempts`, { hint: `many processes are allocating at once, or a killed git left ${ref}.lock under .git: run the command again, and remove that file if it stays and no svc is running` });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { UsageError } from '../../core/errors.js';
+import { GitError, UsageError } from '../../core/errors.js';
 import { RefConflictError } from './errors.js';
 import { gitOk, gitRaw } from './run.js';
 
@@ -67,7 +67,10 @@ export async function compareAndSwapRef(
   if (actual !== expected) {
     throw new RefConflictError('git/ref-moved', ref, actual, `${shortRef(ref)} moved: expected ${expected?.slice(0, 12) ?? 'nothing'}, found ${actual?.slice(0, 12) ?? 'nothing'}`, 'someone else updated it; read it again and retry');
   }
-  throw new RefConflictError('git/ref-moved', ref, actual, `could not update ${shortRef(ref)}: ${r.stderr.trim()}`);
+  // The ref is where it was expected: another process holding its lock is a race worth retrying;
+  // anything else (a hook, permissions, a full disk) is git refusing, and retrying will not help.
+  if (/\.lock'?: File exists/i.test(r.stderr.toString())) throw new RefConflictError('git/ref-moved', ref, actual, `could not update ${shortRef(ref)}: ${r.stderr.toString().trim()}`);
+  throw new GitError(`git refused to update ${shortRef(ref)}: ${r.stderr.toString().trim()}`, { hint: 'nothing was changed; remove the cause git names (a hook, the permissions, the disk) and run the command again' });
 }
 
 /** Delete `ref` only if it still points at `expected`. A checked-out branch is refused. */
