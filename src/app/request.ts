@@ -24,8 +24,7 @@ import { formFields } from '../core/products/inputs.js';
 import { loadHandles } from './generate.js';
 import { requireModel } from './model.js';
 import { openInventoryAt, repoOf, sweepStaleCopies, type RevisionInventory } from './revision-inventory.js';
-import { LedgerReservations } from './shared-reservations.js';
-import { releaseReservations, reserveResource } from '../adapters/git/reservations.js';
+import { LedgerReservations, LedgerSession } from './shared-reservations.js';
 
 /** What a request command produced: the branch, its commit, and the files it changed (before → after). */
 export interface RequestResult {
@@ -45,6 +44,11 @@ export interface RequestResult {
   swept: number;
   /** Why the request's reservations are not yet shared with the remote, when they are not. */
   notShared?: string;
+  /**
+   * Why resources the subscription let go of are still reserved, when giving them back failed
+   * after the branch was committed (the request itself stands).
+   */
+  notReleased?: string;
   /** Names of the pools and claimed objects the diff mentions by id (id → label). */
   labels: Record<string, string>;
 }
@@ -132,23 +136,22 @@ export async function createRequest(catalog: Catalog, opts: CreateOptions): Prom
   if (description !== undefined) request.description = description;
   const base = await resolveBase(ctx, opts.base);
   const inv = await openInventoryAt(catalog, ctx.schema, base.commit);
+  // Everything this request changes in the shared ledger, so that a failure takes it back.
+  const session = new LedgerSession(ctx.repo, opts.clock);
   try {
     assertValidRequest(product, ctx.products, request, { variant, reader: inv.inventory, schema: ctx.schema });
-    const reserved = opts.id === undefined ? await reserveSubscriptionId(ctx, product.tag, await takenIds(ctx, inv), opts.clock) : undefined;
-    const id = opts.id ?? reserved!.id;
-    try {
+    const id = opts.id ?? (await reserveSubscriptionId(session, product.tag, await takenIds(ctx, inv)));
     checkRequestId(id);
     if (opts.replace === undefined) await assertFree(ctx, id);
     if (inv.inventory.findByHfid('SvcSubscription', [id])) throw new UsageError('request/id-taken', `subscription "${id}" already exists on ${base.ref}`, { hint: 'choose another --id, or modify the existing one with `svc request modify`' });
     const inputs = Object.fromEntries(formFields(product, ctx.products).filter((f) => f.key in request).map((f) => [f.key, request[f.key]]));
     const built = buildSubscription(product, ctx.products, variant, { subscriptionId: id, customer: String(customer), ...(description ? { description } : {}), inputs }, inv.inventory);
     const sub = moveTo(ctx, product, built.subscription, 'provisioning', [built.block], inv, opts.clock, 'create');
-    return await generateAndCommit(ctx, inv, { requestId: id, subscriptionId: id, action: 'create', product, customer: String(customer), base, seed: { upserts: [sub, built.block], deletes: [] }, target: sub.id, clock: opts.clock, swept, ...(opts.replace ? { replace: opts.replace } : {}) });
-    } catch (e) {
-      // The id goes back too: a failed request leaves no trace but the ledger's history.
-      await reserved?.release();
-      throw e;
-    }
+    return await generateAndCommit(ctx, inv, { requestId: id, subscriptionId: id, action: 'create', product, customer: String(customer), base, seed: { upserts: [sub, built.block], deletes: [] }, target: sub.id, clock: opts.clock, swept, session, ...(opts.replace ? { replace: opts.replace } : {}) });
+  } catch (e) {
+    // The id and the resources go back: a failed request leaves the ledger as it found it.
+    await session.undo();
+    throw e;
   } finally {
     inv.close();
   }
@@ -170,6 +173,7 @@ export async function operateRequest(catalog: Catalog, action: 'modify' | 'termi
   const swept = sweepStaleCopies(catalog.root);
   const base = await resolveBase(ctx, opts.base);
   const inv = await openInventoryAt(catalog, ctx.schema, base.commit);
+  const session = new LedgerSession(ctx.repo, opts.clock);
   try {
     const current = inv.inventory.findByHfid('SvcSubscription', [opts.subscription]) ?? inv.inventory.get(opts.subscription);
     if (!current) {
@@ -208,7 +212,10 @@ export async function operateRequest(catalog: Catalog, action: 'modify' | 'termi
       subObj = moveTo(ctx, product, subObj, 'terminated', [], inv, opts.clock, action);
     }
     seed.upserts.unshift(subObj);
-    return await generateAndCommit(ctx, inv, { requestId, subscriptionId: sid, action, product, customer: sub.customer, base, seed, target: current.id, clock: opts.clock, swept, ...(opts.replace ? { replace: opts.replace } : {}) });
+    return await generateAndCommit(ctx, inv, { requestId, subscriptionId: sid, action, product, customer: sub.customer, base, seed, target: current.id, clock: opts.clock, swept, session, ...(opts.replace ? { replace: opts.replace } : {}) });
+  } catch (e) {
+    await session.undo();
+    throw e;
   } finally {
     inv.close();
   }
@@ -259,10 +266,9 @@ function moveTo(ctx: Context, product: ProductDef, obj: InventoryObject, to: Lif
  * ids are reserved in the shared ledger like any resource (pool `svc:ids:<tag>`), lowest free first.
  * The reservation only has to outlive the moment the branch is created: gc drops it later.
  */
-async function reserveSubscriptionId(ctx: Context, tag: string, taken: Set<string>, clock: () => Date): Promise<{ id: string; release: () => Promise<void> }> {
+async function reserveSubscriptionId(session: LedgerSession, tag: string, taken: Set<string>): Promise<string> {
   const nonce = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  const pool = `svc:ids:${tag.toLowerCase()}`;
-  const out = await reserveResource({ repo: ctx.repo, clock }, { pool, key: nonce, holder: `request/.pending-${nonce}` }, async (used) => {
+  const out = await session.reserve({ pool: `svc:ids:${tag.toLowerCase()}`, key: nonce, holder: `request/.pending-${nonce}` }, async (used) => {
     const tried = new Set(taken);
     for (;;) {
       const id = nextSubscriptionId(tag, tried);
@@ -270,10 +276,7 @@ async function reserveSubscriptionId(ctx: Context, tag: string, taken: Set<strin
       tried.add(id);
     }
   });
-  const release = async () => {
-    await releaseReservations({ repo: ctx.repo, clock }, [{ pool, key: nonce }]).catch(() => undefined);
-  };
-  return { id: out.value.reservation.resource, release };
+  return out.reservation.resource;
 }
 
 async function assertFree(ctx: Context, requestId: string): Promise<void> {
@@ -294,6 +297,8 @@ interface Plan {
   target: string;
   clock: () => Date;
   swept: number;
+  /** The request's changes to the shared ledger; the caller undoes them when this fails. */
+  session: LedgerSession;
   /** The branch's current tip when a rebase moves it; absent when the branch is new. */
   replace?: string;
 }
@@ -301,52 +306,57 @@ interface Plan {
 /** Run the generators for the target at the base, then commit everything to the request branch in one compare-and-swap. */
 async function generateAndCommit(ctx: Context, inv: RevisionInventory, p: Plan): Promise<RequestResult> {
   const handles = p.product.generator ? await loadHandles(ctx.catalog, p.product.generator) : [];
-  const shared = new LedgerReservations(ctx.repo, branchOf(p.requestId), p.clock);
+  const shared = new LedgerReservations(p.session, branchOf(p.requestId));
   const input: GenerateInput = { inventory: inv.inventory, schema: ctx.schema, products: ctx.products, generators: handles, target: p.target, seed: p.seed, shared, clock: p.clock };
-  try {
-    const plan = await planGeneration(input);
-    // What the subscription let go of (a terminate, a smaller package) is free for every branch again.
-    for (const r of plan.reports.flatMap((t) => t.released)) await shared.release(r.pool, r.key);
-    const changeSet = finishSubscription(plan.changeSet, p.target);
-    const files = inv.inventory.plan(changeSet);
-    const after = changeSet.upserts.find((o) => o.id === p.target);
-    const status = (after?.attributes.status ?? 'initial') as LifecycleState;
-    const commit = await commitToRef({
-      repo: ctx.repo,
-      base: p.base.commit,
-      ref: refOf(p.requestId),
-      expectedOld: p.replace ?? null,
-      changes: toCommitChanges(files, inv.prefix),
-      message: `${p.action} ${p.product.name} ${p.subscriptionId} for ${p.customer}\n\n${describe(plan.reports, status)}`,
-      trailers: [
-        [TRAILER.request, p.requestId],
-        [TRAILER.subscription, p.subscriptionId],
-        [TRAILER.product, p.product.name],
-        [TRAILER.customer, p.customer],
-        [TRAILER.action, p.action],
-      ],
-      date: p.clock(),
-    });
-    return {
-      requestId: p.requestId,
-      subscriptionId: p.subscriptionId,
-      action: p.action,
-      product: p.product.name,
-      customer: p.customer,
-      branch: branchOf(p.requestId),
-      base: p.base,
-      commit: commit.commit,
-      status,
-      reports: plan.reports,
-      files: [...files.writes.map((w) => ({ path: w.path, before: inv.read(w.path) ?? null, after: w.text })), ...files.deletes.map((d) => ({ path: d, before: inv.read(d) ?? null, after: null }))].sort((a, b) => (a.path < b.path ? -1 : 1)),
-      swept: p.swept,
-      ...(shared.offline !== undefined ? { notShared: shared.offline } : {}),
-      labels: labelsFor(changeSet, inv),
-    };
-  } catch (e) {
-    await shared.rollback();
-    throw e;
+  const plan = await planGeneration(input);
+  const changeSet = finishSubscription(plan.changeSet, p.target);
+  const files = inv.inventory.plan(changeSet);
+  const after = changeSet.upserts.find((o) => o.id === p.target);
+  const status = (after?.attributes.status ?? 'initial') as LifecycleState;
+  const commit = await commitToRef({
+    repo: ctx.repo,
+    base: p.base.commit,
+    ref: refOf(p.requestId),
+    expectedOld: p.replace ?? null,
+    changes: toCommitChanges(files, inv.prefix),
+    message: `${p.action} ${p.product.name} ${p.subscriptionId} for ${p.customer}\n\n${describe(plan.reports, status)}`,
+    trailers: [
+      [TRAILER.request, p.requestId],
+      [TRAILER.subscription, p.subscriptionId],
+      [TRAILER.product, p.product.name],
+      [TRAILER.customer, p.customer],
+      [TRAILER.action, p.action],
+    ],
+    date: p.clock(),
+  });
+  // What the subscription let go of (a terminate, a smaller package) is free for every branch
+  // again, once the branch that lets go of it exists: a request that fails gives nothing away.
+  let notReleased: string | undefined;
+  const released = plan.reports.flatMap((t) => t.released).map((r) => ({ pool: r.pool, key: r.key }));
+  if (released.length) {
+    try {
+      await p.session.release(released);
+    } catch (e) {
+      notReleased = e instanceof Error ? e.message : String(e);
+    }
   }
+  return {
+    requestId: p.requestId,
+    subscriptionId: p.subscriptionId,
+    action: p.action,
+    product: p.product.name,
+    customer: p.customer,
+    branch: branchOf(p.requestId),
+    base: p.base,
+    commit: commit.commit,
+    status,
+    reports: plan.reports,
+    files: [...files.writes.map((w) => ({ path: w.path, before: inv.read(w.path) ?? null, after: w.text })), ...files.deletes.map((d) => ({ path: d, before: inv.read(d) ?? null, after: null }))].sort((a, b) => (a.path < b.path ? -1 : 1)),
+    swept: p.swept,
+    ...(notReleased !== undefined ? { notReleased } : {}),
+    ...(p.session.offline !== undefined ? { notShared: p.session.offline } : {}),
+    labels: labelsFor(changeSet, inv),
+  };
 }
 
 /** Pools and claimed objects appear in allocation records by id: the diff names them. */

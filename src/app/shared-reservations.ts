@@ -1,44 +1,95 @@
+import { LEDGER_REF, type LedgerOutcome } from '../adapters/git/ledger.js';
+import { RefConflictError } from '../adapters/git/errors.js';
+import { compareAndSwapRef, deleteRef } from '../adapters/git/refs.js';
 import { releaseReservations, reserveResource } from '../adapters/git/reservations.js';
+import type { Choose, ReservationRef } from '../core/reservations/model.js';
+import type { ReserveRequest, ReserveResult } from '../core/reservations/ops.js';
 import type { SharedReservations } from '../core/generate/shared.js';
 
 /**
- * The shared reservations of one request, over the git ledger (refs/svc/reservations, pushed to
- * the remote when there is one). Remembers what it reserved so a failed request gives it back, and
- * whether everything reached the remote.
+ * Every change one command makes to the shared ledger (refs/svc/reservations), so that a command
+ * that fails can take them back and leave the repository as it found it.
+ *
+ * Undoing has two forms. While the changes are this command's alone (none reached the remote, each
+ * was built on the one before, and the ref still points at the last), the ref goes back to where it
+ * was, by compare-and-swap: no commit, no trace. Otherwise someone may already have seen them (the
+ * remote has them, or another process committed on top), and history is not rewritten under
+ * anyone: a new ledger commit drops the reservations this command made. Releases are not taken
+ * back in that second form: commands release only after their own work is committed.
  */
-export class LedgerReservations implements SharedReservations {
-  private readonly made: { pool: string; key: string }[] = [];
-  /** Why a reservation is only local (no remote, or it could not be reached), when one is. */
+export class LedgerSession {
+  /** The ref's value before this session's first change; undefined while it has made none. */
+  private before: string | null | undefined;
+  private last: string | null = null;
+  /** Whether the changes since `before` are this session's alone and only local. */
+  private own = true;
+  private readonly made: ReservationRef[] = [];
+  /** Why a change is only local (no remote, or it could not be reached), when one is. */
   offline: string | undefined;
-  /** Reservations this request holds, resource by key, for the report. */
-  readonly held = new Map<string, string>();
 
   constructor(
     private readonly repo: string,
-    private readonly holder: string,
     private readonly clock: () => Date,
   ) {}
 
-  async reserve(pool: string, key: string, choose: (isTaken: (r: string) => Promise<boolean>) => Promise<string | undefined>): Promise<string> {
-    const out = await reserveResource({ repo: this.repo, clock: this.clock }, { pool, key, holder: this.holder }, (used) => choose((r) => used.has(r)));
-    if (!out.value.existing) this.made.push({ pool, key });
+  private track(out: LedgerOutcome<unknown>): void {
     if (!out.shared) this.offline ??= out.offlineReason ?? 'the repository has no remote';
-    this.held.set(`${pool}\0${key}`, out.value.reservation.resource);
-    return out.value.reservation.resource;
+    if (out.commit === out.replaced) return;
+    if (out.shared) this.own = false;
+    if (this.before === undefined) this.before = out.replaced;
+    else if (out.replaced !== this.last) this.own = false;
+    this.last = out.commit;
+  }
+
+  async reserve(req: ReserveRequest, choose: Choose): Promise<ReserveResult> {
+    const out = await reserveResource({ repo: this.repo, clock: this.clock }, req, choose);
+    this.track(out);
+    if (!out.value.existing) this.made.push({ pool: req.pool, key: req.key });
+    return out.value;
+  }
+
+  async release(refs: readonly ReservationRef[]): Promise<void> {
+    this.track(await releaseReservations({ repo: this.repo, clock: this.clock }, refs));
+  }
+
+  /**
+   * Take back this session's changes (see the class). Best effort: when even that fails, what it
+   * reserved belongs to a branch that never came to exist, and `svc pools gc` reclaims it.
+   */
+  async undo(): Promise<'none' | 'reset' | 'released' | 'failed'> {
+    if (this.before === undefined) return 'none';
+    try {
+      if (this.own && this.last !== null) {
+        try {
+          if (this.before === null) await deleteRef(this.repo, LEDGER_REF, this.last);
+          else await compareAndSwapRef(this.repo, LEDGER_REF, this.before, this.last, { reason: 'svc reservations: undo a failed command' });
+          return 'reset';
+        } catch (e) {
+          // Another process committed on top meanwhile: its commit stays, ours are released instead.
+          if (!(e instanceof RefConflictError)) throw e;
+        }
+      }
+      if (this.made.length) await releaseReservations({ repo: this.repo, clock: this.clock }, this.made);
+      return 'released';
+    } catch {
+      return 'failed';
+    }
+  }
+}
+
+/** The shared reservations a request's generators make, held by the request's branch. */
+export class LedgerReservations implements SharedReservations {
+  constructor(
+    private readonly session: LedgerSession,
+    private readonly holder: string,
+  ) {}
+
+  async reserve(pool: string, key: string, choose: (isTaken: (r: string) => Promise<boolean>) => Promise<string | undefined>): Promise<string> {
+    const out = await this.session.reserve({ pool, key, holder: this.holder }, (used) => choose((r) => used.has(r)));
+    return out.reservation.resource;
   }
 
   async release(pool: string, key: string): Promise<void> {
-    await releaseReservations({ repo: this.repo, clock: this.clock }, [{ pool, key }]);
-    this.held.delete(`${pool}\0${key}`);
-  }
-
-  /** Give back what this request reserved: it did not get committed. Best effort: gc reclaims the rest. */
-  async rollback(): Promise<void> {
-    if (!this.made.length) return;
-    try {
-      await releaseReservations({ repo: this.repo, clock: this.clock }, this.made);
-    } catch {
-      /* `svc pools gc` reclaims reservations of branches that never came to exist */
-    }
+    await this.session.release([{ pool, key }]);
   }
 }

@@ -36,8 +36,8 @@ export function json<T>(r: RunResult): T {
 
 /** Everything a test must find unchanged: branches, HEAD, status, index file, refs. */
 export function snapshot(dir: string): string {
-  // The shared ledger is left out: a refused request may reserve and give back (its history moves).
-  const refs = git(dir, 'for-each-ref', '--format=%(refname) %(objectname)').replace(/^refs\/svc\/reservations .*\n/m, '');
+  // The shared ledger included: without a remote, a refused request puts its ref back where it was.
+  const refs = git(dir, 'for-each-ref', '--format=%(refname) %(objectname)');
   const status = git(dir, 'status', '--porcelain=v1', '--untracked-files=all');
   const head = git(dir, 'rev-parse', 'HEAD');
   // The staging area as git sees it (git itself may rewrite .git/index to refresh its caches).

@@ -1,3 +1,5 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git, svc } from '../helpers/repo.js';
 import { fileAt, json, otterNet, request, snapshot, withRemote, type Created } from './helpers.js';
@@ -129,5 +131,60 @@ describe('rebase and the shared ledger over a request\'s life', () => {
     const r = request(dir, ['rebase', 'dia-0099']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no open request "dia-0099"');
+  });
+
+  it('a terminate whose branch cannot be written gives nothing back: the ledger and the repository stay as they were', () => {
+    const dir = otterNet();
+    merge(dir, json<Created>(request(dir, [...DIA, '--format', 'json'])).branch);
+    // git itself refuses the request branch (as a server-side policy or a full disk would), after the generators ran.
+    const hook = join(dir, '.git', 'hooks', 'reference-transaction');
+    writeFileSync(hook, '#!/bin/sh\n[ "$1" = prepared ] || exit 0\nif grep -q " refs/heads/request/"; then echo "request branches are frozen" >&2; exit 1; fi\n', { mode: 0o755 });
+    const before = snapshot(dir);
+    const ledger = git(dir, 'rev-parse', 'refs/svc/reservations').trim();
+    const t = request(dir, ['terminate', 'dia-0001']);
+    expect(t.code).not.toBe(0);
+    expect(t.stderr).toMatch(/request\/dia-0001-terminate-1/);
+    // The VLAN, the prefix and the port the terminate would have let go of are still held by dia-0001.
+    expect(git(dir, 'rev-parse', 'refs/svc/reservations').trim()).toBe(ledger);
+    expect(snapshot(dir)).toBe(before);
+    rmSync(hook);
+    expect(json<Created>(request(dir, ['terminate', 'dia-0001', '--format', 'json'])).status).toBe('terminated');
+    expect(git(dir, 'log', '-1', '--format=%s', 'refs/svc/reservations')).toMatch(/0 put, [1-9]\d* dropped/);
+  });
+
+  it('a terminate whose release fails after its branch is committed stands, warns, and rebase gives the resources back', () => {
+    const dir = otterNet();
+    merge(dir, json<Created>(request(dir, [...DIA, '--format', 'json'])).branch);
+    const hook = join(dir, '.git', 'hooks', 'reference-transaction');
+    writeFileSync(hook, '#!/bin/sh\n[ "$1" = prepared ] || exit 0\nif grep -q " refs/svc/reservations"; then echo "ledger frozen" >&2; exit 1; fi\n', { mode: 0o755 });
+    const ledger = git(dir, 'rev-parse', 'refs/svc/reservations').trim();
+    const t = json<Created & { notReleased?: string }>(request(dir, ['terminate', 'dia-0001', '--format', 'json']));
+    expect(t.status).toBe('terminated');
+    expect(t.notReleased).toMatch(/ledger frozen/);
+    expect(git(dir, 'rev-parse', 'refs/svc/reservations').trim()).toBe(ledger);
+    const text = request(dir, ['rebase', t.request]);
+    expect(text.code).toBe(0);
+    expect(text.stderr).toContain(`warning: the resources dia-0001 lets go of are still reserved (git refused to update refs/svc/reservations: ledger frozen); \`svc request rebase ${t.request}\` gives them back`);
+    rmSync(hook);
+    const again = json<Created & { notReleased?: string }>(request(dir, ['rebase', t.request, '--format', 'json']));
+    expect(again.notReleased).toBeUndefined();
+    expect(git(dir, 'log', '-1', '--format=%s', 'refs/svc/reservations')).toMatch(/0 put, [1-9]\d* dropped/);
+  });
+
+  it('with a remote, a failed request gives back what it reserved in a new shared commit: history grows, the record is as before', () => {
+    const { remote, clones } = withRemote(1);
+    const dir = clones[0]!;
+    expect(request(dir, DIA).code).toBe(0);
+    const tree = (repo: string) => git(repo, 'rev-parse', 'refs/svc/reservations^{tree}').trim();
+    const count = (repo: string) => Number(git(repo, 'rev-list', '--count', 'refs/svc/reservations').trim());
+    const [treeBefore, countBefore] = [tree(remote), count(remote)];
+    git(dir, 'rm', '-q', '-r', 'inventory/DcimDevice/rt01-par02.json', 'inventory/DcimDevice/rt02-par02.json', 'inventory/DcimInterfaceL3/rt01-par02', 'inventory/DcimInterfaceL3/rt02-par02');
+    git(dir, 'commit', '-q', '-m', 'par02 without routers');
+    const r = request(dir, ['create', 'dedicated internet 1000', '--customer', 'a', '--set', 'site=par02', '--set', 'ip_package=small']);
+    expect(r.code).toBe(1);
+    // Others may have seen the shared reservations: they are released on top, never rewritten away.
+    expect(count(remote)).toBeGreaterThan(countBefore);
+    expect(tree(remote)).toBe(treeBefore);
+    expect(git(dir, 'rev-parse', 'refs/svc/reservations').trim()).toBe(git(remote, 'rev-parse', 'refs/svc/reservations').trim());
   });
 });

@@ -182,6 +182,7 @@ export async function showRequest(c: CliContext, catalog: import('../../core/cat
       diff: JSON.parse(diff),
       reservationsShared: result.notShared === undefined,
       ...(result.notShared !== undefined ? { notShared: result.notShared } : {}),
+      ...(result.notReleased !== undefined ? { notReleased: result.notReleased } : {}),
       ...(delivery ? { delivery } : {}),
     }, null, 2)}\n`);
     return;
@@ -196,6 +197,7 @@ export async function showRequest(c: CliContext, catalog: import('../../core/cat
   c.out(`  request ${col.bold(result.requestId)} on branch ${col.cyan(result.branch)} from ${result.base.ref} (${result.commit.slice(0, 12)})\n\n`);
   c.out(renderRequestDiff(result.files, schema, 'text' as DiffFormat, col, diffExtra(result)));
   if (result.notShared) c.err(`${col.yellow('note')}: reservations are recorded in this repository only (${result.notShared}); they are shared when refs/svc/reservations reaches the remote (the next request with a reachable remote pushes it)\n`);
+  if (result.notReleased) c.err(`${col.yellow('warning')}: the resources ${result.subscriptionId} lets go of are still reserved (${result.notReleased.split('\n')[0]}); \`svc request rebase ${result.requestId}\` gives them back\n`);
   if (delivery) c.out(`\n${delivery.message}\n`);
 }
 
