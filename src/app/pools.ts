@@ -1,16 +1,15 @@
 import { LEDGER_REF, readLedger } from '../adapters/git/ledger.js';
 import { repoPaths } from '../adapters/git/commit.js';
 import { hasRemote, resolveRef } from '../adapters/git/refs.js';
-import { gcReservations, liveBranches, makeHolderPermanent } from '../adapters/git/reservations.js';
-import { defaultBranch } from '../adapters/git/read.js';
-import { gitRaw } from '../adapters/git/run.js';
+import { gcReservations, liveBranches, settleHolders } from '../adapters/git/reservations.js';
+import { mergedRequests } from '../adapters/git/merged.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { InventoryObject } from '../core/inventory/model.js';
 import { RUN_KIND, runFromObject } from '../core/generate/records.js';
 import { poolUsage, type PoolUsage } from '../core/pools/usage.js';
 import type { AllocationRecord } from '../core/pools/records.js';
-import { collectGarbage, type GcResult } from '../core/reservations/ops.js';
+import { collectGarbage, pendingHolders, type GcResult } from '../core/reservations/ops.js';
 import type { Reservation } from '../core/reservations/model.js';
 import { openInventory } from './inventory.js';
 import { requireModel } from './model.js';
@@ -85,32 +84,15 @@ export interface PoolsGcOptions {
 }
 
 export interface PoolsGcReport extends GcResult {
-  /** False for --dry-run, or when there was nothing to release. */
+  /** False for --dry-run, or when there was nothing to release or restore. */
   applied: boolean;
   /** Whether the ledger exists at all. */
   ledger: boolean;
   /** The result is on the shared remote (false: only in this repository). */
   shared: boolean;
   offlineReason?: string;
-  /** Request branches found merged into the default branch: their reservations became permanent. */
+  /** Request branches found merged into the default branch: what they held became permanent, what they let go of free. */
   settled: string[];
-}
-
-/**
- * Holders (request branches) whose request is in the default branch's history, found by the
- * Svc-Request trailer so a branch deleted after its merge still counts, and a squash merge too.
- */
-async function mergedHolders(root: string, holders: Iterable<string>, branch: string | undefined): Promise<string[]> {
-  const into = branch ?? (await defaultBranch(root))?.name;
-  if (!into) return [];
-  const out: string[] = [];
-  for (const h of [...new Set(holders)].sort()) {
-    if (!h.startsWith('request/')) continue;
-    const id = h.slice('request/'.length).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const r = await gitRaw(root, ['log', into, '-1', '--format=%H', '-E', `--grep=^Svc-Request: ${id}$`]);
-    if (r.code === 0 && r.stdout.toString().trim() !== '') out.push(h);
-  }
-  return out;
 }
 
 /**
@@ -120,11 +102,11 @@ async function mergedHolders(root: string, holders: Iterable<string>, branch: st
  */
 export async function poolsGc(catalog: Pick<Catalog, 'root'>, opts: PoolsGcOptions): Promise<PoolsGcReport> {
   const { root } = await repoPaths(catalog.root);
-  if (!(await resolveRef(root, LEDGER_REF))) return { released: [], kept: [], applied: false, ledger: false, shared: false, settled: [] };
-  // A merged request's reservations become permanent first: gc must never free what main now uses.
-  const held = await readLedger({ repo: root }, async (d) => (await d.all()).filter((r) => r.state === 'held').map((r) => r.holder));
-  const settled = await mergedHolders(root, held, opts.defaultBranch);
-  if (!opts.dryRun) for (const h of settled) await makeHolderPermanent({ repo: root, clock: opts.clock, ...(opts.remote !== undefined ? { remote: opts.remote } : {}) }, h);
+  if (!(await resolveRef(root, LEDGER_REF))) return { released: [], restored: [], kept: [], applied: false, ledger: false, shared: false, settled: [] };
+  // Merged requests are settled first: gc must never free what main now uses, nor restore what it let go of.
+  const pending = await readLedger({ repo: root }, (d) => pendingHolders(d));
+  const settled = await mergedRequests(root, [...pending.holding, ...pending.lettingGo], opts.defaultBranch);
+  if (!opts.dryRun && settled.length) await settleHolders({ repo: root, clock: opts.clock, ...(opts.remote !== undefined ? { remote: opts.remote } : {}) }, settled);
   if (opts.dryRun) {
     const remote = opts.remote === undefined ? ((await hasRemote(root, 'origin')) ? 'origin' : null) : opts.remote;
     const live = await liveBranches(root, remote);
@@ -135,7 +117,7 @@ export async function poolsGc(catalog: Pick<Catalog, 'root'>, opts: PoolsGcOptio
   const out = await gcReservations({ repo: root, clock: opts.clock, ...(opts.remote !== undefined ? { remote: opts.remote } : {}) }, { graceMs: opts.graceMs });
   return {
     ...out.value,
-    applied: out.value.released.length > 0,
+    applied: out.value.released.length + out.value.restored.length > 0,
     ledger: true,
     shared: out.shared,
     ...(out.offlineReason !== undefined ? { offlineReason: out.offlineReason } : {}),

@@ -25,6 +25,7 @@ import { loadHandles } from './generate.js';
 import { requireModel } from './model.js';
 import { openInventoryAt, repoOf, sweepStaleCopies, type RevisionInventory } from './revision-inventory.js';
 import { LedgerReservations, LedgerSession } from './shared-reservations.js';
+import { releaseHeldBy } from '../adapters/git/reservations.js';
 
 /** What a request command produced: the branch, its commit, and the files it changed (before → after). */
 export interface RequestResult {
@@ -45,8 +46,9 @@ export interface RequestResult {
   /** Why the request's reservations are not yet shared with the remote, when they are not. */
   notShared?: string;
   /**
-   * Why resources the subscription let go of are still reserved, when giving them back failed
-   * after the branch was committed (the request itself stands).
+   * Why the resources the subscription lets go of could not be marked as let go of by this request
+   * after its branch was committed (the request itself stands; once merged, they stay reserved
+   * until a rebase of the request marks them).
    */
   notReleased?: string;
   /** Names of the pools and claimed objects the diff mentions by id (id → label). */
@@ -307,6 +309,11 @@ interface Plan {
 async function generateAndCommit(ctx: Context, inv: RevisionInventory, p: Plan): Promise<RequestResult> {
   const handles = p.product.generator ? await loadHandles(ctx.catalog, p.product.generator) : [];
   const shared = new LedgerReservations(p.session, branchOf(p.requestId));
+  try {
+    await p.session.settleMerged();
+  } catch {
+    // Only a shortcut: `svc pools gc` settles merged requests as well, and this request needs none of it.
+  }
   const input: GenerateInput = { inventory: inv.inventory, schema: ctx.schema, products: ctx.products, generators: handles, target: p.target, seed: p.seed, shared, clock: p.clock };
   const plan = await planGeneration(input);
   const changeSet = finishSubscription(plan.changeSet, p.target);
@@ -329,13 +336,14 @@ async function generateAndCommit(ctx: Context, inv: RevisionInventory, p: Plan):
     ],
     date: p.clock(),
   });
-  // What the subscription let go of (a terminate, a smaller package) is free for every branch
-  // again, once the branch that lets go of it exists: a request that fails gives nothing away.
+  // What the subscription lets go of (a terminate, a smaller package) is marked as let go of by this
+  // request, once its branch exists: free for every branch when it is merged, back to the
+  // subscription if it is abandoned. A request that fails or never lands gives nothing away.
   let notReleased: string | undefined;
   const released = plan.reports.flatMap((t) => t.released).map((r) => ({ pool: r.pool, key: r.key }));
   if (released.length) {
     try {
-      await p.session.release(released);
+      await p.session.letGo(released, branchOf(p.requestId));
     } catch (e) {
       notReleased = e instanceof Error ? e.message : String(e);
     }
@@ -428,13 +436,20 @@ export interface AbandonResult {
   branch: string;
   commit: string;
   swept: number;
+  /** Reservations the request held, now free. */
+  released: number;
+  /** Reservations it was letting go of (a terminate's, a modify's), back with their subscription. */
+  restored: number;
+  /** Why the ledger could not be updated, when it could not (`svc pools gc` does it later). */
+  notReleased?: string;
 }
 
 /**
  * `svc request abandon <id>`: the branch goes; its tip is kept under refs/svc/abandoned/<id> so
- * `svc request list` still shows it (and nothing is lost for good), and what it held is released.
+ * `svc request list` still shows it (and nothing is lost for good); what it held is released and
+ * what it was letting go of goes back to its subscription.
  */
-export async function abandonRequest(catalog: Catalog, requestId: string): Promise<AbandonResult> {
+export async function abandonRequest(catalog: Catalog, requestId: string, opts: { clock: () => Date }): Promise<AbandonResult> {
   checkRequestId(requestId);
   const { repo } = repoOf(catalog);
   const swept = sweepStaleCopies(catalog.root);
@@ -449,7 +464,14 @@ export async function abandonRequest(catalog: Catalog, requestId: string): Promi
   const kept = await refState(repo, keep);
   await compareAndSwapRef(repo, keep, state.value, kept.value, { reason: `svc: abandon ${requestId}` });
   await deleteRef(repo, refOf(requestId), state.value);
-  return { requestId, branch: branchOf(requestId), commit: state.value, swept };
+  const base = { requestId, branch: branchOf(requestId), commit: state.value, swept };
+  try {
+    const out = await releaseHeldBy({ repo, clock: opts.clock }, branchOf(requestId));
+    return { ...base, released: out.value.released.length, restored: out.value.restored.length };
+  } catch (e) {
+    // The branch is gone either way; gc gives up a request whose branch is gone, past its grace period.
+    return { ...base, released: 0, restored: 0, notReleased: e instanceof Error ? e.message : String(e) };
+  }
 }
 
 /**

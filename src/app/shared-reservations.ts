@@ -1,7 +1,10 @@
 import { LEDGER_REF, type LedgerOutcome } from '../adapters/git/ledger.js';
 import { RefConflictError } from '../adapters/git/errors.js';
 import { compareAndSwapRef, deleteRef } from '../adapters/git/refs.js';
-import { releaseReservations, reserveResource } from '../adapters/git/reservations.js';
+import { letGoReservations, reserveResource, revertReservations, settleHolders } from '../adapters/git/reservations.js';
+import { readLedger } from '../adapters/git/ledger.js';
+import { mergedRequests } from '../adapters/git/merged.js';
+import { pendingHolders, type LetGo } from '../core/reservations/ops.js';
 import type { Choose, ReservationRef } from '../core/reservations/model.js';
 import type { ReserveRequest, ReserveResult } from '../core/reservations/ops.js';
 import type { SharedReservations } from '../core/generate/shared.js';
@@ -14,8 +17,8 @@ import type { SharedReservations } from '../core/generate/shared.js';
  * was built on the one before, and the ref still points at the last), the ref goes back to where it
  * was, by compare-and-swap: no commit, no trace. Otherwise someone may already have seen them (the
  * remote has them, or another process committed on top), and history is not rewritten under
- * anyone: a new ledger commit drops the reservations this command made. Releases are not taken
- * back in that second form: commands release only after their own work is committed.
+ * anyone: a new ledger commit drops the reservations this command made and puts back under their
+ * keys the ones it had begun to let go of.
  */
 export class LedgerSession {
   /** The ref's value before this session's first change; undefined while it has made none. */
@@ -24,6 +27,8 @@ export class LedgerSession {
   /** Whether the changes since `before` are this session's alone and only local. */
   private own = true;
   private readonly made: ReservationRef[] = [];
+  /** What this session let go of, under the keys they moved to. */
+  private readonly retired: ReservationRef[] = [];
   /** Why a change is only local (no remote, or it could not be reached), when one is. */
   offline: string | undefined;
 
@@ -48,8 +53,24 @@ export class LedgerSession {
     return out.value;
   }
 
-  async release(refs: readonly ReservationRef[]): Promise<void> {
-    this.track(await releaseReservations({ repo: this.repo, clock: this.clock }, refs));
+  /** `by` no longer needs these (see letGo in core/reservations/ops.ts). */
+  async letGo(refs: readonly ReservationRef[], by: string): Promise<LetGo> {
+    const out = await letGoReservations({ repo: this.repo, clock: this.clock }, refs, by);
+    this.track(out);
+    this.retired.push(...out.value.retired.map((r) => ({ pool: r.pool, key: r.key })));
+    return out.value;
+  }
+
+  /**
+   * Free what merged requests let go of, so that a terminate's resources serve the next request
+   * once it is merged, without waiting for `svc pools gc`. Costs one read of the local ledger and,
+   * only when some request is letting go of something, one `git log`.
+   */
+  async settleMerged(): Promise<string[]> {
+    const { lettingGo } = await readLedger({ repo: this.repo }, (d) => pendingHolders(d));
+    const merged = await mergedRequests(this.repo, lettingGo);
+    if (merged.length) this.track(await settleHolders({ repo: this.repo, clock: this.clock }, merged));
+    return merged;
   }
 
   /**
@@ -69,7 +90,7 @@ export class LedgerSession {
           if (!(e instanceof RefConflictError)) throw e;
         }
       }
-      if (this.made.length) await releaseReservations({ repo: this.repo, clock: this.clock }, this.made);
+      if (this.made.length || this.retired.length) await revertReservations({ repo: this.repo, clock: this.clock }, this.made, this.retired);
       return 'released';
     } catch {
       return 'failed';
@@ -90,6 +111,6 @@ export class LedgerReservations implements SharedReservations {
   }
 
   async release(pool: string, key: string): Promise<void> {
-    await this.session.release([{ pool, key }]);
+    await this.session.letGo([{ pool, key }], this.holder);
   }
 }

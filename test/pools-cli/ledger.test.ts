@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeFileHost } from '../../src/adapters/fs.js';
 import { commitToRef } from '../../src/adapters/git/commit.js';
 import { LEDGER_REF } from '../../src/adapters/git/ledger.js';
-import { makeHolderPermanent, reserveResource } from '../../src/adapters/git/reservations.js';
+import { settleHolders, reserveResource } from '../../src/adapters/git/reservations.js';
 import { ledgerAudit } from '../../src/app/pools.js';
 import { openCatalog } from '../../src/core/catalog/catalog.js';
 import { resourceShardPath } from '../../src/core/reservations/layout.js';
@@ -36,7 +36,7 @@ async function withLedger(): Promise<{ repo: string; vlanPool: string }> {
   await reserveResource(opts, { pool: PREFIX, key: 'dia-0002:prefix', holder: 'request/gone' }, from(['203.0.113.0/29']));
   await reserveResource(opts, { pool: 'DcimInterfaceL2', key: 'dia-0001:customer-port', holder: 'request/live' }, from(['81753dc8b3e5a3af']));
   await reserveResource(opts, { pool: vlanPool, key: 'dia-0003:vlan', holder: 'request/merged' }, vlans);
-  await makeHolderPermanent(opts, 'request/merged');
+  await settleHolders(opts, ['request/merged']);
   git(repo, 'branch', '-D', 'request/gone');
   return { repo, vlanPool };
 }

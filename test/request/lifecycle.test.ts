@@ -149,10 +149,10 @@ describe('rebase and the shared ledger over a request\'s life', () => {
     expect(snapshot(dir)).toBe(before);
     rmSync(hook);
     expect(json<Created>(request(dir, ['terminate', 'dia-0001', '--format', 'json'])).status).toBe('terminated');
-    expect(git(dir, 'log', '-1', '--format=%s', 'refs/svc/reservations')).toMatch(/0 put, [1-9]\d* dropped/);
+    expect(git(dir, 'log', '-1', '--format=%s', 'refs/svc/reservations')).toMatch(/[1-9]\d* put, [1-9]\d* dropped/);
   });
 
-  it('a terminate whose release fails after its branch is committed stands, warns, and rebase gives the resources back', () => {
+  it('a terminate whose letting go fails after its branch is committed stands, warns, and rebase marks the resources', () => {
     const dir = otterNet();
     merge(dir, json<Created>(request(dir, [...DIA, '--format', 'json'])).branch);
     const hook = join(dir, '.git', 'hooks', 'reference-transaction');
@@ -164,11 +164,33 @@ describe('rebase and the shared ledger over a request\'s life', () => {
     expect(git(dir, 'rev-parse', 'refs/svc/reservations').trim()).toBe(ledger);
     const text = request(dir, ['rebase', t.request]);
     expect(text.code).toBe(0);
-    expect(text.stderr).toContain(`warning: the resources dia-0001 lets go of are still reserved (git refused to update refs/svc/reservations: ledger frozen); \`svc request rebase ${t.request}\` gives them back`);
+    expect(text.stderr).toContain(`warning: the resources dia-0001 lets go of are not marked as let go of by this request (git refused to update refs/svc/reservations: ledger frozen), so its merge will not free them; \`svc request rebase ${t.request}\` marks them`);
     rmSync(hook);
     const again = json<Created & { notReleased?: string }>(request(dir, ['rebase', t.request, '--format', 'json']));
     expect(again.notReleased).toBeUndefined();
-    expect(git(dir, 'log', '-1', '--format=%s', 'refs/svc/reservations')).toMatch(/0 put, [1-9]\d* dropped/);
+    expect(git(dir, 'log', '-1', '--format=%s', 'refs/svc/reservations')).toMatch(/[1-9]\d* put, [1-9]\d* dropped/);
+  });
+
+  it('a terminate frees nothing until it is merged: a request from an older base cannot take its VLAN, and abandoning it gives everything back', () => {
+    const dir = otterNet();
+    const older = git(dir, 'rev-parse', 'main').trim();
+    merge(dir, json<Created>(request(dir, [...DIA, '--format', 'json'])).branch);
+    const ledger = () => JSON.parse(svc(dir, ['pools', '--format', 'json']).stdout) as { pools: { name: string; reservations: { held: number; permanent: number } }[] };
+    const vlanPool = () => ledger().pools.find((p) => p.name === 'Customer vlan pool')!.reservations;
+    const t = json<Created>(request(dir, ['terminate', 'dia-0001', '--format', 'json']));
+    // On the older base VLAN 1000 looks free, but dia-0001 on main still uses it until the terminate is merged.
+    const stale = json<Created>(request(dir, [...DIA, '--base', older, '--format', 'json']));
+    expect(stale.targets[0]!.logs.map((l) => l.message)).not.toContain('VLAN 1000');
+    const before = vlanPool();
+    const a = svc(dir, ['request', 'abandon', t.request, '--format', 'json']);
+    expect(a.code).toBe(0);
+    expect(JSON.parse(a.stdout)).toMatchObject({ requestId: t.request, released: 0 });
+    expect(JSON.parse(a.stdout).restored).toBeGreaterThan(0);
+    // The same count of reservations, now back under dia-0001's keys; the audit finds nothing wrong.
+    expect(vlanPool()).toEqual(before);
+    expect(svc(dir, ['validate']).code).toBe(0);
+    const text = svc(dir, ['request', 'abandon', stale.request]);
+    expect(text.stdout).toMatch(/reservation\(s\) released, 0 given back to the subscription/);
   });
 
   it('with a remote, a failed request gives back what it reserved in a new shared commit: history grows, the record is as before', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LedgerDraft, type ShardSource } from '../../src/core/reservations/draft.js';
-import { decodeName, encodeName, holderPath } from '../../src/core/reservations/layout.js';
+import { decodeName, encodeName, formatKeyShard, holderPath, parseKeyShard } from '../../src/core/reservations/layout.js';
 import type { Choose } from '../../src/core/reservations/model.js';
-import { collectGarbage, makePermanent, releaseHolder, releaseKeys, replay, reserve } from '../../src/core/reservations/ops.js';
+import { collectGarbage, letGo, pendingHolders, releaseHolder, releaseKeys, replay, reserve, restoreRetired, settleHolder } from '../../src/core/reservations/ops.js';
 
 /** A ledger version held in a Map: the pure logic needs nothing else. */
 function memory(files = new Map<string, string>()): ShardSource & { files: Map<string, string> } {
@@ -58,10 +58,10 @@ describe('reservation logic', () => {
     const d = new LedgerDraft(src);
     for (const k of ['a', 'b']) await reserve(d, { pool: 'p', key: k, holder: 'request/r1' }, vlans(1, 9), T0);
     await reserve(d, { pool: 'p', key: 'c', holder: 'request/r2' }, vlans(1, 9), T0);
-    expect((await makePermanent(d, 'request/r1')).map((r) => r.state)).toEqual(['permanent', 'permanent']);
+    expect((await settleHolder(d, 'request/r1')).permanent.map((r) => r.state)).toEqual(['permanent', 'permanent']);
     expect(await d.heldBy('request/r1')).toEqual([]);
-    expect(await releaseHolder(d, 'request/r1')).toEqual([]);
-    expect((await releaseHolder(d, 'request/r2')).map((r) => r.key)).toEqual(['c']);
+    expect(await releaseHolder(d, 'request/r1')).toEqual({ released: [], restored: [] });
+    expect((await releaseHolder(d, 'request/r2')).released.map((r) => r.key)).toEqual(['c']);
     expect((await releaseKeys(d, [{ pool: 'p', key: 'a' }])).map((r) => r.resource)).toEqual(['1']);
     apply(src, d);
     expect([...src.files.keys()].some((p) => p.startsWith('h/'))).toBe(false);
@@ -69,6 +69,89 @@ describe('reservation logic', () => {
     expect((await d2.all()).map((r) => `${r.key}=${r.resource}:${r.state}`)).toEqual(['b=2:permanent']);
     // The released resource is free again.
     expect((await reserve(d2, { pool: 'p', key: 'd', holder: 'request/r3' }, vlans(1, 9), T0)).reservation.resource).toBe('1');
+  });
+
+  it('letting go: a request frees its own at once; the subscription\'s stay reserved until it is merged', async () => {
+    const src = memory();
+    const d = new LedgerDraft(src);
+    // dia-1's VLAN and prefix, permanent since its creation merged.
+    await reserve(d, { pool: 'vlan', key: 'dia-1:vlan', holder: 'request/dia-1' }, vlans(1000, 1999), T0);
+    await reserve(d, { pool: 'prefix', key: 'dia-1:prefix', holder: 'request/dia-1' }, vlans(1, 9), T0);
+    await settleHolder(d, 'request/dia-1');
+    // A modify swaps the prefix: it lets go of the old one and takes a new one under the same key.
+    const m = 'request/dia-1-modify-1';
+    const first = await letGo(d, [{ pool: 'prefix', key: 'dia-1:prefix' }], m, T0);
+    expect(first.released).toEqual([]);
+    expect(first.retired.map((r) => `${r.key}=${r.resource}:${r.releasedBy}`)).toEqual([`dia-1:prefix#released-by:${m}=1:${m}`]);
+    expect((await reserve(d, { pool: 'prefix', key: 'dia-1:prefix', holder: m }, vlans(1, 9), T0)).reservation.resource).toBe('2');
+    // Nobody can take the old prefix meanwhile.
+    expect((await reserve(d, { pool: 'prefix', key: 'other', holder: 'request/x' }, vlans(1, 9), T0)).reservation.resource).toBe('3');
+    expect(await d.retiredBy(m)).toEqual([{ pool: 'prefix', key: `dia-1:prefix#released-by:${m}` }]);
+    expect(await d.heldBy(m)).toEqual([{ pool: 'prefix', key: 'dia-1:prefix' }]);
+    // What the request reserved itself it frees at once; letting go twice changes nothing.
+    expect((await letGo(d, [{ pool: 'prefix', key: 'other' }], 'request/x', T0)).released.map((r) => r.resource)).toEqual(['3']);
+    expect(await letGo(d, [{ pool: 'prefix', key: `dia-1:prefix#released-by:${m}` }, { pool: 'prefix', key: 'gone' }], m, T0)).toEqual({ released: [], retired: [] });
+    apply(src, d);
+    expect(await new LedgerDraft(src).audit()).toEqual([]);
+    expect(await pendingHolders(new LedgerDraft(src))).toEqual({ holding: [m], lettingGo: [m] });
+
+    // Merged: the new prefix is permanent, the old one free.
+    const merged = new LedgerDraft(src);
+    const settled = await settleHolder(merged, m);
+    expect(settled.permanent.map((r) => r.resource)).toEqual(['2']);
+    expect(settled.freed.map((r) => r.resource)).toEqual(['1']);
+    expect((await reserve(merged, { pool: 'prefix', key: 'next', holder: 'request/y' }, vlans(1, 9), T0)).reservation.resource).toBe('1');
+    expect(await merged.retiredBy(m)).toEqual([]);
+
+    // Abandoned instead: the new prefix is freed first, then the old one goes back under its key.
+    const abandoned = new LedgerDraft(src);
+    const undone = await releaseHolder(abandoned, m);
+    expect(undone.released.map((r) => r.resource)).toEqual(['2']);
+    expect(undone.restored.map((r) => `${r.key}=${r.resource}:${r.state}:${r.releasedBy ?? '-'}`)).toEqual(['dia-1:prefix=1:permanent:-']);
+    expect((await abandoned.get('prefix', 'dia-1:prefix'))?.resource).toBe('1');
+    expect(await abandoned.retiredBy(m)).toEqual([]);
+    expect(await abandoned.audit()).toEqual([]);
+  });
+
+  it('restoring never frees a resource by mistake: a key that took another one meanwhile leaves the old one reserved', async () => {
+    const src = memory();
+    const d = new LedgerDraft(src);
+    await reserve(d, { pool: 'p', key: 'k', holder: 'request/a' }, vlans(1, 9), T0);
+    const { retired } = await letGo(d, [{ pool: 'p', key: 'k' }], 'request/b', T0);
+    await reserve(d, { pool: 'p', key: 'k', holder: 'request/c' }, vlans(1, 9), T0);
+    expect(await restoreRetired(d, retired)).toEqual([]);
+    apply(src, d);
+    expect((await new LedgerDraft(src).all()).map((r) => `${r.key}=${r.resource}`)).toEqual(['k=2', 'k#released-by:request/b=1']);
+  });
+
+  it('reads key shards written before the seventh column existed, and writes that column only when set', () => {
+    const old = 'vlan\tk\t1000\trequest/r1\tpermanent\t2026-01-01T00:00:00.000Z\n';
+    const m = parseKeyShard(old);
+    expect([...m.values()]).toEqual([{ pool: 'vlan', key: 'k', resource: '1000', holder: 'request/r1', state: 'permanent', created: '2026-01-01T00:00:00.000Z' }]);
+    expect(formatKeyShard(m)).toBe(old);
+    const r = { ...m.get('vlan\0k')!, key: 'k#released-by:request/t', releasedBy: 'request/t' };
+    const text = formatKeyShard(new Map([['x', r]]));
+    expect(text.trimEnd().split('\t')).toHaveLength(7);
+    expect([...parseKeyShard(text).values()]).toEqual([r]);
+  });
+
+  it('gc gives up requests that are gone: what they let go of is restored, unless they are young or alive', async () => {
+    const src = memory();
+    const d = new LedgerDraft(src);
+    for (const k of ['a', 'b']) await reserve(d, { pool: 'p', key: k, holder: 'request/sub' }, vlans(1, 9), T0);
+    await settleHolder(d, 'request/sub');
+    await letGo(d, [{ pool: 'p', key: 'a' }], 'request/gone', T0);
+    await letGo(d, [{ pool: 'p', key: 'b' }], 'request/open', T0);
+    apply(src, d);
+    const later = new Date(T0.getTime() + 7_200_000);
+    const g = new LedgerDraft(src);
+    const r = await collectGarbage(g, { isAlive: (h) => h === 'request/open', now: later, graceMs: 3_600_000 });
+    expect(r.restored.map((x) => `${x.key}=${x.resource}`)).toEqual(['a=1']);
+    expect(r.released).toEqual([]);
+    const young = await collectGarbage(new LedgerDraft(src), { isAlive: () => false, now: T0, graceMs: 3_600_000 });
+    expect(young.kept).toEqual(['request/gone', 'request/open']);
+    apply(src, g);
+    expect((await new LedgerDraft(src).all()).map((x) => x.key)).toEqual(['a', 'b#released-by:request/open']);
   });
 
   it('gc releases dead holders past the grace period, never live or in-flight ones', async () => {

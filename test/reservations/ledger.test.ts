@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { commitToRef } from '../../src/adapters/git/commit.js';
 import { LEDGER_REF, readLedger } from '../../src/adapters/git/ledger.js';
-import { gcReservations, lookupReservation, makeHolderPermanent, releaseHeldBy, reserveResource } from '../../src/adapters/git/reservations.js';
+import { gcReservations, lookupReservation, settleHolders, releaseHeldBy, reserveResource } from '../../src/adapters/git/reservations.js';
 import type { Choose } from '../../src/core/reservations/model.js';
 import { git, TEST_ENV, tempDir, tempRepo } from '../helpers/repo.js';
 import { pinGitEnv } from '../git/env.js';
@@ -175,7 +175,7 @@ describe('the reservation ledger in git', () => {
     for (const h of ['live', 'gone', 'pushed', 'merged', 'young']) {
       await reserveResource({ ...o, clock: clock(h === 'young' ? '2026-01-01T01:30:00Z' : '2026-01-01T00:00:00Z') }, { pool: 'vlan', key: h, holder: `request/${h}` }, vlans);
     }
-    await makeHolderPermanent(o, 'request/merged');
+    await settleHolders(o, ['request/merged']);
     git(dir, 'branch', '-q', '-D', 'request/gone');
     const r = await gcReservations({ ...o, clock: clock('2026-01-01T02:00:00Z') }, { graceMs: 3_600_000 });
     expect(r.shared).toBe(true);
@@ -183,7 +183,7 @@ describe('the reservation ledger in git', () => {
     expect(r.value.kept).toEqual(['request/young']);
     expect(await lookupReservation({ repo: dir }, 'vlan', 'gone')).toBeUndefined();
     expect((await lookupReservation({ repo: dir }, 'vlan', 'merged'))?.state).toBe('permanent');
-    expect((await releaseHeldBy(o, 'request/live')).value.map((x) => x.key)).toEqual(['live']);
+    expect((await releaseHeldBy(o, 'request/live')).value.released.map((x) => x.key)).toEqual(['live']);
   });
 
   it('gc refuses to guess when the remote cannot be asked, and changes nothing', async () => {

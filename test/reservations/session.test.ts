@@ -44,8 +44,9 @@ describe('a command\'s changes to the ledger, taken back when it fails', () => {
     const before = tip(dir);
     const s = new LedgerSession(dir, clock);
     await s.reserve({ pool: 'vlan', key: 'k1', holder: 'request/r1' }, vlans);
-    await s.release([{ pool: 'vlan', key: 'old' }]);
-    expect(await held(dir)).toEqual(['vlan:k1=1001']);
+    await s.letGo([{ pool: 'vlan', key: 'old' }], 'request/r1');
+    // r0's VLAN stays reserved, under a key of its own, until r1 is merged.
+    expect(await held(dir)).toEqual(['vlan:k1=1001', 'vlan:old#released-by:request/r1=1000']);
     expect(await s.undo()).toBe('reset');
     expect(tip(dir)).toBe(before);
     expect(await held(dir)).toEqual(['vlan:old=1000']);
@@ -73,7 +74,7 @@ describe('a command\'s changes to the ledger, taken back when it fails', () => {
     expect(await held(dir)).toEqual(['vlan:theirs=1001']);
   });
 
-  it('shared with a remote: no history is rewritten, a new commit drops ours here and there', async () => {
+  it('shared with a remote: no history is rewritten, a new commit drops ours and restores what we let go of, here and there', async () => {
     const bare = join(tempDir(), 'remote.git');
     git(tempDir(), 'init', '-q', '--bare', bare);
     const dir = join(tempDir(), 'clone');
@@ -82,6 +83,7 @@ describe('a command\'s changes to the ledger, taken back when it fails', () => {
     const before = tip(dir)!;
     const s = new LedgerSession(dir, clock);
     await s.reserve({ pool: 'vlan', key: 'k1', holder: 'request/r1' }, vlans);
+    await s.letGo([{ pool: 'vlan', key: 'old' }], 'request/r1');
     const shared = git(bare, 'rev-parse', LEDGER_REF).trim();
     expect(s.offline).toBeUndefined();
     expect(await s.undo()).toBe('released');

@@ -1,6 +1,6 @@
 import { GitError } from '../../core/errors.js';
 import type { Choose, Reservation, ReservationRef } from '../../core/reservations/model.js';
-import { collectGarbage, makePermanent, releaseHolder, releaseKeys, reserve, type GcResult, type ReserveRequest, type ReserveResult } from '../../core/reservations/ops.js';
+import { collectGarbage, letGo, releaseHolder, releaseKeys, reserve, restoreRetired, settleHolder, type GcResult, type LetGo, type ReserveRequest, type ReserveResult, type Settled, type Undone } from '../../core/reservations/ops.js';
 import { repoPaths } from './commit.js';
 import { readLedger, updateLedger, type LedgerOptions, type LedgerOutcome } from './ledger.js';
 import { hasRemote } from './refs.js';
@@ -14,7 +14,8 @@ export function reserveResource(opts: LedgerOptions, req: ReserveRequest, choose
   return updateLedger(opts, (draft, now) => reserve(draft, req, choose, now));
 }
 
-export function releaseHeldBy(opts: LedgerOptions, holder: string): Promise<LedgerOutcome<Reservation[]>> {
+/** Give up `holder` (its request abandoned): free what it holds, restore what it was letting go of. */
+export function releaseHeldBy(opts: LedgerOptions, holder: string): Promise<LedgerOutcome<Undone>> {
   return updateLedger(opts, (draft) => releaseHolder(draft, holder));
 }
 
@@ -22,8 +23,27 @@ export function releaseReservations(opts: LedgerOptions, refs: readonly Reservat
   return updateLedger(opts, (draft) => releaseKeys(draft, refs));
 }
 
-export function makeHolderPermanent(opts: LedgerOptions, holder: string): Promise<LedgerOutcome<Reservation[]>> {
-  return updateLedger(opts, (draft) => makePermanent(draft, holder));
+/** `by` no longer needs these: see letGo (its own are freed, others' wait for its merge). */
+export function letGoReservations(opts: LedgerOptions, refs: readonly ReservationRef[], by: string): Promise<LedgerOutcome<LetGo>> {
+  return updateLedger(opts, (draft, now) => letGo(draft, refs, by, now));
+}
+
+/** Take back a failed command's changes once they are shared: free what it took, restore what it let go of. */
+export function revertReservations(opts: LedgerOptions, took: readonly ReservationRef[], retired: readonly ReservationRef[]): Promise<LedgerOutcome<Undone>> {
+  return updateLedger(opts, async (draft) => ({ released: await releaseKeys(draft, took), restored: await restoreRetired(draft, retired) }));
+}
+
+/** The holders' requests were merged: see settleHolder. */
+export function settleHolders(opts: LedgerOptions, holders: readonly string[]): Promise<LedgerOutcome<Settled>> {
+  return updateLedger(opts, async (draft) => {
+    const out: Settled = { permanent: [], freed: [] };
+    for (const h of holders) {
+      const s = await settleHolder(draft, h);
+      out.permanent.push(...s.permanent);
+      out.freed.push(...s.freed);
+    }
+    return out;
+  });
 }
 
 /** The reservation of `key` in `pool` as this repository knows it. */

@@ -100,6 +100,7 @@ export function gcJson(r: PoolsGcReport, dryRun: boolean) {
     shared: r.shared,
     ...(r.offlineReason !== undefined ? { offlineReason: r.offlineReason } : {}),
     released: r.released.map((x) => ({ pool: x.pool, key: x.key, resource: x.resource, holder: x.holder, created: x.created })),
+    restored: r.restored.map((x) => ({ pool: x.pool, key: x.key, resource: x.resource, holder: x.holder })),
     kept: r.kept,
     settled: r.settled,
   };
@@ -109,9 +110,12 @@ function renderGc(r: PoolsGcReport, dryRun: boolean, color: ChalkInstance): stri
   if (!r.ledger) return 'no reservation ledger in this repository: nothing to collect\n';
   let out = '';
   for (const x of r.released) out += `  ${dryRun ? 'would release' : color.yellow('released')}  ${x.pool}  ${x.resource}  (key ${x.key}, held by ${x.holder})\n`;
-  for (const h of r.settled) out += `  ${dryRun ? 'would settle' : color.green('settled')}  ${h}: merged, its reservations are now permanent\n`;
+  for (const x of r.restored) out += `  ${dryRun ? 'would restore' : color.cyan('restored')}  ${x.pool}  ${x.resource}  (key ${x.key}: the request letting go of it is gone)\n`;
+  for (const h of r.settled) out += `  ${dryRun ? 'would settle' : color.green('settled')}  ${h}: merged, what it holds is now permanent and what it let go of is free\n`;
   for (const h of r.kept) out += `  ${color.dim('kept')}  ${h}: its branch is gone, but its reservations are inside the grace period\n`;
   const n = r.released.length;
+  const k = r.restored.length;
+  if (k) out += dryRun ? `dry run: ${k} reservation(s) would be restored\n` : `${color.green('✓')} restored ${k} reservation(s)\n`;
   if (!n) out += `${color.green('✓')} nothing to release\n`;
   else if (dryRun) out += `dry run: ${n} reservation(s) would be released\n`;
   else {

@@ -146,15 +146,19 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
 
   request
     .command('abandon <request>')
-    .description('delete a request branch (its tip is kept under refs/svc/abandoned/) and release what it held')
+    .description('delete a request branch (its tip is kept under refs/svc/abandoned/), release what it held and give back what it let go of')
     .addOption(formatOption(['text', 'json'] as const))
     .action(async (id: string, opts: { format: 'text' | 'json' }) => {
       const c = ctx();
       const catalog = requireCatalog(c);
       const { abandonRequest } = await import('../../app/request.js');
-      const r = await abandonRequest(catalog, id);
+      const r = await abandonRequest(catalog, id, { clock: c.clock });
       if (opts.format === 'json') c.out(`${JSON.stringify(r, null, 2)}\n`);
-      else c.out(`${c.color.yellow('abandoned')} ${r.requestId}: branch ${r.branch} deleted (tip ${r.commit.slice(0, 12)} kept as refs/svc/abandoned/${r.requestId})\n`);
+      else {
+        c.out(`${c.color.yellow('abandoned')} ${r.requestId}: branch ${r.branch} deleted (tip ${r.commit.slice(0, 12)} kept as refs/svc/abandoned/${r.requestId})\n`);
+        if (r.released || r.restored) c.out(`  ${r.released} reservation(s) released, ${r.restored} given back to the subscription\n`);
+        if (r.notReleased) c.err(`${c.color.yellow('warning')}: the reservation ledger was not updated (${r.notReleased.split('\n')[0]}); \`svc pools gc\` releases what the request held once its grace period is over\n`);
+      }
       setExit(0);
     });
 }
@@ -197,7 +201,7 @@ export async function showRequest(c: CliContext, catalog: import('../../core/cat
   c.out(`  request ${col.bold(result.requestId)} on branch ${col.cyan(result.branch)} from ${result.base.ref} (${result.commit.slice(0, 12)})\n\n`);
   c.out(renderRequestDiff(result.files, schema, 'text' as DiffFormat, col, diffExtra(result)));
   if (result.notShared) c.err(`${col.yellow('note')}: reservations are recorded in this repository only (${result.notShared}); they are shared when refs/svc/reservations reaches the remote (the next request with a reachable remote pushes it)\n`);
-  if (result.notReleased) c.err(`${col.yellow('warning')}: the resources ${result.subscriptionId} lets go of are still reserved (${result.notReleased.split('\n')[0]}); \`svc request rebase ${result.requestId}\` gives them back\n`);
+  if (result.notReleased) c.err(`${col.yellow('warning')}: the resources ${result.subscriptionId} lets go of are not marked as let go of by this request (${result.notReleased.split('\n')[0]}), so its merge will not free them; \`svc request rebase ${result.requestId}\` marks them\n`);
   if (delivery) c.out(`\n${delivery.message}\n`);
 }
 

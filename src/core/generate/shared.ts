@@ -10,6 +10,10 @@ export interface SharedReservations {
    * candidates (lowest first) and is told which are taken elsewhere.
    */
   reserve(pool: string, key: string, choose: (isTaken: (resource: string) => Promise<boolean>) => Promise<string | undefined>): Promise<string>;
-  /** Drop `key`'s reservation (its resource no longer fits the request). */
+  /**
+   * Let go of `key`'s reservation (its resource no longer fits the request). What the request
+   * reserved itself is freed; a resource the subscription held stays reserved until the request is
+   * merged, so the key can take another meanwhile.
+   */
   release(pool: string, key: string): Promise<void>;
 }

@@ -10,6 +10,7 @@ import {
   parseResourceShard,
   refKey,
   resourceShardPath,
+  retiredPath,
 } from './layout.js';
 import type { LedgerOp, Reservation, ReservationRef, UsedResources } from './model.js';
 
@@ -88,8 +89,17 @@ export class LedgerDraft {
   }
 
   /** What `holder` holds (not yet permanent), sorted. */
-  async heldBy(holder: string): Promise<ReservationRef[]> {
-    const set = await this.holderFile(holderPath(holder));
+  heldBy(holder: string): Promise<ReservationRef[]> {
+    return this.refsIn(holderPath(holder));
+  }
+
+  /** What `holder` lets go of once merged (under their retired keys), sorted. */
+  retiredBy(holder: string): Promise<ReservationRef[]> {
+    return this.refsIn(retiredPath(holder));
+  }
+
+  private async refsIn(path: string): Promise<ReservationRef[]> {
+    const set = await this.holderFile(path);
     return [...set].sort().map((pk) => {
       const [pool = '', key = ''] = pk.split('\0');
       return { pool, key };
@@ -120,8 +130,9 @@ export class LedgerDraft {
     ks.set(pk, r);
     rs.set(refKey(r.pool, r.resource), r.key);
     this.dirty.add(kPath).add(rPath);
-    if (r.state === 'held') {
-      const hPath = holderPath(r.holder);
+    // Indexed by who decides its fate next: the request letting go of it, else a holder still in flight.
+    const hPath = r.releasedBy !== undefined ? retiredPath(r.releasedBy) : r.state === 'held' ? holderPath(r.holder) : undefined;
+    if (hPath) {
       (await this.holderFile(hPath)).add(pk);
       this.dirty.add(hPath);
     }
@@ -145,9 +156,10 @@ export class LedgerDraft {
   }
 
   private async unhold(r: Reservation): Promise<void> {
-    const hPath = holderPath(r.holder);
-    const hs = await this.holderFile(hPath);
-    if (hs.delete(refKey(r.pool, r.key))) this.dirty.add(hPath);
+    for (const hPath of [holderPath(r.holder), ...(r.releasedBy !== undefined ? [retiredPath(r.releasedBy)] : [])]) {
+      const hs = await this.holderFile(hPath);
+      if (hs.delete(refKey(r.pool, r.key))) this.dirty.add(hPath);
+    }
   }
 
   /** Every reservation, sorted by pool then key. Reads the whole ledger: for audits, not for allocation. */

@@ -9,6 +9,7 @@ import type { Reservation, ReservationState } from './model.js';
  *   k/<hh>/<hh>              by (pool, key): the full reservations (idempotent lookup)
  *   r/<hh>/<hh>              by (pool, resource): who holds it (uniqueness)
  *   h/<hh>/<holder>          by holder: what a request holds (release, make permanent, gc)
+ *   x/<hh>/<holder>          by holder: what a request lets go of once merged (settle, restore, gc)
  *
  * A shard is sorted tab-separated lines, so the same set of reservations is always the same bytes
  * (and the same git objects), and a reviewer can read it.
@@ -21,7 +22,23 @@ function fanout(...parts: string[]): string {
 export const keyShardPath = (pool: string, key: string): string => `k/${fanout(pool, key)}`;
 export const resourceShardPath = (pool: string, resource: string): string => `r/${fanout(pool, resource)}`;
 export const holderPath = (holder: string): string => `h/${fanout(holder).slice(0, 2)}/${encodeName(holder)}`;
+export const retiredPath = (holder: string): string => `x/${fanout(holder).slice(0, 2)}/${encodeName(holder)}`;
 export const HOLDER_ROOT = 'h';
+export const RETIRED_ROOT = 'x';
+
+/** The holder a holder-file or retired-file path is about. */
+export const holderOfPath = (path: string): string => decodeName(path.slice(path.lastIndexOf('/') + 1));
+
+const RETIRED_MARK = '#released-by:';
+
+/** The key a reservation moves to while `by` lets go of it: unique per key and request. */
+export const retiredKey = (key: string, by: string): string => `${key}${RETIRED_MARK}${by}`;
+
+/** The key a reservation being let go of came from. */
+export function originalKey(r: { key: string; releasedBy?: string | undefined }): string {
+  const suffix = r.releasedBy === undefined ? undefined : `${RETIRED_MARK}${r.releasedBy}`;
+  return suffix && r.key.endsWith(suffix) ? r.key.slice(0, -suffix.length) : r.key;
+}
 
 /** A holder as a file name: letters, digits, '_', '-' and inner '.' stay; every other byte becomes %XX. */
 export function encodeName(s: string): string {
@@ -65,14 +82,15 @@ export const refKey = (pool: string, key: string): string => `${pool}\0${key}`;
 
 export function parseKeyShard(text: string | undefined): Map<string, Reservation> {
   const out = new Map<string, Reservation>();
-  for (const [pool = '', key = '', resource = '', holder = '', state = 'held', created = ''] of lines(text)) {
-    out.set(refKey(pool, key), { pool, key, resource, holder, state: state as ReservationState, created });
+  // A seventh column, the request letting go of it, is absent from ledgers written before it existed.
+  for (const [pool = '', key = '', resource = '', holder = '', state = 'held', created = '', releasedBy = ''] of lines(text)) {
+    out.set(refKey(pool, key), { pool, key, resource, holder, state: state as ReservationState, created, ...(releasedBy ? { releasedBy } : {}) });
   }
   return out;
 }
 
 export const formatKeyShard = (m: ReadonlyMap<string, Reservation>): string =>
-  sortedText([...m.values()].map((r) => [r.pool, r.key, r.resource, r.holder, r.state, r.created]));
+  sortedText([...m.values()].map((r) => [r.pool, r.key, r.resource, r.holder, r.state, r.created, ...(r.releasedBy ? [r.releasedBy] : [])]));
 
 /** (pool, resource) → key */
 export function parseResourceShard(text: string | undefined): Map<string, string> {

@@ -14,8 +14,15 @@ export interface Reservation {
   /** Who holds it while it is not permanent: the request branch name (e.g. request/r-42). */
   holder: string;
   state: ReservationState;
-  /** ISO 8601, from the injected clock. */
+  /** ISO 8601, from the injected clock (for a reservation being let go of: when that began). */
   created: string;
+  /**
+   * The request branch that lets go of it (a terminate, a modify that swaps the resource). The
+   * resource stays reserved until that request is merged, and comes back to its key if the request
+   * is abandoned: a request that never lands frees nothing. Such a reservation sits under a key of
+   * its own (retiredKey), so the subscription's key can take a new resource meanwhile.
+   */
+  releasedBy?: string;
 }
 
 export interface ReservationRef {

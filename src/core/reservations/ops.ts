@@ -1,5 +1,5 @@
 import { SvcError, UsageError, ValidationError } from '../errors.js';
-import { decodeName, HOLDER_ROOT } from './layout.js';
+import { HOLDER_ROOT, holderOfPath, originalKey, RETIRED_ROOT, retiredKey } from './layout.js';
 import type { LedgerDraft } from './draft.js';
 import type { Choose, LedgerOp, Reservation, ReservationConflict, ReservationRef } from './model.js';
 
@@ -47,37 +47,118 @@ export async function reserve(draft: LedgerDraft, req: ReserveRequest, choose: C
   return { reservation, existing: false };
 }
 
-/** Release everything `holder` still holds (its permanent reservations stay). */
-export async function releaseHolder(draft: LedgerDraft, holder: string): Promise<Reservation[]> {
-  const out: Reservation[] = [];
+const byRef = (a: ReservationRef, b: ReservationRef): number => (a.pool + '\0' + a.key < b.pool + '\0' + b.key ? -1 : 1);
+
+/** What giving up a request (abandoned, or its branch gone) changed. */
+export interface Undone {
+  /** What it held, now free. */
+  released: Reservation[];
+  /** What it was letting go of, back under the key it came from (the request will never land). */
+  restored: Reservation[];
+}
+
+/** Give up `holder`: free what it still holds (its permanent reservations stay) and restore what it let go of. */
+export async function releaseHolder(draft: LedgerDraft, holder: string): Promise<Undone> {
+  const released: Reservation[] = [];
   for (const { pool, key } of await draft.heldBy(holder)) {
     const r = await draft.drop(pool, key);
-    if (r) out.push(r);
+    if (r) released.push(r);
   }
-  return out;
+  // Last, so the keys are free again: a modify's new resource held under the same key is gone now.
+  const restored = await restoreRetired(draft, await draft.retiredBy(holder));
+  return { released, restored };
 }
 
-/** Release named reservations whatever their state (a terminated subscription gives its resources back). */
+/** Release named reservations whatever their state (a request that failed gives back what it took). */
 export async function releaseKeys(draft: LedgerDraft, refs: readonly ReservationRef[]): Promise<Reservation[]> {
   const out: Reservation[] = [];
-  for (const { pool, key } of [...refs].sort((a, b) => (a.pool + '\0' + a.key < b.pool + '\0' + b.key ? -1 : 1))) {
+  for (const { pool, key } of [...refs].sort(byRef)) {
     const r = await draft.drop(pool, key);
     if (r) out.push(r);
   }
   return out;
 }
 
-/** The holder's request was merged: its reservations become permanent and leave the holder's list. */
-export async function makePermanent(draft: LedgerDraft, holder: string): Promise<Reservation[]> {
+export interface LetGo {
+  /** Reservations `by` itself held and no longer needs: free at once. */
+  released: Reservation[];
+  /** Reservations of others (the subscription's, permanent) that stay reserved until `by` is merged. */
+  retired: Reservation[];
+}
+
+/**
+ * The request `by` no longer needs these (a terminate, a modify that swaps a resource). What `by`
+ * itself reserved and still holds is freed at once; anything else moves to a key of its own,
+ * marked as let go of by `by`, and stays reserved until `by` is merged (settleHolder) or given up
+ * (releaseHolder): until then the subscription on the default branch still uses it.
+ */
+export async function letGo(draft: LedgerDraft, refs: readonly ReservationRef[], by: string, now: Date): Promise<LetGo> {
+  checkText('holder', by);
+  const out: LetGo = { released: [], retired: [] };
+  for (const { pool, key } of [...refs].sort(byRef)) {
+    const r = await draft.get(pool, key);
+    if (!r || r.releasedBy !== undefined) continue;
+    await draft.drop(pool, key);
+    if (r.state === 'held' && r.holder === by) {
+      out.released.push(r);
+      continue;
+    }
+    const retired: Reservation = { ...r, key: retiredKey(key, by), releasedBy: by, created: now.toISOString() };
+    await draft.put(retired);
+    out.retired.push(retired);
+  }
+  return out;
+}
+
+/**
+ * Put reservations being let go of back under the key they came from. One whose key has meanwhile
+ * taken another resource stays as it is (still reserved, never freed by mistake) and is not returned.
+ */
+export async function restoreRetired(draft: LedgerDraft, refs: readonly ReservationRef[]): Promise<Reservation[]> {
   const out: Reservation[] = [];
+  for (const { pool, key } of [...refs].sort(byRef)) {
+    const r = await draft.get(pool, key);
+    if (!r || r.releasedBy === undefined) continue;
+    const original = originalKey(r);
+    if (await draft.get(pool, original)) continue;
+    await draft.drop(pool, key);
+    const { releasedBy: _, ...back } = r;
+    const restored: Reservation = { ...back, key: original };
+    await draft.put(restored);
+    out.push(restored);
+  }
+  return out;
+}
+
+/** What a merged request changed in the ledger. */
+export interface Settled {
+  /** What it held, now permanent. */
+  permanent: Reservation[];
+  /** What it let go of, now free. */
+  freed: Reservation[];
+}
+
+/** The holder's request was merged: what it holds becomes permanent, what it let go of is free. */
+export async function settleHolder(draft: LedgerDraft, holder: string): Promise<Settled> {
+  const out: Settled = { permanent: [], freed: [] };
   for (const { pool, key } of await draft.heldBy(holder)) {
     const r = await draft.get(pool, key);
     if (!r || r.state === 'permanent') continue;
     const p: Reservation = { ...r, state: 'permanent' };
     await draft.put(p);
-    out.push(p);
+    out.permanent.push(p);
+  }
+  for (const { pool, key } of await draft.retiredBy(holder)) {
+    const r = await draft.drop(pool, key);
+    if (r) out.freed.push(r);
   }
   return out;
+}
+
+/** Every request the ledger is waiting on: holders of reservations in flight, and requests letting go of some. */
+export async function pendingHolders(draft: LedgerDraft): Promise<{ holding: string[]; lettingGo: string[] }> {
+  const names = async (root: string) => [...new Set((await draft.source.list(root)).map(holderOfPath))].sort();
+  return { holding: await names(HOLDER_ROOT), lettingGo: await names(RETIRED_ROOT) };
 }
 
 export interface GcOptions {
@@ -92,27 +173,32 @@ export interface GcOptions {
 
 export interface GcResult {
   released: Reservation[];
+  /** Reservations that requests gone for good were letting go of, back under their keys. */
+  restored: Reservation[];
   /** Holders whose branch is gone but whose reservations are still inside the grace period. */
   kept: string[];
 }
 
-/** Release the reservations of branches that no longer exist, past the grace period. */
+/**
+ * Give up requests whose branch no longer exists, past the grace period: release what they held,
+ * restore what they were letting go of. (A merged request is settled first, by the caller.)
+ */
 export async function collectGarbage(draft: LedgerDraft, opts: GcOptions): Promise<GcResult> {
-  const released: Reservation[] = [];
-  const kept: string[] = [];
-  const holders = (await draft.source.list(HOLDER_ROOT)).map((p) => decodeName(p.slice(p.lastIndexOf('/') + 1))).sort();
-  for (const holder of holders) {
+  const out: GcResult = { released: [], restored: [], kept: [] };
+  const { holding, lettingGo } = await pendingHolders(draft);
+  for (const holder of [...new Set([...holding, ...lettingGo])].sort()) {
     if (opts.inFlight?.has(holder) || opts.isAlive(holder)) continue;
-    const refs = await draft.heldBy(holder);
+    const refs = [...(await draft.heldBy(holder)), ...(await draft.retiredBy(holder))];
     const rs = (await Promise.all(refs.map((r) => draft.get(r.pool, r.key)))).filter((r): r is Reservation => r !== undefined);
-    const young = rs.some((r) => opts.now.getTime() - Date.parse(r.created) < opts.graceMs);
-    if (young) {
-      kept.push(holder);
+    if (rs.some((r) => opts.now.getTime() - Date.parse(r.created) < opts.graceMs)) {
+      out.kept.push(holder);
       continue;
     }
-    released.push(...(await releaseHolder(draft, holder)));
+    const undone = await releaseHolder(draft, holder);
+    out.released.push(...undone.released);
+    out.restored.push(...undone.restored);
   }
-  return { released, kept };
+  return out;
 }
 
 /**
