@@ -19,8 +19,17 @@ import { loadObjects } from './load.js';
  */
 export const TEMPLATE_DIR = fileURLToPath(new URL('../../templates/init/', import.meta.url));
 
+/** The workflow file, and its one line init fills in rather than copying verbatim. */
+const WORKFLOW = '.github/workflows/svc.yml';
+const PACKAGE_LINE = /^(\s*SVC_PACKAGE: )""$/m;
+
 export interface InitOptions {
   force?: boolean;
+  /**
+   * What the workflow installs svc from (npm install -g's argument). Absent: left empty, and the
+   * workflow fails saying so, rather than install whatever an unrelated registry name holds.
+   */
+  svcPackage?: string;
   /** Where the templates are (tests may point elsewhere). */
   templates?: string;
 }
@@ -34,6 +43,8 @@ export interface InitResult {
   /** Inventory files written by that load. */
   inventoryFiles: number;
   commit: string;
+  /** What the workflow installs svc from; null: not set yet (the workflow fails until it is). */
+  svcPackage: string | null;
 }
 
 /** The template's relative path → the catalog's (`dot-github/x` → `.github/x`). */
@@ -55,13 +66,17 @@ export function initCatalog(dir: string, cwd: string, opts: InitOptions = {}): I
   if (!wasEmpty && !opts.force) {
     throw new UsageError('init/not-empty', `${dir} is not empty: nothing was written`, { hint: 'name a new or empty folder, or pass --force to add the example catalog to it (files of the same name are replaced)' });
   }
+  if (opts.svcPackage !== undefined && !/^[^\s"\\]+$/.test(opts.svcPackage)) {
+    throw new UsageError('init/bad-package', `--svc-package ${JSON.stringify(opts.svcPackage)} is not a package spec`, { hint: 'give what `npm install -g` takes, without spaces or quotes: a tarball URL, github:<owner>/<repo>#<commit>, or name@version' });
+  }
   const sources = nodeFileHost.isDirectory(templates) ? nodeFileHost.listFiles(templates, ['']) : [];
   if (!sources.length) throw new UsageError('init/no-templates', `no templates in ${templates}`, { hint: 'reinstall svc: its templates/ folder is missing' });
   try {
     const files: string[] = [];
     for (const src of sources) {
       const rel = targetPath(relative(templates, src).split(sep).join('/'));
-      writeFileAtomic(join(root, rel), nodeFileHost.readText(src));
+      const text = nodeFileHost.readText(src);
+      writeFileAtomic(join(root, rel), rel === WORKFLOW && opts.svcPackage !== undefined ? text.replace(PACKAGE_LINE, `$1"${opts.svcPackage}"`) : text);
       files.push(rel);
     }
     files.sort();
@@ -72,7 +87,7 @@ export function initCatalog(dir: string, cwd: string, opts: InitOptions = {}): I
     gitSync(root, ['add', '--', ...made]);
     gitSync(root, [...identityArgs(root), 'commit', '-q', '--no-verify', '-m', 'svc init: an example catalog', '-m', 'Schemas, a product, a generator and the bootstrap objects, loaded into the inventory.', '--', ...made]);
     const commit = gitSync(root, ['rev-parse', 'HEAD']).trim();
-    return { root, files, objects: loaded.objects, inventoryFiles: loaded.written, commit };
+    return { root, files, objects: loaded.objects, inventoryFiles: loaded.written, commit, svcPackage: opts.svcPackage ?? null };
   } catch (e) {
     // A half-made catalog is worse than none: undo what this run made. Into a folder that already
     // held files (--force) nothing is removed: which of them were the user's cannot be told apart.

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -137,6 +138,35 @@ describe('svc init', () => {
     expect(has('--body-file')).toBe(true);
     // --base reads the base branch's commits: the checkout must fetch the history.
     expect(text).toContain('fetch-depth: 0');
+  });
+
+  it('leaves the package the workflow installs svc from empty unless given, and the workflow then stops saying so', () => {
+    const parent = tempDir();
+    const r = init(parent, 'cat');
+    expect(r.stdout).toContain('to do: set SVC_PACKAGE in .github/workflows/svc.yml');
+    const text = readFileSync(join(parent, 'cat', '.github/workflows/svc.yml'), 'utf8');
+    const wf = parse(text) as { env: Record<string, string>; jobs: Record<string, { steps: { name?: string; run?: string }[] }> };
+    // Never a registry name by default: the public `svc` package is another tool.
+    expect(wf.env.SVC_PACKAGE).toBe('');
+    const install = Object.values(wf.jobs).flatMap((j) => j.steps).find((s) => s.name === 'Install svc')!.run!;
+    const ran = spawnSync('bash', ['-e', '-c', install], { env: { PATH: process.env.PATH, SVC_PACKAGE: '' }, encoding: 'utf8' });
+    expect(ran.status).toBe(1);
+    expect(ran.stdout).toContain('::error file=.github/workflows/svc.yml::SVC_PACKAGE is not set');
+  });
+
+  it('--svc-package fills in that one line, and a spec that is not one is refused with nothing written', () => {
+    const parent = tempDir();
+    const r = init(parent, 'cat', '--svc-package', 'github:otter-net/svc#4f2a9c1', '--format', 'json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).svcPackage).toBe('github:otter-net/svc#4f2a9c1');
+    const written = readFileSync(join(parent, 'cat', '.github/workflows/svc.yml'), 'utf8');
+    expect((parse(written) as { env: Record<string, string> }).env.SVC_PACKAGE).toBe('github:otter-net/svc#4f2a9c1');
+    const template = readFileSync(join(PROJECT_ROOT, 'templates/init/dot-github/workflows/svc.yml'), 'utf8');
+    expect(written).toBe(template.replace('SVC_PACKAGE: ""', 'SVC_PACKAGE: "github:otter-net/svc#4f2a9c1"'));
+    const bad = init(parent, 'other', '--svc-package', 'svc latest');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('is not a package spec');
+    expect(existsSync(join(parent, 'other'))).toBe(false);
   });
 
   it('maps dot- path components of the templates to dotfiles', () => {

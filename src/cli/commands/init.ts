@@ -12,19 +12,21 @@ export function registerInit(program: Command, ctx: Ctx, setExit: SetExit): void
     .description('create a catalog in <dir>: its own git repository, an example (schemas, product, generator, loaded inventory) and a CI workflow')
     .argument('<dir>', 'a new or empty folder')
     .option('--force', 'write into a folder that is not empty (files of the same name are replaced)')
+    .option('--svc-package <spec>', 'what the CI workflow installs svc from (npm install -g <spec>: a tarball URL, github:<owner>/<repo>#<commit>, name@version)')
     .addOption(formatOption(['text', 'json'] as const))
-    .action(async (dir: string, opts: { force?: boolean; format: 'text' | 'json' }) => {
+    .action(async (dir: string, opts: { force?: boolean; svcPackage?: string; format: 'text' | 'json' }) => {
       const c = ctx();
       const { initCatalog } = await import('../../app/init.js');
-      const r = initCatalog(dir, c.cwd, { force: Boolean(opts.force) });
+      const r = initCatalog(dir, c.cwd, { force: Boolean(opts.force), ...(opts.svcPackage !== undefined ? { svcPackage: opts.svcPackage } : {}) });
       if (opts.format === 'json') {
-        c.out(`${JSON.stringify({ root: r.root, files: r.files, objects: r.objects, inventoryFiles: r.inventoryFiles, commit: r.commit }, null, 2)}\n`);
+        c.out(`${JSON.stringify({ root: r.root, files: r.files, objects: r.objects, inventoryFiles: r.inventoryFiles, commit: r.commit, svcPackage: r.svcPackage }, null, 2)}\n`);
       } else {
         const col = c.color;
         c.out(`${col.green('✓')} catalog created in ${r.root} (commit ${r.commit.slice(0, 12)})\n`);
         for (const f of r.files) c.out(`  ${f}\n`);
         c.out(`  inventory/: ${r.objects} bootstrap objects loaded (${r.inventoryFiles} files)\n`);
         c.out(`next:\n  cd ${dir}\n  svc validate\n  svc generate --check\n`);
+        if (r.svcPackage === null) c.out(`${col.yellow('to do')}: set SVC_PACKAGE in .github/workflows/svc.yml to where your svc comes from (or run init with --svc-package): until then the workflow fails saying so\n`);
       }
       setExit(0);
     });
