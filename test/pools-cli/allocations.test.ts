@@ -37,6 +37,20 @@ describe('checkAllocations (pure)', () => {
     expect(checkAllocations(schema, [...base, address('d000000000000001', '192.0.2.1/24'), address('d000000000000002', '192.0.2.1/24')]).diagnostics).toEqual([]);
   });
 
+  it('compares addresses within one IP namespace: the same address in two namespaces is two resources', () => {
+    const vrf = { kind: 'IpamNamespace', hfid: 'customer-a' };
+    const other = [
+      file('IpamNamespace', { id: 'a000000000000002', name: 'customer-a' }),
+      file('IpamPrefix', { id: 'b000000000000003', prefix: '10.100.0.0/16', status: 'active', ip_namespace: vrf }),
+      file('CoreIPAddressPool', { id: 'c000000000000003', name: 'customer-a mgmt', ip_namespace: { id: 'a000000000000002' }, resources: [{ id: 'b000000000000003' }] }),
+    ];
+    const inVrf = (id: string, a: string) => file('IpamIPAddress', { id, address: a, status: 'active', ip_namespace: vrf });
+    expect(checkAllocations(schema, [...base, ...other, address('d000000000000001', '10.100.0.5/16'), inVrf('d000000000000002', '10.100.0.5/16')]).diagnostics).toEqual([]);
+    const twice = checkAllocations(schema, [...base, ...other, address('d000000000000001', '10.100.0.5/16'), inVrf('d000000000000002', '10.100.0.5/16'), inVrf('d000000000000003', '10.100.0.5/24')]);
+    expect(twice.diagnostics.map((d) => [d.code, d.file])).toEqual([['pools/held-twice', 'inventory/IpamIPAddress/d000000000000003.json']]);
+    expect(twice.diagnostics[0]!.message).toMatch(/d000000000000002\.json.* and by .*d000000000000003\.json/);
+  });
+
   it('an IPv6 record overlapping another run\'s record is named with both runs; its own object is not a second holder', () => {
     const files = [
       ...base,

@@ -61,6 +61,26 @@ describe('poolUsage', () => {
   });
 });
 
+describe('poolUsage across IP namespaces', () => {
+  it('an IP pool counts only the prefixes of its own namespace; one naming none is in the default namespace', () => {
+    const ns = (id: string) => ({ ip_namespace: { id, kind: 'IpamNamespace' } });
+    const objects = [
+      obj('nsdefault', 'IpamNamespace', { name: 'default' }),
+      obj('nsvrf', 'IpamNamespace', { name: 'customer-a' }),
+      obj('agg', 'IpamPrefix', { prefix: '10.0.0.0/24' }),
+      obj('aggvrf', 'IpamPrefix', { prefix: '10.0.0.0/24' }, ns('nsvrf')),
+      obj('pool', 'CoreIPPrefixPool', { name: 'global' }, { resources: [{ id: 'agg', kind: 'IpamPrefix' }] }),
+      obj('poolvrf', 'CoreIPPrefixPool', { name: 'vrf' }, { resources: [{ id: 'aggvrf', kind: 'IpamPrefix' }], ...ns('nsvrf') }),
+      obj('p1', 'IpamPrefix', { prefix: '10.0.0.0/29' }, ns('nsdefault')),
+      obj('p2', 'IpamPrefix', { prefix: '10.0.0.8/29' }),
+      obj('p3', 'IpamPrefix', { prefix: '10.0.0.16/28' }, ns('nsvrf')),
+    ];
+    const src = { ...source(objects), hasKind: (k: string) => ['CoreIPPrefixPool', 'BuiltinIPPrefix', 'BuiltinIPNamespace'].includes(k), list: (k: string) => objects.filter((o) => o.kind === k || (k === 'BuiltinIPPrefix' && o.kind === 'IpamPrefix') || (k === 'BuiltinIPNamespace' && o.kind === 'IpamNamespace')) };
+    const used = Object.fromEntries(poolUsage(src, []).pools.map((p) => [p.name, p.used]));
+    expect(used).toEqual({ global: 16n, vrf: 16n });
+  });
+});
+
 describe('renderPools', () => {
   const report: PoolsReport = {
     ledger: null,

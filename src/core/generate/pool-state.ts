@@ -4,6 +4,7 @@ import { PoolAllocator } from '../pools/allocator.js';
 import { ClaimBook } from '../pools/claims.js';
 import { POOL_KINDS, poolFromObject, poolResources } from '../pools/from-inventory.js';
 import type { AllocationRecord } from '../pools/records.js';
+import { inventoryValues } from '../pools/usage.js';
 import type { PoolRef } from '../../sdk/index.js';
 import type { Overlay } from './overlay.js';
 
@@ -63,16 +64,9 @@ export class PoolState {
     return a;
   }
 
-  /** What the inventory already uses, whoever made it: VLAN ids of the pool's kind, every prefix, every address. */
+  /** What the inventory already uses, whoever made it (see inventoryValues). */
   private usedValues(pool: InventoryObject, type: 'number' | 'prefix' | 'address'): (string | number)[] {
-    const values = (kind: string, attr: string) =>
-      this.overlay.schema.get(kind) ? this.overlay.query(kind).flatMap((o) => (o.attributes[attr] === undefined ? [] : [o.attributes[attr] as string | number])) : [];
-    if (type === 'number') {
-      const kind = pool.attributes.node;
-      const attr = pool.attributes.node_attribute;
-      return typeof kind === 'string' && typeof attr === 'string' ? values(kind, attr) : [];
-    }
-    return type === 'prefix' ? values('BuiltinIPPrefix', 'prefix') : values('BuiltinIPAddress', 'address');
+    return inventoryValues({ list: (k) => this.overlay.query(k), hasKind: (k) => this.overlay.schema.get(k) !== undefined }, pool, type);
   }
 
   claim(kind: string, candidates: readonly string[], key: string, target: string): string {

@@ -9,6 +9,7 @@ import { kindOfPath, OBJECT_FILE_EXT } from '../inventory/paths.js';
 import { POOL_KINDS, poolFromObject } from '../pools/from-inventory.js';
 import { parseAddress, parsePrefix } from '../pools/ip.js';
 import { checkPool, compilePool, type CompiledPool } from '../pools/model.js';
+import { namespaceOf } from '../pools/namespace.js';
 import { findHeldTwice, type AllocationRecord, type Holding } from '../pools/records.js';
 import type { SchemaSet } from '../schema/model.js';
 import { displayPath } from '../schema/load.js';
@@ -34,7 +35,7 @@ const SUBSCRIPTION = 'SvcSubscription';
 /** The kinds the check reads: runs, pools, what pools count, and what names them (hfid peers). */
 function kindsToRead(schema: SchemaSet, files: readonly ObjectFileText[]): Set<string> {
   const concrete = (k: string) => (schema.get(k) ? schema.concreteKinds(k) : []);
-  const kinds = new Set<string>([RUN_KIND, ...Object.keys(POOL_KINDS), ...concrete('BuiltinIPPrefix'), ...concrete('BuiltinIPAddress'), ...concrete(SUBSCRIPTION)]);
+  const kinds = new Set<string>([RUN_KIND, ...Object.keys(POOL_KINDS), ...concrete('BuiltinIPPrefix'), ...concrete('BuiltinIPAddress'), ...concrete('BuiltinIPNamespace'), ...concrete(SUBSCRIPTION)]);
   for (const f of files) {
     const kind = kindOfPath(f.path);
     if (kind !== 'CoreNumberPool') continue;
@@ -63,7 +64,7 @@ function spanKey(type: AllocationRecord['type'], resource: string): string | und
   return 'start' in p ? `prefix:${p.family}:${p.start}-${p.end}` : `address:${p.family}:${p.value}`;
 }
 
-/** Numbers and claims compare within their pool (or kind); IP resources across pools, as findHeldTwice does. */
+/** Numbers and claims compare within their pool (or kind); IP resources across pools (of one namespace), as findHeldTwice does. */
 const holdingKey = (type: AllocationRecord['type'], pool: string | undefined, resource: string): string =>
   `${type === 'number' || type === 'claim' ? (pool ?? '') : ''}\0${spanKey(type, resource) ?? resource}`;
 
@@ -87,9 +88,11 @@ export function checkAllocations(schema: SchemaSet, files: readonly ObjectFileTe
     return o ? label(o) : id;
   };
 
+  const nsOf = namespaceOf({ hasKind: (k) => schema.get(k) !== undefined, list: (k) => byKind(k).map((o) => o.object) });
   // Pools, compiled; a pool that cannot be read is named once, at its file.
   const pools: { obj: Located; pool: CompiledPool }[] = [];
   const poolLabel = new Map<string, string>();
+  const poolSpace = new Map<string, string>();
   for (const o of Object.keys(POOL_KINDS).flatMap(byKind)) {
     const { pool, diagnostics } = poolFromObject(o.object, { get: (id) => inv.byId.get(id)?.object });
     const problems = pool ? checkPool(pool) : diagnostics;
@@ -97,6 +100,7 @@ export function checkAllocations(schema: SchemaSet, files: readonly ObjectFileTe
     if (!pool || problems.length) continue;
     pools.push({ obj: o, pool: compilePool(pool) });
     poolLabel.set(pool.id, `"${pool.name}"`);
+    if (pool.type !== 'number') poolSpace.set(pool.id, nsOf(o.object));
   }
 
   // Runs and what they produced.
@@ -110,7 +114,7 @@ export function checkAllocations(schema: SchemaSet, files: readonly ObjectFileTe
 
   // Objects inside pools; one that stands for its producer's record is that record, not a second holder.
   const objectHoldings: Holding[] = [];
-  const hold = (o: Located, attr: string, type: Holding['type'], resource: string, poolId: string | undefined) => {
+  const hold = (o: Located, attr: string, type: Holding['type'], resource: string, poolId: string | undefined, space?: string) => {
     const key = holdingKey(type, poolId, resource);
     const runsOf = producers.get(o.object.id) ?? [];
     const owner = runsOf.find((r) => r.keys.has(key));
@@ -119,7 +123,7 @@ export function checkAllocations(schema: SchemaSet, files: readonly ObjectFileTe
       return;
     }
     const madeBy = runsOf.map((r) => ` made by generator ${r.run.generator} for ${nameOf(r.run.target)}`).join(',');
-    objectHoldings.push({ type, resource, holder: `${where(o)}${madeBy}`, ...(poolId !== undefined ? { pool: poolLabel.get(poolId) ?? poolId } : {}), ...o.at(attr) });
+    objectHoldings.push({ type, resource, holder: `${where(o)}${madeBy}`, ...(poolId !== undefined ? { pool: poolLabel.get(poolId) ?? poolId } : {}), ...(space !== undefined ? { space } : {}), ...o.at(attr) });
   };
   const seen = new Set<string>();
   for (const { obj, pool } of pools) {
@@ -137,9 +141,10 @@ export function checkAllocations(schema: SchemaSet, files: readonly ObjectFileTe
       continue;
     }
     const [kind, attr] = def.type === 'prefix' ? ['BuiltinIPPrefix', 'prefix'] : ['BuiltinIPAddress', 'address'];
+    const space = nsOf(obj.object);
     for (const o of byKind(kind)) {
       const text = o.object.attributes[attr];
-      if (typeof text !== 'string' || seen.has(o.object.id)) continue;
+      if (typeof text !== 'string' || seen.has(o.object.id) || nsOf(o.object) !== space) continue;
       const p = parsePrefix(text);
       const a = def.type === 'address' ? parseAddress(text) : undefined;
       if (!p) continue;
@@ -150,7 +155,7 @@ export function checkAllocations(schema: SchemaSet, files: readonly ObjectFileTe
       const parentOrAbove = def.type === 'prefix' && pool.parents.some((q) => q.family === p.family && p.start <= q.start && q.end <= p.end);
       if (!inside || parentOrAbove) continue;
       seen.add(o.object.id);
-      hold(o, attr, def.type, text, undefined);
+      hold(o, attr, def.type, text, undefined, space);
     }
   }
 
@@ -167,6 +172,7 @@ export function checkAllocations(schema: SchemaSet, files: readonly ObjectFileTe
         resource: a.resource,
         holder: `allocation ${a.key} of generator ${r.run.generator} for ${nameOf(a.target ?? r.run.target)} (${r.at.file.file}${objects.length ? `; ${objects.join('; ')}` : ''})`,
         pool: a.type === 'number' ? (poolLabel.get(a.pool) ?? a.pool) : a.pool,
+        ...(poolSpace.has(a.pool) ? { space: poolSpace.get(a.pool)! } : {}),
         ...at,
       });
     }

@@ -75,6 +75,8 @@ export interface Holding {
   holder: string;
   /** Numbers and claims: compared within one pool or kind only (two VLAN pools may share numbers). */
   pool?: string;
+  /** Prefixes and addresses: compared within one IP namespace only (the same prefix may live in two). */
+  space?: string;
   file?: string;
   line?: number;
   column?: number;
@@ -99,15 +101,15 @@ function span(h: Holding): Span | undefined {
   }
   if (h.type === 'address') {
     const a = parseAddress(h.resource);
-    return a && { group: `address:v${a.family}`, start: a.value, end: a.value, h };
+    return a && { group: `address:v${a.family}:${h.space ?? ''}`, start: a.value, end: a.value, h };
   }
   const p = parsePrefix(h.resource);
-  return p && { group: `prefix:v${p.family}`, start: p.start, end: p.end, h };
+  return p && { group: `prefix:v${p.family}:${h.space ?? ''}`, start: p.start, end: p.end, h };
 }
 
 /**
  * Every resource held by two holders: the same number in one pool, the same address (whatever its
- * prefix length), or prefixes that overlap (a /27 over a /29 is two holders of the /29's addresses).
+ * prefix length) in one IP namespace, or prefixes of one namespace that overlap (a /27 over a /29 is two holders of the /29's addresses).
  * An address inside a prefix is not a conflict: a gateway address lives in its customer's prefix.
  * Sorted sweep per group, so the cost is n log n, and the output is sorted.
  */

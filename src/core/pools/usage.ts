@@ -3,6 +3,7 @@ import type { InventoryObject, InventoryReader } from '../inventory/model.js';
 import { PoolAllocator } from './allocator.js';
 import { POOL_KINDS, poolFromObject } from './from-inventory.js';
 import { checkPool, type PoolType } from './model.js';
+import { namespaceOf, type NamespaceOf } from './namespace.js';
 import type { AllocationRecord } from './records.js';
 import { utilisationJson, type PoolUtilisation, type PoolUtilisationJson } from './utilisation.js';
 
@@ -33,20 +34,25 @@ export interface PoolUsageJson extends PoolUtilisationJson {
 
 export const poolUsageJson = (u: PoolUsage): PoolUsageJson => ({ ...utilisationJson(u), kind: u.kind, extent: u.extent, allocations: u.allocations });
 
-/** What inventory objects already use, whoever made them (the generate engine counts the same). */
-export function inventoryValues(src: PoolSource, pool: InventoryObject, type: PoolType): (string | number)[] {
-  const values = (kind: string, attr: string): (string | number)[] =>
+/**
+ * What inventory objects already use, whoever made them: the values of a number pool's kind, the
+ * prefixes or addresses of an IP pool's namespace. `svc pools` and the generate engine count the same.
+ */
+export function inventoryValues(src: Pick<PoolSource, 'list' | 'hasKind'>, pool: InventoryObject, type: PoolType, nsOf: NamespaceOf = namespaceOf(src)): (string | number)[] {
+  const values = (kind: string, attr: string, keep: (o: InventoryObject) => boolean = () => true): (string | number)[] =>
     src.hasKind(kind)
       ? src.list(kind).flatMap((o) => {
           const v = o.attributes[attr];
-          return typeof v === 'string' || typeof v === 'number' ? [v] : [];
+          return (typeof v === 'string' || typeof v === 'number') && keep(o) ? [v] : [];
         })
       : [];
   if (type === 'number') {
     const { node, node_attribute: attr } = pool.attributes;
     return typeof node === 'string' && typeof attr === 'string' ? values(node, attr) : [];
   }
-  return type === 'prefix' ? values('BuiltinIPPrefix', 'prefix') : values('BuiltinIPAddress', 'address');
+  const space = nsOf(pool);
+  const inSpace = (o: InventoryObject) => nsOf(o) === space;
+  return type === 'prefix' ? values('BuiltinIPPrefix', 'prefix', inSpace) : values('BuiltinIPAddress', 'address', inSpace);
 }
 
 /** Every pool object of the inventory, sorted by name then id. */
@@ -62,6 +68,7 @@ export function poolObjects(src: PoolSource): InventoryObject[] {
 export function poolUsage(src: PoolSource, records: readonly AllocationRecord[]): { pools: PoolUsage[]; diagnostics: Diagnostic[] } {
   const pools: PoolUsage[] = [];
   const diagnostics: Diagnostic[] = [];
+  const nsOf = namespaceOf(src);
   for (const obj of poolObjects(src)) {
     const { pool, diagnostics: problems } = poolFromObject(obj, src);
     diagnostics.push(...problems);
@@ -73,7 +80,7 @@ export function poolUsage(src: PoolSource, records: readonly AllocationRecord[])
     }
     const mine = records.filter((r) => r.pool === pool.id && r.type === pool.type);
     // Records go in as plain uses: a resource held twice must not stop the report (`svc validate` names it).
-    const allocator = new PoolAllocator(pool, [...inventoryValues(src, obj, pool.type), ...mine.map((r) => r.resource)], []);
+    const allocator = new PoolAllocator(pool, [...inventoryValues(src, obj, pool.type, nsOf), ...mine.map((r) => r.resource)], []);
     pools.push({ ...allocator.utilisation(), kind: obj.kind, extent: allocator.pool.extent, allocations: mine.length });
   }
   return { pools, diagnostics };
