@@ -1,13 +1,16 @@
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { nodeFileHost } from '../adapters/fs.js';
 import { repoPaths } from '../adapters/git/commit.js';
 import { defaultBranch, mergeBase, revParse, workTreeChanges } from '../adapters/git/read.js';
 import { gitOk, gitRaw } from '../adapters/git/run.js';
 import type { Catalog } from '../core/catalog/catalog.js';
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { SchemaSet } from '../core/schema/model.js';
 import { semanticDiff, type Diff, type FileChange } from '../core/diff/index.js';
 import { GitError, UsageError } from '../core/errors.js';
 import { RUN_KIND } from '../core/generate/records.js';
 import { POOL_KINDS } from '../core/pools/from-inventory.js';
+import { revisionHost, schemaAt } from './catalog-at.js';
 import { requireModel } from './model.js';
 
 /**
@@ -36,6 +39,8 @@ export interface DiffOutcome {
   diff: Diff;
   base: Revision & { commit: string };
   head: Revision;
+  /** A revision whose catalog does not load (its files are then read with the work tree's schema). */
+  warnings: Diagnostic[];
 }
 
 export async function diffInventory(catalog: Catalog, req: DiffRequest): Promise<DiffOutcome> {
@@ -43,11 +48,45 @@ export async function diffInventory(catalog: Catalog, req: DiffRequest): Promise
   const prefix = await inventoryPrefix(catalog, repo);
   const head: Revision = req.head !== undefined ? { rev: req.head, commit: await commitOf(repo, req.head) } : { rev: 'work tree', commit: null };
   const base = req.base !== undefined ? { rev: req.base, commit: await commitOf(repo, req.base) } : await defaultBase(catalog, repo, head.commit);
-  const { schema } = requireModel(catalog);
+  const { schema: current } = requireModel(catalog);
   const changes = await readChanges(repo, prefix, base.commit, head.commit);
   const labels = changes.some((c) => c.path.startsWith(`${RUN_KIND}/`)) ? await poolNames(repo, prefix, [head.commit ?? 'HEAD', base.commit]) : new Map<string, string>();
-  const diff = semanticDiff(schema, changes, { all: Boolean(req.all), labelOf: (id) => labels.get(id) });
-  return { diff, base, head };
+  const warnings: Diagnostic[] = [];
+  const schemas = changes.length ? await revisionSchemas(catalog, repo, current, warnings) : undefined;
+  const headSchema = schemas ? await schemas.at(head, current) : current;
+  const baseSchema = schemas ? await schemas.at(base, headSchema) : current;
+  const diff = semanticDiff(headSchema, changes, { all: Boolean(req.all), labelOf: (id) => labels.get(id), baseSchema });
+  return { diff, base, head, warnings };
+}
+
+/**
+ * The schema a revision's files were written for: the catalog's at that commit, read from git.
+ * Revisions are told apart by the git ids of the catalog's config, schema and product folders
+ * (one `git ls-tree` each): one whose ids are the work tree's uses the schema already loaded, and
+ * two with the same ids load once. A revision whose catalog does not load is read with the
+ * fallback, with a warning.
+ */
+async function revisionSchemas(catalog: Catalog, repo: string, current: SchemaSet, warnings: Diagnostic[]): Promise<{ at(rev: Revision, fallback: SchemaSet): Promise<SchemaSet> }> {
+  const catalogPrefix = (await gitOk(catalog.root, ['rev-parse', '--show-prefix'])).toString('utf8').trim();
+  const paths = [catalog.configFile, ...catalog.schemas, ...catalog.products].map((p) => catalogPrefix + relative(catalog.root, p).split(sep).join('/'));
+  const idsAt = async (commit: string) => (await gitOk(repo, ['--literal-pathspecs', 'ls-tree', '-r', commit, '--', ...paths])).toString('utf8');
+  // The work tree's catalog is HEAD's when no such file is changed or untracked.
+  const clean = (await gitRaw(repo, ['--literal-pathspecs', 'diff', '--quiet', 'HEAD', '--', ...paths])).code === 0
+    && (await gitOk(repo, ['--literal-pathspecs', 'ls-files', '--others', '--exclude-standard', '--', ...paths])).length === 0;
+  const loaded = new Map<string, SchemaSet | undefined>();
+  if (clean) loaded.set(await idsAt('HEAD'), current);
+  return {
+    async at(rev, fallback) {
+      if (rev.commit === null) return current;
+      const key = await idsAt(rev.commit);
+      if (!loaded.has(key)) {
+        const label = rev.commit.startsWith(rev.rev) ? rev.commit.slice(0, 12) : rev.rev;
+        const host = await revisionHost(repo, rev.commit, catalogPrefix, catalog.root);
+        loaded.set(key, schemaAt(catalog, host, label, warnings, 'diff/revision-invalid', "its inventory is read with the work tree's schema"));
+      }
+      return loaded.get(key) ?? fallback;
+    },
+  };
 }
 
 /** The inventory folder relative to the repository root ('' when it is the root). */

@@ -204,3 +204,41 @@ describe('svc diff refusals', () => {
     refused(svc(dir, ['diff', '--format', 'markdown', '--max-length', 'lots']), 'diff/bad-max-length', /--max-length lots/, /65536/);
   });
 });
+
+describe('svc diff reads each revision with the schema it was written for', () => {
+  const LAB_SCHEMA = 'version: "1.0"\nnodes:\n  - name: Rack\n    namespace: Lab\n    human_friendly_id: [name__value]\n    attributes:\n      - { name: name, kind: Text, unique: true }\n      - { name: height, kind: Number }\n';
+  const LAB_RACKS = 'apiVersion: infrahub.app/v1\nkind: Object\nspec:\n  kind: LabRack\n  data:\n    - { name: r1, height: 42 }\n';
+
+  /** main, then a commit adding a kind and an object of it, then one dropping both: the work tree no longer knows the kind. */
+  function evolved(schemaText = LAB_SCHEMA): { dir: string; added: string } {
+    const dir = otterWithSubscription();
+    writeTree(dir, { 'schemas/base/lab.yml': schemaText, 'lab/racks.yml': LAB_RACKS });
+    if (schemaText === LAB_SCHEMA) expect(svc(dir, ['load', 'lab/racks.yml']).code).toBe(0);
+    else writeTree(dir, { 'inventory/LabRack/r1.json': '{\n  "id": "00000000000000aa",\n  "name": "r1",\n  "height": 42\n}\n' });
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'a lab rack');
+    const added = git(dir, 'rev-parse', 'HEAD').trim();
+    git(dir, 'rm', '-q', '-r', 'schemas/base/lab.yml', 'lab', 'inventory/LabRack');
+    git(dir, 'commit', '-q', '-m', 'no more lab');
+    return { dir, added };
+  }
+
+  it('a kind the work tree\'s schema no longer has still reads, added on one side and removed on the other', () => {
+    const { dir, added } = evolved();
+    const forward = diffJson(dir, ['main', added]);
+    expect(forward.files).toEqual([]);
+    expect(counts(forward)).toEqual(['LabRack +1 ~0 -0']);
+    expect(forward.kinds[0]!.objects[0]!.attributes).toEqual([{ name: 'name', before: null, after: 'r1' }, { name: 'height', before: null, after: 42 }]);
+    const back = diffJson(dir, [added, 'HEAD']);
+    expect(counts(back)).toEqual(['LabRack +0 ~0 -1']);
+    expect(back.files).toEqual([]);
+  });
+
+  it('a revision whose catalog does not load is read with the work tree\'s schema, and says so', () => {
+    const { dir, added } = evolved('nodes: [ {name: Rack\n');
+    const r = svc(dir, ['diff', 'main', added, '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning\[diff\/revision-invalid\]: the catalog at [0-9a-f]{12} has errors, so its inventory is read with the work tree's schema/);
+    expect((JSON.parse(r.stdout) as DiffJson).files).toEqual([{ path: 'LabRack/r1.json', change: 'added', problem: expect.any(String) }]);
+  });
+});

@@ -26,6 +26,7 @@ export function registerDiff(program: Command, ctx: Ctx, setExit: SetExit): void
       const catalog = requireCatalog(c);
       const { diffInventory } = await import('../../app/diff.js');
       const r = await diffInventory(catalog, { ...(base !== undefined ? { base } : {}), ...(head !== undefined ? { head } : {}), all: Boolean(opts.all) });
+      if (r.warnings.length) c.err((await import('../render/diagnostics.js')).renderDiagnosticsText(r.warnings, c.color));
       const range = { base: label(r.base), head: label(r.head) };
       const render = await import('../../core/diff/index.js');
       if (opts.format === 'json') c.out(render.renderJson(r.diff, { base: r.base, head: r.head }));

@@ -24,12 +24,13 @@ import { BOOKKEEPING_KINDS, cmp } from './order.js';
  * interface look re-linked). Cost: linear in the number of changed files.
  */
 export function semanticDiff(schema: SchemaSet, changes: readonly FileChange[], opts: DiffOptions = {}): Diff {
+  const baseSchema = opts.baseSchema ?? schema;
   const before = new Map<string, Side[]>();
   const after = new Map<string, Side[]>();
   const files: UnreadableFile[] = [];
   for (const c of [...changes].sort((x, y) => cmp(x.path, y.path))) {
     if (c.before === c.after) continue;
-    const b = c.before === null ? undefined : decodeSide(schema, c.path, c.before);
+    const b = c.before === null ? undefined : decodeSide(baseSchema, c.path, c.before);
     const a = c.after === null ? undefined : decodeSide(schema, c.path, c.after);
     const problem = (b && 'problem' in b ? b.problem : undefined) ?? (a && 'problem' in a ? a.problem : undefined);
     if (problem !== undefined) {
@@ -49,10 +50,12 @@ export function semanticDiff(schema: SchemaSet, changes: readonly FileChange[], 
   for (const id of [...new Set([...before.keys(), ...after.keys()])].sort(cmp)) pairs.push(...pairSides(before.get(id) ?? [], after.get(id) ?? []));
 
   for (const [b, a] of pairs) {
-    const kind = schema.get((a ?? b)!.object.kind)!;
-    const change = compareObjects(schema, kind, b, a, labels, resolveBefore, resolveAfter);
+    // A removed object is described by the schema it was written for; anything else by the newer one.
+    const s = a ? schema : baseSchema;
+    const kind = s.get((a ?? b)!.object.kind)!;
+    const change = compareObjects(s, kind, b, a, labels, resolveBefore, resolveAfter);
     if (change) push(perKind, kind.kind, change);
-    const move = lifecycleCallout(schema, b, a);
+    const move = lifecycleCallout(s, b, a);
     if (move) lifecycle.push(move);
   }
 

@@ -1,3 +1,4 @@
+import type { SchemaSet } from '../schema/model.js';
 import type { AttributeValue } from '../inventory/model.js';
 
 /**
@@ -131,6 +132,12 @@ export interface DiffOptions {
    * claimed port): the caller may know it from elsewhere. Undefined leaves the id as it is.
    */
   labelOf?: (id: string) => string | undefined;
+  /**
+   * The schema the older side is read with, when it differs from the newer side's (the first
+   * argument): each revision's files are read with the schema they were written for, so a kind
+   * or an attribute the newer schema dropped still reads on the side that has it.
+   */
+  baseSchema?: SchemaSet;
 }
 
 export const isEmptyDiff = (d: Diff): boolean =>
