@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeFileHost } from '../../src/adapters/fs.js';
 import { commitToRef } from '../../src/adapters/git/commit.js';
 import { LEDGER_REF } from '../../src/adapters/git/ledger.js';
-import { settleHolders, reserveResource } from '../../src/adapters/git/reservations.js';
+import { letGoReservations, reserveResource, settleHolders } from '../../src/adapters/git/reservations.js';
 import { ledgerAudit } from '../../src/app/pools.js';
 import { openCatalog } from '../../src/core/catalog/catalog.js';
 import { resourceShardPath } from '../../src/core/reservations/layout.js';
@@ -90,6 +90,24 @@ describe('svc pools with a reservation ledger', () => {
 
     const again = json<GcJson>(gc(repo));
     expect(again).toMatchObject({ applied: false, released: [], kept: [] });
+  });
+
+  it('gc settles what a merged terminate let go of and restores what an abandoned one did', async () => {
+    const { repo, vlanPool } = await withLedger();
+    // request/merged's VLAN (permanent) is let go of by two terminates: one merged into main, one whose branch is gone.
+    const opts = { repo, remote: null, clock: () => new Date(T0) };
+    await letGoReservations(opts, [{ pool: vlanPool, key: 'dia-0003:vlan' }], 'request/dia-0003-terminate-1');
+    await reserveResource(opts, { pool: vlanPool, key: 'dia-0004:vlan', holder: 'request/dia-0004' }, from(['1004']));
+    await settleHolders(opts, ['request/dia-0004']);
+    await letGoReservations(opts, [{ pool: vlanPool, key: 'dia-0004:vlan' }], 'request/dia-0004-terminate-1');
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'terminate dia-0004', '-m', 'Svc-Request: dia-0004-terminate-1');
+    const r = json<GcJson & { restored: { key: string; resource: string }[]; settled: string[] }>(gc(repo));
+    expect(r.settled).toContain('request/dia-0004-terminate-1');
+    expect(r.restored.map((x) => `${x.key}=${x.resource}`)).toEqual(['dia-0003:vlan=1002']);
+    const text = ok(svc(repo, ['pools', 'gc', '--dry-run'], { env: { SVC_NOW: LATER } })).stdout;
+    expect(text).not.toContain('would restore');
+    // 1004 is free again; dia-0003's VLAN is back under its key, still reserved.
+    expect(byName(poolsOf(repo), VLAN).reservations).toEqual({ held: 1, permanent: 1 });
   });
 
   it('keeps a fresh reservation whose branch is gone inside the default hour', async () => {

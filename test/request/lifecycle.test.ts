@@ -193,6 +193,19 @@ describe('rebase and the shared ledger over a request\'s life', () => {
     expect(text.stdout).toMatch(/reservation\(s\) released, 0 given back to the subscription/);
   });
 
+  it('abandon whose ledger update fails still abandons, and says gc will release what it held', () => {
+    const dir = otterNet();
+    const c = json<Created>(request(dir, [...DIA, '--format', 'json']));
+    writeFileSync(join(dir, '.git', 'hooks', 'reference-transaction'), '#!/bin/sh\n[ "$1" = prepared ] || exit 0\nif grep -q " refs/svc/reservations"; then echo "ledger frozen" >&2; exit 1; fi\n', { mode: 0o755 });
+    const ledger = git(dir, 'rev-parse', 'refs/svc/reservations').trim();
+    const r = svc(dir, ['request', 'abandon', c.request]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('warning: the reservation ledger was not updated (git refused to update refs/svc/reservations: ledger frozen); `svc pools gc` releases what the request held once its grace period is over');
+    expect(git(dir, 'branch', '--list', c.branch).trim()).toBe('');
+    expect(git(dir, 'rev-parse', `refs/svc/abandoned/${c.request}`).trim()).toBe(c.commit);
+    expect(git(dir, 'rev-parse', 'refs/svc/reservations').trim()).toBe(ledger);
+  });
+
   it('with a remote, a failed request gives back what it reserved in a new shared commit: history grows, the record is as before', () => {
     const { remote, clones } = withRemote(1);
     const dir = clones[0]!;
