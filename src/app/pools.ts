@@ -18,6 +18,8 @@ import { requireModel } from './model.js';
 export interface ReservationCounts {
   held: number;
   permanent: number;
+  /** Of those, how many a request not yet merged is letting go of (freed when it merges). */
+  releasing: number;
 }
 
 export interface PoolsReport {
@@ -44,7 +46,7 @@ async function ledgerReservations(root: string): Promise<{ commit: string; all: 
 
 function count(rs: readonly Reservation[]): ReservationCounts {
   const held = rs.filter((r) => r.state === 'held').length;
-  return { held, permanent: rs.length - held };
+  return { held, permanent: rs.length - held, releasing: rs.filter((r) => r.releasedBy !== undefined).length };
 }
 
 /** `svc pools`: the fill of each pool, and what the ledger reserves in it. */

@@ -59,13 +59,13 @@ export interface PoolJson {
   free: string;
   percent: number;
   allocations: number;
-  reservations: { held: number; permanent: number } | null;
+  reservations: { held: number; permanent: number; releasing: number } | null;
 }
 
 export interface PoolsJson {
   ledger: boolean;
   pools: PoolJson[];
-  otherReservations: { pool: string; held: number; permanent: number }[];
+  otherReservations: { pool: string; held: number; permanent: number; releasing: number }[];
   diagnostics: unknown[];
 }
 

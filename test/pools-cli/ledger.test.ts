@@ -56,10 +56,10 @@ describe('svc pools with a reservation ledger', () => {
     const { repo } = await withLedger();
     const p = poolsOf(repo);
     expect(p.ledger).toBe(true);
-    expect(byName(p, VLAN).reservations).toEqual({ held: 2, permanent: 1 });
-    expect(byName(p, PREFIX).reservations).toEqual({ held: 1, permanent: 0 });
-    expect(byName(p, 'Management addresses pool').reservations).toEqual({ held: 0, permanent: 0 });
-    expect(p.otherReservations).toEqual([{ pool: 'DcimInterfaceL2', held: 1, permanent: 0 }]);
+    expect(byName(p, VLAN).reservations).toEqual({ held: 2, permanent: 1, releasing: 0 });
+    expect(byName(p, PREFIX).reservations).toEqual({ held: 1, permanent: 0, releasing: 0 });
+    expect(byName(p, 'Management addresses pool').reservations).toEqual({ held: 0, permanent: 0, releasing: 0 });
+    expect(p.otherReservations).toEqual([{ pool: 'DcimInterfaceL2', held: 1, permanent: 0, releasing: 0 }]);
     const table = ok(svc(repo, ['pools'])).stdout;
     expect(table.split('\n')[0]).toMatch(/USE\s+RESERVED \(held\/permanent\)$/);
     expect(table.split('\n').find((l) => l.startsWith(VLAN))).toMatch(/0%\s+2\/1$/);
@@ -86,7 +86,7 @@ describe('svc pools with a reservation ledger', () => {
     expect(text).toContain(`released  ${vlanPool}  1001  (key dia-0002:vlan, held by request/gone)`);
     expect(text).toContain('released 2 reservation(s)');
     expect(ledgerAt(repo)).not.toBe(start);
-    expect(byName(poolsOf(repo), VLAN).reservations).toEqual({ held: 1, permanent: 1 });
+    expect(byName(poolsOf(repo), VLAN).reservations).toEqual({ held: 1, permanent: 1, releasing: 0 });
 
     const again = json<GcJson>(gc(repo));
     expect(again).toMatchObject({ applied: false, released: [], kept: [] });
@@ -107,7 +107,7 @@ describe('svc pools with a reservation ledger', () => {
     const text = ok(svc(repo, ['pools', 'gc', '--dry-run'], { env: { SVC_NOW: LATER } })).stdout;
     expect(text).not.toContain('would restore');
     // 1004 is free again; dia-0003's VLAN is back under its key, still reserved.
-    expect(byName(poolsOf(repo), VLAN).reservations).toEqual({ held: 1, permanent: 1 });
+    expect(byName(poolsOf(repo), VLAN).reservations).toEqual({ held: 1, permanent: 1, releasing: 0 });
   });
 
   it('keeps a fresh reservation whose branch is gone inside the default hour', async () => {

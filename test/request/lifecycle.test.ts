@@ -175,19 +175,21 @@ describe('rebase and the shared ledger over a request\'s life', () => {
     const dir = otterNet();
     const older = git(dir, 'rev-parse', 'main').trim();
     merge(dir, json<Created>(request(dir, [...DIA, '--format', 'json'])).branch);
-    const ledger = () => JSON.parse(svc(dir, ['pools', '--format', 'json']).stdout) as { pools: { name: string; reservations: { held: number; permanent: number } }[] };
+    const ledger = () => JSON.parse(svc(dir, ['pools', '--format', 'json']).stdout) as { pools: { name: string; reservations: { held: number; permanent: number; releasing: number } }[] };
     const vlanPool = () => ledger().pools.find((p) => p.name === 'Customer vlan pool')!.reservations;
     const t = json<Created>(request(dir, ['terminate', 'dia-0001', '--format', 'json']));
     // On the older base VLAN 1000 looks free, but dia-0001 on main still uses it until the terminate is merged.
     const stale = json<Created>(request(dir, [...DIA, '--base', older, '--format', 'json']));
     expect(stale.targets[0]!.logs.map((l) => l.message)).not.toContain('VLAN 1000');
     const before = vlanPool();
+    expect(before.releasing).toBe(1);
+    expect(svc(dir, ['pools']).stdout).toContain('reservation(s) let go of by requests not merged yet: freed when they merge, given back if they are abandoned');
     const a = svc(dir, ['request', 'abandon', t.request, '--format', 'json']);
     expect(a.code).toBe(0);
     expect(JSON.parse(a.stdout)).toMatchObject({ requestId: t.request, released: 0 });
     expect(JSON.parse(a.stdout).restored).toBeGreaterThan(0);
     // The same count of reservations, now back under dia-0001's keys; the audit finds nothing wrong.
-    expect(vlanPool()).toEqual(before);
+    expect(vlanPool()).toEqual({ ...before, releasing: 0 });
     expect(svc(dir, ['validate']).code).toBe(0);
     const text = svc(dir, ['request', 'abandon', stale.request]);
     expect(text.stdout).toMatch(/reservation\(s\) released, 0 given back to the subscription/);

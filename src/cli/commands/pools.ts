@@ -88,6 +88,8 @@ export function renderPools(r: PoolsReport, opts: { bar: boolean; color: ChalkIn
   ]);
   let out = renderTable(headers, rows);
   for (const o of r.otherReservations) out += `ledger also reserves in ${o.pool}: ${o.held} held, ${o.permanent} permanent\n`;
+  const releasing = [...r.pools.map((p) => p.reservations?.releasing ?? 0), ...r.otherReservations.map((o) => o.releasing)].reduce((a, b) => a + b, 0);
+  if (releasing) out += `${releasing} reservation(s) let go of by requests not merged yet: freed when they merge, given back if they are abandoned\n`;
   return out;
 }
 
