@@ -68,6 +68,8 @@ export async function openInventoryAt(catalog: Catalog, schema: SchemaSet, commi
   const work = openInventory(catalog, schema);
   const meta = work.database.prepare("SELECT value FROM meta WHERE key = 'tree'").pluck().get() as string | undefined;
   const dirty = work.database.prepare('SELECT path FROM dirty').pluck().all() as string[];
+  // The copy keeps the work index's blob ids, so its new ones are hashed the same way.
+  const blobFormat = work.blobFormat;
   work.close();
   mkdirSync(COPIES(catalog.root), { recursive: true });
   const copy = join(COPIES(catalog.root), `${process.pid}-${Date.now()}-${Math.random().toString(16).slice(2, 8)}.sqlite`);
@@ -103,11 +105,11 @@ export async function openInventoryAt(catalog: Catalog, schema: SchemaSet, commi
     const display = (p: string) => (prefix === '' ? p : `${relative(catalog.root, join(repo, prefix)).split('\\').join('/')}/${p}`);
     const readContent = (p: string): FileChange | undefined => {
       const text = read(p);
-      return text === undefined ? undefined : { path: p, text, blob: blobId(text) };
+      return text === undefined ? undefined : { path: p, text, blob: blobId(text, blobFormat) };
     };
     const changes: FileChange[] = paths.map((p) => readContent(p) ?? { path: p, text: null, blob: '' });
     applyTreeChanges({ db, layout, display }, changes, tree, readContent);
-    const opened: OpenedIndex = { db, layout, how: 'incremental', changed: changes.length, display, readContent };
+    const opened: OpenedIndex = { db, layout, how: 'incremental', changed: changes.length, display, readContent, blobFormat };
     const inventory = new SqliteInventory(opened, catalog.inventory);
     return {
       inventory,

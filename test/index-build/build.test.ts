@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as buffer from 'node:buffer';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -264,5 +264,49 @@ describe('a build killed half way', () => {
       inv.close();
     }
     expect(readdirSync(svcDir).filter((n) => n.endsWith('.build'))).toEqual([]);
+  });
+});
+
+describe('a repository that names objects with SHA-256', () => {
+  /** The sample catalog in a repository made with --object-format=sha256, committed. */
+  function sha256Repo(): string {
+    const dir = tempRepo();
+    rmSync(join(dir, '.git'), { recursive: true, force: true });
+    git(dir, 'init', '-q', '--object-format=sha256', '-b', 'main');
+    git(dir, 'config', 'commit.gpgsign', 'false');
+    writeTree(dir, { '.orchestrator.yml': 'schemas: [schemas]\n', 'schemas/inventory.yml': readFileSync(join(catalogRepo({}), 'schemas/inventory.yml'), 'utf8'), ...sampleInventory() });
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'initial');
+    return dir;
+  }
+
+  it('hashes blob ids as git does, so a cold build finds nothing uncommitted, and then exactly the edited file', () => {
+    const dir = sha256Repo();
+    const listed = new Map(git(dir, 'ls-files', '-s', 'inventory').trim().split('\n').map((l) => [l.split('\t')[1]!.slice('inventory/'.length), l.split(' ')[1]!]));
+    for (const reader of ['thread', 'worker'] as const) {
+      const { rows } = openAndDump(dir, reader, `${reader}.sqlite`);
+      expect(rows.dirty).toEqual([]);
+      const blobs = new Map((rows.objects as { path: string; blob: string }[]).map((o) => [o.path, o.blob]));
+      expect(blobs).toEqual(listed);
+      expect([...blobs.values()].every((b) => b.length === 64)).toBe(true);
+    }
+    const [path] = [...listed.keys()];
+    writeFileSync(join(dir, 'inventory', path!), readFileSync(join(dir, 'inventory', path!), 'utf8').replace('\n}', ',\n  "description": "edited"\n}'));
+    for (const reader of ['thread', 'worker'] as const) {
+      rmSync(join(dir, '.svc', `${reader}.sqlite`));
+      expect(openAndDump(dir, reader, `${reader}.sqlite`).rows.dirty).toEqual([{ path }]);
+    }
+  });
+
+  it('an index whose blob ids were hashed with SHA-1 there (an older svc) is rebuilt, not trusted', () => {
+    const dir = sha256Repo();
+    const { catalog, schema } = load(dir);
+    openInventory(catalog, schema).close();
+    const db = new Database(join(dir, '.svc', 'index.sqlite'));
+    db.prepare("DELETE FROM meta WHERE key = 'blob'").run();
+    db.close();
+    const again = openInventory(catalog, schema);
+    expect(again.how).toBe('rebuilt');
+    again.close();
   });
 });

@@ -70,6 +70,8 @@ export interface PlanKind {
 export interface BuildPlan {
   /** Concrete kinds in the order their files are read and linked (see linkOrder). */
   kinds: PlanKind[];
+  /** The hash of blob ids (the repository's object format), as ../inventory/files.ts blobId. */
+  blob: 'sha1' | 'sha256';
 }
 
 /**
@@ -106,6 +108,8 @@ export interface Listing {
 }
 
 export interface BuildKit {
+  /** The hash of blob ids (BuildPlan.blob). */
+  blob: BuildPlan['blob'];
   /** Appends the file's record to `out`, decoded when the file is as svc writes it. */
   record(out: Records, path: string, blob: string, text: string): void;
   /** Object files among `paths`, in build order: kinds in plan order (other folders last), then by path. */
@@ -392,6 +396,7 @@ export function makeBuildKit(plan: BuildPlan, crypto: typeof Crypto): BuildKit {
   };
 
   return {
+    blob: plan.blob,
     record(out, path, blob, text) {
       const ki = kindIndexOf(path);
       if (ki < 0 || !decode(out, ki, path, blob, text)) out.push(-1, path, blob, text);
@@ -477,11 +482,11 @@ export function makeChunkReader(kit: BuildKit, deps: ReaderDeps, dir: string): C
     // Invalid UTF-8 becomes U+FFFD when read as text: the id is of that text.
     if (!isUtf8(content)) {
       const b = Buffer.from(content.toString('utf8'), 'utf8');
-      return kit.digest('sha1', Buffer.concat([Buffer.from(`blob ${b.length}\0`), b]));
+      return kit.digest(kit.blob, Buffer.concat([Buffer.from(`blob ${b.length}\0`), b]));
     }
     const header = `blob ${end - start}\0`;
     bytes.write(header, start - header.length, 'latin1');
-    return kit.digest('sha1', bytes.subarray(start - header.length, end));
+    return kit.digest(kit.blob, bytes.subarray(start - header.length, end));
   };
 
   return {
@@ -550,7 +555,7 @@ export function linkOrder(layout: Layout): string[] {
 }
 
 /** The plan of `layout`'s kinds in `order`. */
-export function buildPlan(layout: Layout, order: string[]): BuildPlan {
+export function buildPlan(layout: Layout, order: string[], blob: BuildPlan['blob'] = 'sha1'): BuildPlan {
   const schema = layout.schema;
   const accept = (peer: string) => [...schema.kinds.keys()].filter((k) => schema.isA(k, peer));
   return {
@@ -573,5 +578,6 @@ export function buildPlan(layout: Layout, order: string[]): BuildPlan {
       else if (t.hfid) hfid = t.hfid.map((p) => t.attrs.findIndex(({ a }) => a.name === p.attribute));
       return { kind, width: t.attrs.length + refs.length, keys, hfid };
     }),
+    blob,
   };
 }

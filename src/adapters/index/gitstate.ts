@@ -1,5 +1,6 @@
 import { isAbsolute, relative } from 'node:path';
 import { gitSync, gitSyncBytes } from '../git/run.js';
+import type { BlobFormat } from '../inventory/files.js';
 
 /**
  * What git knows about the inventory folder: its tree at HEAD, the files in a tree, what changed
@@ -14,7 +15,11 @@ export interface GitView {
   gitDir: string;
   /** The inventory folder's tree at HEAD when gitView asked for it in the same call. */
   head?: string;
+  /** How the repository names objects: blob ids the index stores are hashed the same way. */
+  format: BlobFormat;
 }
+
+const formatOf = (s: string): BlobFormat => (s.trim() === 'sha256' ? 'sha256' : 'sha1');
 
 export function gitView(inventoryDir: string, catalogRoot: string): GitView | undefined {
   // Every command asks this first: one git process answers where the repository is and what HEAD
@@ -22,21 +27,22 @@ export function gitView(inventoryDir: string, catalogRoot: string): GitView | un
   const rel = relative(catalogRoot, inventoryDir).split('\\').join('/');
   if (!rel.startsWith('..') && !isAbsolute(rel)) {
     try {
-      const [top = '', gitDir = '', head = ''] = gitSync(catalogRoot, ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--verify', '-q', `HEAD:./${rel}`], { okCodes: [1] }).split('\n');
-      if (top !== '' && gitDir !== '') return { top, prefix: relative(top, inventoryDir).split('\\').join('/'), gitDir, head };
+      const [top = '', gitDir = '', format = '', head = ''] = gitSync(catalogRoot, ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--show-object-format', '--verify', '-q', `HEAD:./${rel}`], { okCodes: [1] }).split('\n');
+      if (top !== '' && gitDir !== '') return { top, prefix: relative(top, inventoryDir).split('\\').join('/'), gitDir, head, format: formatOf(format) };
     } catch {
       // Not a repository, or git could not read HEAD: the separate calls below tell which.
     }
   }
   let top: string;
   let gitDir: string;
+  let format: string;
   try {
-    [top = '', gitDir = ''] = gitSync(catalogRoot, ['rev-parse', '--show-toplevel', '--absolute-git-dir']).split('\n');
+    [top = '', gitDir = '', format = ''] = gitSync(catalogRoot, ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--show-object-format']).split('\n');
   } catch {
     return undefined;
   }
   const prefix = relative(top, inventoryDir).split('\\').join('/');
-  return { top, prefix, gitDir };
+  return { top, prefix, gitDir, format: formatOf(format) };
 }
 
 /** The inventory folder's tree id at HEAD, or '' (no commit yet, or the folder is not committed). */

@@ -25,6 +25,10 @@ export class SqliteInventory extends IndexReader implements Inventory {
     return this.opened.how;
   }
 
+  get blobFormat(): OpenedIndex['blobFormat'] {
+    return this.opened.blobFormat;
+  }
+
   get database(): Database.Database {
     return this.db;
   }
@@ -138,7 +142,7 @@ export class SqliteInventory extends IndexReader implements Inventory {
       const old = this.innerPathOf(id);
       if (old !== undefined && old !== path) deletes.add(old);
       // The index holds every file's blob id: hashing the new text beats reading the old file.
-      if (this.blobAtPath(path) !== blobId(text)) {
+      if (this.blobAtPath(path) !== blobId(text, this.opened.blobFormat)) {
         writes.push({ path, text });
         byPath.set(path, text);
       }
@@ -174,12 +178,12 @@ export class SqliteInventory extends IndexReader implements Inventory {
     if (plan.writes.length === 0 && plan.deletes.length === 0) return { written: [], deleted: [], plan };
     const deletes = new Set(plan.deletes);
     const fileChanges: FileChange[] = [
-      ...plan.writes.map((w) => ({ path: w.path, text: w.text, blob: blobId(w.text) })),
+      ...plan.writes.map((w) => ({ path: w.path, text: w.text, blob: blobId(w.text, this.opened.blobFormat) })),
       ...plan.deletes.map((p) => ({ path: p, text: null, blob: '' })),
     ];
     const readContent = (p: string): FileChange | undefined => {
       const t = byPath.get(p);
-      if (t !== undefined) return { path: p, text: t, blob: blobId(t) };
+      if (t !== undefined) return { path: p, text: t, blob: blobId(t, this.opened.blobFormat) };
       return deletes.has(p) ? undefined : this.opened.readContent(p);
     };
     const tx = this.db.transaction(() => {

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import type { SchemaSet } from '../../core/schema/model.js';
-import { blobId, isObjectFile, readObjectFile } from '../inventory/files.js';
+import { blobId, isObjectFile, readObjectFile, type BlobFormat } from '../inventory/files.js';
 import { changedBetween, dirtyPaths, gitView, headTree, type GitView } from './gitstate.js';
 import { buildPlan, linkOrder } from './build-kit.js';
 import { FreshBuild } from './fresh.js';
@@ -53,6 +53,8 @@ export interface OpenedIndex {
   changed: number;
   display: (path: string) => string;
   readContent: (path: string) => FileChange | undefined;
+  /** How blob ids are hashed: as the repository names objects, so they compare with git's. */
+  blobFormat: BlobFormat;
 }
 
 export function indexPath(catalogRoot: string): string {
@@ -65,13 +67,15 @@ export function openIndex(target: IndexTarget): OpenedIndex {
   const layout = compileLayout(target.schema);
   const invRel = relative(target.catalogRoot, target.inventoryDir).split('\\').join('/');
   const display = (p: string) => (invRel === '' ? p : `${invRel}/${p}`);
+  const g = gitView(target.inventoryDir, target.catalogRoot);
+  const blobFormat: BlobFormat = g?.format ?? 'sha1';
   const readContent = (p: string): FileChange | undefined => {
     const text = isObjectFile(p) ? readObjectFile(target.inventoryDir, p) : undefined;
-    return text === undefined ? undefined : { path: p, text, blob: blobId(text) };
+    return text === undefined ? undefined : { path: p, text, blob: blobId(text, blobFormat) };
   };
-  const g = gitView(target.inventoryDir, target.catalogRoot);
-  const wanted: Record<string, string> = { format: INDEX_FORMAT, svc: SVC_VERSION, fingerprint: target.schema.fingerprint, inventory: invRel };
-  const base = { layout, display, readContent };
+  // `blob`: an index whose ids were hashed otherwise (an svc that always used SHA-1) is rebuilt.
+  const wanted: Record<string, string> = { format: INDEX_FORMAT, svc: SVC_VERSION, fingerprint: target.schema.fingerprint, inventory: invRel, blob: blobFormat };
+  const base = { layout, display, readContent, blobFormat };
 
   const existing = g ? openExisting(dbPath, wanted) : { db: undefined, reason: 'the catalog is not in a git repository' };
   if (existing.db && g) {
@@ -153,11 +157,11 @@ function sameSet(candidates: Set<string>, dirty: string[], db: Database.Database
 }
 
 /** Build into a temporary file, then rename it over the index. Returns the number of files read. */
-function buildFull(dbPath: string, layout: Layout, g: GitView | undefined, target: IndexTarget, meta: Record<string, string>, base: Pick<OpenedIndex, 'display' | 'readContent'>): number {
+function buildFull(dbPath: string, layout: Layout, g: GitView | undefined, target: IndexTarget, meta: Record<string, string>, base: Pick<OpenedIndex, 'display' | 'readContent' | 'blobFormat'>): number {
   removeAbandonedBuilds(dbPath);
   const tmp = `${dbPath}.${process.pid}.build`;
   rmSync(tmp, { force: true });
-  const plan = buildPlan(layout, linkOrder(layout));
+  const plan = buildPlan(layout, linkOrder(layout), base.blobFormat);
   // Started first: git, reading and decoding run while this thread prepares the database.
   const source = buildSource(g, target.inventoryDir, plan, target.reader);
   let db: Database.Database | undefined;

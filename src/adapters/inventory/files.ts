@@ -7,10 +7,16 @@ import { OBJECT_FILE_EXT } from '../../core/inventory/paths.js';
  * The inventory's files on disk. Paths are relative to the inventory folder with forward slashes.
  */
 
-/** Git's blob id of a content (sha1 of "blob <size>\0" + bytes): lets an unchanged file be skipped without asking git. */
-export function blobId(text: string): string {
+/** The hash a repository names its objects with (`git rev-parse --show-object-format`). */
+export type BlobFormat = 'sha1' | 'sha256';
+
+/**
+ * Git's blob id of a content (the hash of "blob <size>\0" + bytes, in the repository's format):
+ * lets an unchanged file be skipped without asking git, and compares with the ids git lists.
+ */
+export function blobId(text: string, format: BlobFormat = 'sha1'): string {
   const buf = Buffer.from(text, 'utf8');
-  return createHash('sha1').update(`blob ${buf.length}\0`).update(buf).digest('hex');
+  return createHash(format).update(`blob ${buf.length}\0`).update(buf).digest('hex');
 }
 
 /** An object file: `<Kind>/.../<name>.json`, no hidden parts (editors' and svc's temporary files are skipped). */
