@@ -19,8 +19,8 @@ import { loadObjects } from './load.js';
  */
 export const TEMPLATE_DIR = fileURLToPath(new URL('../../templates/init/', import.meta.url));
 
-/** The workflow file, and its one line init fills in rather than copying verbatim. */
-const WORKFLOW = '.github/workflows/svc.yml';
+/** The workflow files, and the one line of each that init fills in rather than copying verbatim. */
+const WORKFLOWS = new Set(['.github/workflows/svc.yml', '.github/workflows/svc-settle.yml']);
 const PACKAGE_LINE = /^(\s*SVC_PACKAGE: )""$/m;
 
 export interface InitOptions {
@@ -76,7 +76,7 @@ export function initCatalog(dir: string, cwd: string, opts: InitOptions = {}): I
     for (const src of sources) {
       const rel = targetPath(relative(templates, src).split(sep).join('/'));
       const text = nodeFileHost.readText(src);
-      writeFileAtomic(join(root, rel), rel === WORKFLOW && opts.svcPackage !== undefined ? text.replace(PACKAGE_LINE, `$1"${opts.svcPackage}"`) : text);
+      writeFileAtomic(join(root, rel), WORKFLOWS.has(rel) && opts.svcPackage !== undefined ? text.replace(PACKAGE_LINE, `$1"${opts.svcPackage}"`) : text);
       files.push(rel);
     }
     files.sort();

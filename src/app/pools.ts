@@ -1,4 +1,4 @@
-import { LEDGER_REF, readLedger } from '../adapters/git/ledger.js';
+import { fetchSharedLedger, LEDGER_REF, readLedger } from '../adapters/git/ledger.js';
 import { repoPaths } from '../adapters/git/commit.js';
 import { hasRemote, resolveRef } from '../adapters/git/refs.js';
 import { gcReservations, liveBranches, settleHolders } from '../adapters/git/reservations.js';
@@ -83,6 +83,11 @@ export interface PoolsGcOptions {
   remote?: string | null;
   /** Where merged requests land (.orchestrator.yml default_branch); else found from the repository. */
   defaultBranch?: string;
+  /**
+   * Only settle merged requests; release nothing. Safe where not every open branch is visible
+   * (CI on the default branch sees neither engineers' unpushed branches nor their age).
+   */
+  settleOnly?: boolean;
 }
 
 export interface PoolsGcReport extends GcResult {
@@ -104,19 +109,29 @@ export interface PoolsGcReport extends GcResult {
  */
 export async function poolsGc(catalog: Pick<Catalog, 'root'>, opts: PoolsGcOptions): Promise<PoolsGcReport> {
   const { root } = await repoPaths(catalog.root);
-  if (!(await resolveRef(root, LEDGER_REF))) return { released: [], restored: [], kept: [], applied: false, ledger: false, shared: false, settled: [] };
+  const remote = opts.remote === undefined ? ((await hasRemote(root, 'origin')) ? 'origin' : null) : opts.remote;
+  // What the remote's ledger waits on counts too: a fresh clone (CI) has no local ledger at all.
+  const shared = remote && !opts.dryRun ? await fetchSharedLedger(root, remote) : null;
+  const refs = [...((await resolveRef(root, LEDGER_REF)) ? [LEDGER_REF] : []), ...(shared ? [shared] : [])];
+  if (!refs.length) return { released: [], restored: [], kept: [], applied: false, ledger: false, shared: false, settled: [] };
   // Merged requests are settled first: gc must never free what main now uses, nor restore what it let go of.
-  const pending = await readLedger({ repo: root }, (d) => pendingHolders(d));
-  const settled = await mergedRequests(root, [...pending.holding, ...pending.lettingGo], opts.defaultBranch);
-  if (!opts.dryRun && settled.length) await settleHolders({ repo: root, clock: opts.clock, ...(opts.remote !== undefined ? { remote: opts.remote } : {}) }, settled);
+  const holders = new Set<string>();
+  for (const ref of refs) {
+    const p = await readLedger({ repo: root, ref }, (d) => pendingHolders(d));
+    for (const h of [...p.holding, ...p.lettingGo]) holders.add(h);
+  }
+  const settled = await mergedRequests(root, holders, opts.defaultBranch);
+  const settledOut = !opts.dryRun && settled.length ? await settleHolders({ repo: root, clock: opts.clock, remote }, settled) : undefined;
+  if (opts.settleOnly) {
+    return { released: [], restored: [], kept: [], applied: settled.length > 0, ledger: true, shared: settledOut?.shared ?? false, ...(settledOut?.offlineReason !== undefined ? { offlineReason: settledOut.offlineReason } : {}), settled };
+  }
   if (opts.dryRun) {
-    const remote = opts.remote === undefined ? ((await hasRemote(root, 'origin')) ? 'origin' : null) : opts.remote;
     const live = await liveBranches(root, remote);
     const mergedSet = new Set(settled);
     const result = await readLedger({ repo: root }, (draft) => collectGarbage(draft, { isAlive: (h) => live.has(h) || mergedSet.has(h), now: opts.clock(), graceMs: opts.graceMs }));
     return { ...result, applied: false, ledger: true, shared: false, settled };
   }
-  const out = await gcReservations({ repo: root, clock: opts.clock, ...(opts.remote !== undefined ? { remote: opts.remote } : {}) }, { graceMs: opts.graceMs });
+  const out = await gcReservations({ repo: root, clock: opts.clock, remote }, { graceMs: opts.graceMs });
   return {
     ...out.value,
     applied: out.value.released.length + out.value.restored.length > 0,

@@ -163,10 +163,22 @@ describe('svc init', () => {
     expect((parse(written) as { env: Record<string, string> }).env.SVC_PACKAGE).toBe('github:otter-net/svc#4f2a9c1');
     const template = readFileSync(join(PROJECT_ROOT, 'templates/init/dot-github/workflows/svc.yml'), 'utf8');
     expect(written).toBe(template.replace('SVC_PACKAGE: ""', 'SVC_PACKAGE: "github:otter-net/svc#4f2a9c1"'));
+    const settle = parse(readFileSync(join(parent, 'cat', '.github/workflows/svc-settle.yml'), 'utf8')) as { env: Record<string, string> };
+    expect(settle.env.SVC_PACKAGE).toBe('github:otter-net/svc#4f2a9c1');
     const bad = init(parent, 'other', '--svc-package', 'svc latest');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('is not a package spec');
     expect(existsSync(join(parent, 'other'))).toBe(false);
+  });
+
+  it('writes a second workflow that settles merged requests on the default branch and releases nothing', () => {
+    const wf = parse(readFileSync(join(PROJECT_ROOT, 'templates/init/dot-github/workflows/svc-settle.yml'), 'utf8')) as { on: { push: { branches: string[] } }; permissions: Record<string, string>; env: Record<string, string>; jobs: Record<string, { steps: { name?: string; run?: string; with?: Record<string, unknown> }[] }> };
+    expect(wf.on.push.branches).toEqual(['main']);
+    expect(wf.permissions).toEqual({ contents: 'write' });
+    expect(wf.env.SVC_PACKAGE).toBe('');
+    const steps = Object.values(wf.jobs).flatMap((j) => j.steps);
+    expect(steps.map((x) => x.run ?? '').filter((r) => r.startsWith('svc '))).toEqual(['svc pools gc --settle-only']);
+    expect(steps.find((x) => x.with?.['fetch-depth'] !== undefined)?.with?.['fetch-depth']).toBe(0);
   });
 
   it('maps dot- path components of the templates to dotfiles', () => {

@@ -2,7 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git, svc } from '../helpers/repo.js';
-import { fileAt, json, otterNet, request, snapshot, withRemote, type Created } from './helpers.js';
+import { fileAt, json, NOW, otterNet, request, snapshot, withRemote, type Created } from './helpers.js';
 
 const DIA = ['create', 'dedicated internet 1000', '--customer', 'acme', '--set', 'site=par01', '--set', 'ip_package=small'];
 const merge = (dir: string, branch: string) => git(dir, 'merge', '-q', '--no-ff', '-m', `merge ${branch}`, branch);
@@ -223,5 +223,37 @@ describe('rebase and the shared ledger over a request\'s life', () => {
     expect(count(remote)).toBeGreaterThan(countBefore);
     expect(tree(remote)).toBe(treeBefore);
     expect(git(dir, 'rev-parse', 'refs/svc/reservations').trim()).toBe(git(remote, 'rev-parse', 'refs/svc/reservations').trim());
+  });
+});
+
+describe('svc pools gc --settle-only, as CI on the default branch runs it', () => {
+  it('in a fresh clone: frees what a merged terminate let go of, and releases nothing else', () => {
+    const { remote, clones } = withRemote(2);
+    const [dev, ci] = clones as [string, string];
+    type Pools = { pools: { name: string; reservations: { held: number; permanent: number; releasing: number } }[] };
+    const vlans = (dir: string) => (JSON.parse(svc(dir, ['pools', '--format', 'json']).stdout) as Pools).pools.find((p) => p.name === 'Customer vlan pool')!.reservations;
+    merge(dev, json<Created>(request(dev, [...DIA, '--format', 'json'])).branch);
+    git(dev, 'push', '-q', 'origin', 'main');
+    const t = json<Created>(request(dev, ['terminate', 'dia-0001', '--format', 'json']));
+    // Another request that exists only on the engineer's machine: its reservations are shared, its branch is not.
+    const local = json<Created>(request(dev, ['create', 'dedicated internet 1000', '--customer', 'acme', '--set', 'site=fra01', '--set', 'ip_package=small', '--format', 'json']));
+    merge(dev, t.branch);
+    git(dev, 'push', '-q', 'origin', 'main');
+    // dia-0001's VLAN (still held: no gc ran since its merge) is being let go of; fra01's is held.
+    expect(vlans(dev)).toEqual({ held: 2, permanent: 0, releasing: 1 });
+    const sharedBefore = git(remote, 'rev-parse', 'refs/svc/reservations').trim();
+
+    git(ci, 'pull', '-q', '--ff-only');
+    expect(git(ci, 'for-each-ref', 'refs/svc/').trim()).toBe('');
+    const r = svc(ci, ['pools', 'gc', '--settle-only', '--format', 'json'], { env: NOW });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ settled: [t.branch], released: [], restored: [], applied: true, shared: true });
+    // The shared ledger moved on: the terminate's VLAN is free, the unpushed request keeps its own.
+    expect(git(remote, 'rev-parse', 'refs/svc/reservations').trim()).not.toBe(sharedBefore);
+    expect(vlans(ci)).toEqual({ held: 1, permanent: 0, releasing: 0 });
+    expect(git(ci, 'rev-parse', 'refs/svc/reservations').trim()).toBe(git(remote, 'rev-parse', 'refs/svc/reservations').trim());
+    expect(JSON.parse(fileAt(dev, local.branch, `inventory/IpamVLAN/vlan__${local.request}.json`)).vlan_id).toBe(1001);
+    // Nothing left to settle: a second run changes nothing.
+    expect(JSON.parse(svc(ci, ['pools', 'gc', '--settle-only', '--format', 'json'], { env: NOW }).stdout)).toMatchObject({ settled: [], applied: false });
   });
 });

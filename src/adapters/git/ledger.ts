@@ -218,6 +218,17 @@ async function advanceLocal(repo: string, ref: string, expected: string | null, 
   }
 }
 
+/**
+ * Bring the remote's ledger into its tracking ref (never the local ref, which may hold offline
+ * changes): the ref to read it from, or null when the remote has no ledger.
+ */
+export async function fetchSharedLedger(repo: string, remote: string, opts: { timeoutMs?: number } = {}): Promise<string | null> {
+  const tracking = trackingRef(remote, LEDGER_REF);
+  const f = await fetchRef(repo, remote, LEDGER_REF, tracking, opts);
+  if (f.status === 'unreachable') throw new GitError(`cannot fetch the reservation ledger from ${remote}: ${f.message.split('\n')[0]}`, { hint: 'retry when the remote is reachable' });
+  return f.status === 'ok' ? tracking : null;
+}
+
 /** Read the ledger without changing it (the local ref: what this repository knows). */
 export async function readLedger<T>(opts: Pick<LedgerOptions, 'repo' | 'ref'>, read: (draft: LedgerDraft) => Promise<T>): Promise<T> {
   const { root: repo } = await repoPaths(opts.repo);

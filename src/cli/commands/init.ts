@@ -26,7 +26,7 @@ export function registerInit(program: Command, ctx: Ctx, setExit: SetExit): void
         for (const f of r.files) c.out(`  ${f}\n`);
         c.out(`  inventory/: ${r.objects} bootstrap objects loaded (${r.inventoryFiles} files)\n`);
         c.out(`next:\n  cd ${dir}\n  svc validate\n  svc generate --check\n`);
-        if (r.svcPackage === null) c.out(`${col.yellow('to do')}: set SVC_PACKAGE in .github/workflows/svc.yml to where your svc comes from (or run init with --svc-package): until then the workflow fails saying so\n`);
+        if (r.svcPackage === null) c.out(`${col.yellow('to do')}: set SVC_PACKAGE in .github/workflows/svc.yml and svc-settle.yml to where your svc comes from (or run init with --svc-package): until then the workflows fail saying so\n`);
       }
       setExit(0);
     });

@@ -37,13 +37,14 @@ export function registerPools(program: Command, ctx: Ctx, setExit: SetExit): voi
     .description('release the reservations of request branches that no longer exist (here or on the remote)')
     .option('--grace <duration>', 'keep reservations younger than this (e.g. 30m, 1h, 2d)', '1h')
     .option('--dry-run', 'show what would be released, change nothing')
+    .option('--settle-only', 'only settle merged requests (what they hold becomes permanent, what they let go of free); release nothing: for CI on the default branch, which cannot see unpushed branches')
     .addOption(formatOption(['text', 'json'] as const))
-    .action(async (opts: { grace: string; dryRun?: boolean; format: 'text' | 'json' }) => {
+    .action(async (opts: { grace: string; dryRun?: boolean; settleOnly?: boolean; format: 'text' | 'json' }) => {
       const c = ctx();
       const graceMs = parseDuration(opts.grace);
       const catalog = requireCatalog(c);
       const { poolsGc } = await import('../../app/pools.js');
-      const report = await poolsGc(catalog, { graceMs, dryRun: Boolean(opts.dryRun), clock: c.clock, ...(catalog.defaultBranch ? { defaultBranch: catalog.defaultBranch } : {}) });
+      const report = await poolsGc(catalog, { graceMs, dryRun: Boolean(opts.dryRun), settleOnly: Boolean(opts.settleOnly), clock: c.clock, ...(catalog.defaultBranch ? { defaultBranch: catalog.defaultBranch } : {}) });
       if (opts.format === 'json') c.out(`${JSON.stringify(gcJson(report, Boolean(opts.dryRun)), null, 2)}\n`);
       else c.out(renderGc(report, Boolean(opts.dryRun), c.color));
       setExit(0);
