@@ -1,12 +1,10 @@
-import { LEDGER_REF, type LedgerOutcome } from '../adapters/git/ledger.js';
+import { LEDGER_REF, readLedger, type LedgerOutcome } from '../adapters/git/ledger.js';
 import { RefConflictError } from '../adapters/git/errors.js';
+import { mergedRequests } from '../adapters/git/merged.js';
 import { compareAndSwapRef, deleteRef } from '../adapters/git/refs.js';
 import { letGoReservations, reserveResource, revertReservations, settleHolders } from '../adapters/git/reservations.js';
-import { readLedger } from '../adapters/git/ledger.js';
-import { mergedRequests } from '../adapters/git/merged.js';
-import { pendingHolders, type LetGo } from '../core/reservations/ops.js';
 import type { Choose, ReservationRef } from '../core/reservations/model.js';
-import type { ReserveRequest, ReserveResult } from '../core/reservations/ops.js';
+import { pendingHolders, type LetGo, type ReserveRequest, type ReserveResult } from '../core/reservations/ops.js';
 import type { SharedReservations } from '../core/generate/shared.js';
 
 /**

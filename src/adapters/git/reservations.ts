@@ -19,10 +19,6 @@ export function releaseHeldBy(opts: LedgerOptions, holder: string): Promise<Ledg
   return updateLedger(opts, (draft) => releaseHolder(draft, holder));
 }
 
-export function releaseReservations(opts: LedgerOptions, refs: readonly ReservationRef[]): Promise<LedgerOutcome<Reservation[]>> {
-  return updateLedger(opts, (draft) => releaseKeys(draft, refs));
-}
-
 /** `by` no longer needs these: see letGo (its own are freed, others' wait for its merge). */
 export function letGoReservations(opts: LedgerOptions, refs: readonly ReservationRef[], by: string): Promise<LedgerOutcome<LetGo>> {
   return updateLedger(opts, (draft, now) => letGo(draft, refs, by, now));

@@ -141,7 +141,7 @@ export function checkAllocations(schema: SchemaSet, files: readonly ObjectFileTe
       continue;
     }
     const [kind, attr] = def.type === 'prefix' ? ['BuiltinIPPrefix', 'prefix'] : ['BuiltinIPAddress', 'address'];
-    const space = nsOf(obj.object);
+    const space = poolSpace.get(def.id);
     for (const o of byKind(kind)) {
       const text = o.object.attributes[attr];
       if (typeof text !== 'string' || seen.has(o.object.id) || nsOf(o.object) !== space) continue;
