@@ -123,7 +123,7 @@ export async function poolsGc(catalog: Pick<Catalog, 'root'>, opts: PoolsGcOptio
   const settled = await mergedRequests(root, holders, opts.defaultBranch);
   const settledOut = !opts.dryRun && settled.length ? await settleHolders({ repo: root, clock: opts.clock, remote }, settled) : undefined;
   if (opts.settleOnly) {
-    return { released: [], restored: [], kept: [], applied: settled.length > 0, ledger: true, shared: settledOut?.shared ?? false, ...(settledOut?.offlineReason !== undefined ? { offlineReason: settledOut.offlineReason } : {}), settled };
+    return { released: [], restored: [], kept: [], applied: settledOut !== undefined, ledger: true, shared: settledOut?.shared ?? false, ...(settledOut?.offlineReason !== undefined ? { offlineReason: settledOut.offlineReason } : {}), settled };
   }
   if (opts.dryRun) {
     const live = await liveBranches(root, remote);

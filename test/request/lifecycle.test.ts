@@ -242,6 +242,12 @@ describe('svc pools gc --settle-only, as CI on the default branch runs it', () =
     // dia-0001's VLAN (still held: no gc ran since its merge) is being let go of; fra01's is held.
     expect(vlans(dev)).toEqual({ held: 2, permanent: 0, releasing: 1 });
     const sharedBefore = git(remote, 'rev-parse', 'refs/svc/reservations').trim();
+    // A dry run says what it would settle, and changes nothing.
+    const localBefore = git(dev, 'rev-parse', 'refs/svc/reservations').trim();
+    const dry = svc(dev, ['pools', 'gc', '--settle-only', '--dry-run', '--format', 'json'], { env: NOW });
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, settled: [t.branch], released: [], applied: false });
+    expect(git(dev, 'rev-parse', 'refs/svc/reservations').trim()).toBe(localBefore);
+    expect(git(remote, 'rev-parse', 'refs/svc/reservations').trim()).toBe(sharedBefore);
 
     git(ci, 'pull', '-q', '--ff-only');
     expect(git(ci, 'for-each-ref', 'refs/svc/').trim()).toBe('');
