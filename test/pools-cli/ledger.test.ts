@@ -9,7 +9,8 @@ import { resourceShardPath } from '../../src/core/reservations/layout.js';
 import type { Choose } from '../../src/core/reservations/model.js';
 import { validateCatalog } from '../../src/core/validate.js';
 import { pinGitEnv } from '../git/env.js';
-import { git, svc, tempRepo } from '../helpers/repo.js';
+import { join } from 'node:path';
+import { git, svc, tempDir, tempRepo } from '../helpers/repo.js';
 import { byName, json, loadedOtterNet, ok, poolsOf } from './helpers.js';
 
 beforeAll(pinGitEnv);
@@ -124,6 +125,19 @@ describe('svc pools with a reservation ledger', () => {
     expect(r.stderr).toContain('--grace 5x: not a duration');
     expect(r.stderr).toContain('30m, 1h');
     expect(ledgerAt(repo)).toBe(start);
+  });
+
+  it('refuses, with exit 2 and the ledger untouched, when the remote cannot be reached (settle-only too)', async () => {
+    const { repo } = await withLedger();
+    git(repo, 'remote', 'add', 'origin', join(tempDir(), 'nowhere.git'));
+    const start = ledgerAt(repo);
+    for (const args of [[], ['--settle-only']]) {
+      const r = svc(repo, ['pools', 'gc', ...args], { env: { SVC_NOW: LATER } });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('cannot fetch the reservation ledger from origin');
+      expect(r.stderr).toContain('retry when the remote is reachable');
+      expect(ledgerAt(repo)).toBe(start);
+    }
   });
 
   it('says there is nothing to collect in a repository without a ledger', () => {
