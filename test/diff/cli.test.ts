@@ -234,6 +234,30 @@ describe('svc diff reads each revision with the schema it was written for', () =
     expect(back.files).toEqual([]);
   });
 
+  it('an attribute or relationship the newer schema dropped shows as removed from a changed object', () => {
+    const dir = otterWithSubscription();
+    const rack = LAB_SCHEMA + '    relationships:\n      - { name: site, peer: LocationSite, cardinality: one, optional: true }\n';
+    writeTree(dir, { 'schemas/base/lab.yml': rack, 'lab/racks.yml': LAB_RACKS.replace('height: 42', 'height: 42, site: par01') });
+    expect(svc(dir, ['load', 'lab/racks.yml']).code).toBe(0);
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'a lab rack');
+    const before = git(dir, 'rev-parse', 'HEAD').trim();
+    // The schema loses both; the file is written again without them.
+    writeTree(dir, { 'schemas/base/lab.yml': LAB_SCHEMA.replace('      - { name: height, kind: Number }\n', '') });
+    const file = join(dir, 'inventory/LabRack/r1.json');
+    const obj = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    expect(obj).toMatchObject({ height: 42, site: 'par01' });
+    delete obj.height;
+    delete obj.site;
+    writeFileSync(file, `${JSON.stringify(obj, null, 2)}\n`);
+    git(dir, 'commit', '-q', '-am', 'racks lose height and site');
+    const d = diffJson(dir, [before, 'HEAD']);
+    expect(counts(d)).toEqual(['LabRack +0 ~1 -0']);
+    const changed = d.kinds[0]!.objects[0]!;
+    expect(changed.attributes).toEqual([{ name: 'height', before: 42, after: null }]);
+    expect(changed.relationships).toEqual([{ name: 'site', cardinality: 'one', added: [], removed: [{ kind: 'LocationSite', hfid: ['par01'], label: 'par01', id: null }] }]);
+  });
+
   it('a revision whose catalog does not load is read with the work tree\'s schema, and says so', () => {
     const { dir, added } = evolved('nodes: [ {name: Rack\n');
     const r = svc(dir, ['diff', 'main', added, '--format', 'json']);

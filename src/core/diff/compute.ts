@@ -1,6 +1,6 @@
 import type { RefKey } from '../inventory/codec.js';
 import { storedRelationships } from '../inventory/ownership.js';
-import type { KindSchema, SchemaSet } from '../schema/model.js';
+import type { KindSchema, RelationshipSchema, SchemaSet } from '../schema/model.js';
 import { allocationCallouts, lifecycleCallout, type Labels } from './callouts.js';
 import { decodeSide, hfidLabel, refKeyText, refList, sameValue, type Side } from './decode.js';
 import type {
@@ -50,10 +50,12 @@ export function semanticDiff(schema: SchemaSet, changes: readonly FileChange[], 
   for (const id of [...new Set([...before.keys(), ...after.keys()])].sort(cmp)) pairs.push(...pairSides(before.get(id) ?? [], after.get(id) ?? []));
 
   for (const [b, a] of pairs) {
-    // A removed object is described by the schema it was written for; anything else by the newer one.
+    // A removed object is described by the schema it was written for; anything else by the newer
+    // one, plus what the older schema had and the newer dropped (shown as removed values).
     const s = a ? schema : baseSchema;
     const kind = s.get((a ?? b)!.object.kind)!;
-    const change = compareObjects(s, kind, b, a, labels, resolveBefore, resolveAfter);
+    const fields = describedFields(s, kind, a && b ? baseSchema.get(b.object.kind) : undefined, baseSchema);
+    const change = compareObjects(kind, fields, b, a, labels, resolveBefore, resolveAfter);
     if (change) push(perKind, kind.kind, change);
     const move = lifecycleCallout(s, b, a);
     if (move) lifecycle.push(move);
@@ -137,9 +139,30 @@ function hfidIndex(side: Map<string, Side[]>): Resolve {
   };
 }
 
-function compareObjects(schema: SchemaSet, kind: KindSchema, b: Side | undefined, a: Side | undefined, labels: Labels, rb: Resolve, ra: Resolve): ObjectChange | undefined {
+interface Fields {
+  attributes: readonly { name: string }[];
+  relationships: readonly RelationshipSchema[];
+}
+
+/**
+ * The attributes and stored relationships to compare: the describing kind's, in its order, then
+ * those only the older kind had (`older`: the base schema's kind of a changed object, when the
+ * schemas differ), so that a value whose attribute the newer schema dropped shows as removed.
+ */
+function describedFields(schema: SchemaSet, kind: KindSchema, older: KindSchema | undefined, olderSchema: SchemaSet): Fields {
+  const attributes: { name: string }[] = [...kind.attributes];
+  const relationships = [...storedRelationships(schema, kind)];
+  if (older && older !== kind) {
+    const names = new Set([...attributes.map((a) => a.name), ...kind.relationships.map((r) => r.name)]);
+    for (const a of older.attributes) if (!names.has(a.name)) attributes.push(a);
+    for (const r of storedRelationships(olderSchema, older)) if (!names.has(r.name)) relationships.push(r);
+  }
+  return { attributes, relationships };
+}
+
+function compareObjects(kind: KindSchema, fields: Fields, b: Side | undefined, a: Side | undefined, labels: Labels, rb: Resolve, ra: Resolve): ObjectChange | undefined {
   const attributes: AttributeChange[] = [];
-  for (const attr of kind.attributes) {
+  for (const attr of fields.attributes) {
     const bv = b?.object.attributes[attr.name];
     const av = a?.object.attributes[attr.name];
     if (bv === undefined && av === undefined) continue;
@@ -147,7 +170,7 @@ function compareObjects(schema: SchemaSet, kind: KindSchema, b: Side | undefined
     attributes.push({ name: attr.name, before: bv, after: av });
   }
   const relationships: RelationshipChange[] = [];
-  for (const rel of storedRelationships(schema, kind)) {
+  for (const rel of fields.relationships) {
     const bRefs = refList(b?.object.refs[rel.name]);
     const aRefs = refList(a?.object.refs[rel.name]);
     if (!bRefs.length && !aRefs.length) continue;
