@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeFileHost, writeFileAtomic } from '../adapters/fs.js';
@@ -19,9 +19,11 @@ import { loadObjects } from './load.js';
  */
 export const TEMPLATE_DIR = fileURLToPath(new URL('../../templates/init/', import.meta.url));
 
-/** The workflow files, and the one line of each that init fills in rather than copying verbatim. */
+/** The workflow files, and the lines of them that init fills in rather than copying verbatim. */
 const WORKFLOWS = new Set(['.github/workflows/svc.yml', '.github/workflows/svc-settle.yml']);
 const PACKAGE_LINE = /^(\s*SVC_PACKAGE: )""$/m;
+const SETTLE = '.github/workflows/svc-settle.yml';
+const BRANCHES_LINE = /^(\s*branches: )\[main\]$/m;
 
 export interface InitOptions {
   force?: boolean;
@@ -72,15 +74,22 @@ export function initCatalog(dir: string, cwd: string, opts: InitOptions = {}): I
   const sources = nodeFileHost.isDirectory(templates) ? nodeFileHost.listFiles(templates, ['']) : [];
   if (!sources.length) throw new UsageError('init/no-templates', `no templates in ${templates}`, { hint: 'reinstall svc: its templates/ folder is missing' });
   try {
+    // First: into a repository that exists already (--force), `git init` keeps its branch, and the
+    // settle workflow must run on that one.
+    mkdirSync(root, { recursive: true });
+    gitSync(root, ['init', '-q', '-b', 'main']);
+    const branch = currentBranch(root);
     const files: string[] = [];
     for (const src of sources) {
       const rel = targetPath(relative(templates, src).split(sep).join('/'));
-      const text = nodeFileHost.readText(src);
-      writeFileAtomic(join(root, rel), WORKFLOWS.has(rel) && opts.svcPackage !== undefined ? text.replace(PACKAGE_LINE, `$1"${opts.svcPackage}"`) : text);
+      let text = nodeFileHost.readText(src);
+      if (WORKFLOWS.has(rel) && opts.svcPackage !== undefined) text = text.replace(PACKAGE_LINE, `$1"${opts.svcPackage}"`);
+      // Quoted: YAML would read a branch such as `1.0` or `yes` as a number or a boolean.
+      if (rel === SETTLE && branch !== 'main') text = text.replace(BRANCHES_LINE, `$1[${JSON.stringify(branch)}]`);
+      writeFileAtomic(join(root, rel), text);
       files.push(rel);
     }
     files.sort();
-    gitSync(root, ['init', '-q', '-b', 'main']);
     const loaded = loadBootstrap(root);
     // Only what init made: with --force the folder may hold the user's own files, staged or not.
     const made = [...files, ...(loaded.written ? [relative(root, loaded.inventory)] : [])];
@@ -105,6 +114,16 @@ function loadBootstrap(root: string): { objects: number; written: number; invent
   const loaded = loadObjects(catalog, ['bootstrap'], root);
   if (!loaded.ok) throw new ValidationError('init/bad-template', 'the template bootstrap objects do not load', { diagnostics: loaded.diagnostics });
   return { objects: loaded.objects, written: loaded.written.length, inventory: catalog.inventory };
+}
+
+/** The branch HEAD names (`main` when init made the repository), also before its first commit. */
+function currentBranch(root: string): string {
+  try {
+    return gitSync(root, ['symbolic-ref', '--short', '-q', 'HEAD']).trim() || 'main';
+  } catch {
+    // A detached HEAD: the workflow keeps the template's branch, to be edited.
+    return 'main';
+  }
 }
 
 /** A machine with no git identity (a fresh CI runner) can still make the initial commit. */

@@ -123,6 +123,22 @@ describe('svc init', () => {
     expect(svc(dir, ['validate']).code).toBe(0);
   });
 
+  it('runs the settle workflow on the branch the repository is on: main when init makes it, its own with --force', () => {
+    const parent = tempDir();
+    const settleBranches = (dir: string) => (parse(readFileSync(join(dir, '.github/workflows/svc-settle.yml'), 'utf8')) as { on: { push: { branches: unknown[] } } }).on.push.branches;
+    expect(init(parent, 'fresh').code).toBe(0);
+    expect(settleBranches(join(parent, 'fresh'))).toEqual(['main']);
+    expect(readFileSync(join(parent, 'fresh', '.github/workflows/svc-settle.yml'), 'utf8')).toBe(readFileSync(join(PROJECT_ROOT, 'templates/init/dot-github/workflows/svc-settle.yml'), 'utf8'));
+    for (const branch of ['trunk', '1.0']) {
+      const dir = join(parent, `on-${branch}`);
+      writeTree(dir, { 'notes.txt': 'mine\n' });
+      git(dir, 'init', '-q', '-b', branch);
+      expect(init(parent, `on-${branch}`, '--force').code).toBe(0);
+      expect(settleBranches(dir)).toEqual([branch]);
+      expect(git(dir, 'branch', '--show-current').trim()).toBe(branch);
+    }
+  });
+
   it('writes a GitHub Actions workflow that is valid YAML and runs the three checks and the diff comment on pull requests', () => {
     const text = readFileSync(join(PROJECT_ROOT, 'templates/init/dot-github/workflows/svc.yml'), 'utf8');
     const wf = parse(text) as { on: Record<string, unknown>; jobs: Record<string, { steps: { name?: string; run?: string; uses?: string }[] }> };
