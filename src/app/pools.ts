@@ -1,4 +1,4 @@
-import { fetchSharedLedger, LEDGER_REF, readLedger } from '../adapters/git/ledger.js';
+import { fetchSharedLedger, LEDGER_REF, readLedger, updateLedger } from '../adapters/git/ledger.js';
 import { repoPaths } from '../adapters/git/commit.js';
 import { hasRemote, resolveRef } from '../adapters/git/refs.js';
 import { gcReservations, liveBranches, settleHolders } from '../adapters/git/reservations.js';
@@ -105,13 +105,14 @@ export interface PoolsGcReport extends GcResult {
 /**
  * `svc pools gc`: release the reservations of branches that exist neither here nor on the remote,
  * past the grace period (the rules are gcReservations'). A dry run applies the same rules to the
- * local ledger without committing anything.
+ * ledger the real run would change (the remote's, fetched into its tracking ref, with this
+ * repository's offline changes replayed) and writes nothing else.
  */
 export async function poolsGc(catalog: Pick<Catalog, 'root'>, opts: PoolsGcOptions): Promise<PoolsGcReport> {
   const { root } = await repoPaths(catalog.root);
   const remote = opts.remote === undefined ? ((await hasRemote(root, 'origin')) ? 'origin' : null) : opts.remote;
   // What the remote's ledger waits on counts too: a fresh clone (CI) has no local ledger at all.
-  const shared = remote && !opts.dryRun ? await fetchSharedLedger(root, remote) : null;
+  const shared = remote ? await fetchSharedLedger(root, remote) : null;
   const refs = [...((await resolveRef(root, LEDGER_REF)) ? [LEDGER_REF] : []), ...(shared ? [shared] : [])];
   if (!refs.length) return { released: [], restored: [], kept: [], applied: false, ledger: false, shared: false, settled: [] };
   // Merged requests are settled first: gc must never free what main now uses, nor restore what it let go of.
@@ -126,10 +127,12 @@ export async function poolsGc(catalog: Pick<Catalog, 'root'>, opts: PoolsGcOptio
     return { released: [], restored: [], kept: [], applied: settledOut !== undefined, ledger: true, shared: settledOut?.shared ?? false, ...(settledOut?.offlineReason !== undefined ? { offlineReason: settledOut.offlineReason } : {}), settled };
   }
   if (opts.dryRun) {
+    // The ledger the real run would change (the shared one, with this repository's offline
+    // changes on it), with what settling would take out of gc's reach counted as alive.
     const live = await liveBranches(root, remote);
     const mergedSet = new Set(settled);
-    const result = await readLedger({ repo: root }, (draft) => collectGarbage(draft, { isAlive: (h) => live.has(h) || mergedSet.has(h), now: opts.clock(), graceMs: opts.graceMs }));
-    return { ...result, applied: false, ledger: true, shared: false, settled };
+    const preview = await updateLedger({ repo: root, clock: opts.clock, remote, dryRun: true }, async (draft, now) => collectGarbage(draft, { isAlive: (h) => live.has(h) || mergedSet.has(h), now, graceMs: opts.graceMs }));
+    return { ...preview.value, applied: false, ledger: true, shared: false, ...(preview.offlineReason !== undefined ? { offlineReason: preview.offlineReason } : {}), settled };
   }
   const out = await gcReservations({ repo: root, clock: opts.clock, remote }, { graceMs: opts.graceMs });
   return {

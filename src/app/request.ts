@@ -120,7 +120,8 @@ async function resolveBase(ctx: Context, base: string | undefined): Promise<{ re
 async function takenIds(ctx: Context, inv: RevisionInventory): Promise<Set<string>> {
   const taken = new Set<string>();
   for (const o of inv.inventory.list('SvcSubscription')) taken.add(String(o.attributes.subscription_id ?? ''));
-  for (const b of await listBranches(ctx.repo, [`refs/heads/${REQUEST_PREFIX}`, 'refs/svc/abandoned/'])) taken.add(b.name.replace(/^.*?request\//, '').replace(/^refs\/svc\/abandoned\//, ''));
+  // The remote's request branches too: another engineer's pushed request is not in this inventory yet.
+  for (const b of await listBranches(ctx.repo, [`refs/heads/${REQUEST_PREFIX}`, `refs/remotes/*/${REQUEST_PREFIX}*`, 'refs/svc/abandoned/'])) taken.add(b.name.replace(/^.*?request\//, '').replace(/^refs\/svc\/abandoned\//, ''));
   return taken;
 }
 
@@ -264,13 +265,16 @@ function moveTo(ctx: Context, product: ProductDef, obj: InventoryObject, to: Lif
 }
 
 /**
- * A new subscription id that no other request takes at the same time, on this machine or another:
- * ids are reserved in the shared ledger like any resource (pool `svc:ids:<tag>`), lowest free first.
- * The reservation only has to outlive the moment the branch is created: gc drops it later.
+ * A new subscription id that no other request takes, on this machine or another: ids are reserved
+ * in the shared ledger like any resource (pool `svc:ids:<tag>`), lowest free first, held by the
+ * request's own branch. So the id stays taken as long as that branch lives, even where the branch
+ * cannot be seen (an engineer's unpushed request): gc frees it only with the request's other
+ * reservations (abandoned, or its branch gone past the grace period), and a merge makes it
+ * permanent.
  */
 async function reserveSubscriptionId(session: LedgerSession, tag: string, taken: Set<string>): Promise<string> {
   const nonce = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  const out = await session.reserve({ pool: `svc:ids:${tag.toLowerCase()}`, key: nonce, holder: `request/.pending-${nonce}` }, async (used) => {
+  const out = await session.reserve({ pool: `svc:ids:${tag.toLowerCase()}`, key: nonce, holder: (id) => `${REQUEST_PREFIX}${id}` }, async (used) => {
     const tried = new Set(taken);
     for (;;) {
       const id = nextSubscriptionId(tag, tried);

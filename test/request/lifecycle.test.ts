@@ -226,6 +226,69 @@ describe('rebase and the shared ledger over a request\'s life', () => {
   });
 });
 
+describe('ids no two requests share, across clones', () => {
+  it('a new subscription id stays reserved while its request branch lives, even unpushed and past gc', () => {
+    const { remote, clones } = withRemote(2);
+    const [dev, other] = clones as [string, string];
+    const later = { SVC_NOW: '2026-01-01T02:00:00Z' };
+    const first = json<Created>(request(dev, [...DIA, '--format', 'json']));
+    expect(first.subscription).toBe('dia-0001');
+    // gc where the branch lives keeps the id (before, the id's reservation was dropped after an hour).
+    const gc = JSON.parse(svc(dev, ['pools', 'gc', '--format', 'json'], { env: later }).stdout) as { released: unknown[] };
+    expect(gc.released).toEqual([]);
+    // Another clone, which cannot see the unpushed branch, takes the next id.
+    const second = json<Created>(request(other, [...DIA, '--format', 'json'], later));
+    expect(second.subscription).toBe('dia-0002');
+    // In the shared ledger, the request's own branch holds its id; abandoning frees it with the rest.
+    const holds = (holder: string) => {
+      const file = git(remote, 'ls-tree', '-r', '--name-only', 'refs/svc/reservations', 'h/').split('\n').find((p) => p.endsWith(`/${holder.replace('/', '%2F')}`));
+      return file ? git(remote, 'show', `refs/svc/reservations:${file}`) : '';
+    };
+    expect(holds(first.branch)).toContain('svc:ids:dia');
+    expect(holds(second.branch)).toContain('svc:ids:dia');
+    expect(request(dev, ['abandon', first.request]).code).toBe(0);
+    expect(holds(first.branch)).toBe('');
+  });
+
+  it('a modify or terminate skips a request id a pushed branch of the remote already has', () => {
+    const { clones } = withRemote(2);
+    const [dev, other] = clones as [string, string];
+    merge(dev, json<Created>(request(dev, [...DIA, '--format', 'json'])).branch);
+    git(dev, 'push', '-q', 'origin', 'main');
+    const t = json<Created>(request(dev, ['terminate', 'dia-0001', '--format', 'json']));
+    expect(t.request).toBe('dia-0001-terminate-1');
+    git(dev, 'push', '-q', 'origin', t.branch);
+    git(other, 'pull', '-q', '--ff-only');
+    expect(json<Created>(request(other, ['terminate', 'dia-0001', '--format', 'json'])).request).toBe('dia-0001-terminate-2');
+  });
+});
+
+describe('svc pools gc --dry-run with a remote', () => {
+  it('in a fresh clone, previews the shared ledger the real run changes, and writes no ledger of its own', () => {
+    const { remote, clones } = withRemote(2);
+    const [dev, ci] = clones as [string, string];
+    const c = json<Created>(request(dev, [...DIA, '--format', 'json']));
+    // The branch goes without `abandon`: its reservations stay in the shared ledger until gc.
+    git(dev, 'branch', '-q', '-D', c.branch);
+    const sharedBefore = git(remote, 'rev-parse', 'refs/svc/reservations').trim();
+    const later = { SVC_NOW: '2026-01-01T02:00:00Z' };
+    type Gc = { dryRun: boolean; applied: boolean; released: { holder: string; resource: string }[] };
+    const dry = svc(ci, ['pools', 'gc', '--dry-run', '--format', 'json'], { env: later });
+    expect(dry.code).toBe(0);
+    const preview = JSON.parse(dry.stdout) as Gc;
+    expect(preview).toMatchObject({ dryRun: true, applied: false });
+    expect(preview.released.length).toBeGreaterThan(0);
+    expect(new Set(preview.released.map((r) => r.holder))).toEqual(new Set([c.branch]));
+    expect(git(ci, 'for-each-ref', '--format=%(refname)', 'refs/svc/reservations').trim()).toBe('');
+    expect(git(remote, 'rev-parse', 'refs/svc/reservations').trim()).toBe(sharedBefore);
+    // What the real run then releases is what the preview said.
+    const real = JSON.parse(svc(ci, ['pools', 'gc', '--format', 'json'], { env: later }).stdout) as Gc;
+    expect(real.applied).toBe(true);
+    expect(real.released).toEqual(preview.released);
+    expect(git(remote, 'rev-parse', 'refs/svc/reservations').trim()).not.toBe(sharedBefore);
+  });
+});
+
 describe('svc pools gc --settle-only, as CI on the default branch runs it', () => {
   it('in a fresh clone: frees what a merged terminate let go of, and releases nothing else', () => {
     const { remote, clones } = withRemote(2);
@@ -245,7 +308,8 @@ describe('svc pools gc --settle-only, as CI on the default branch runs it', () =
     // A dry run says what it would settle, and changes nothing.
     const localBefore = git(dev, 'rev-parse', 'refs/svc/reservations').trim();
     const dry = svc(dev, ['pools', 'gc', '--settle-only', '--dry-run', '--format', 'json'], { env: NOW });
-    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, settled: [t.branch], released: [], applied: false });
+    // The create is settled too: its branch still holds the subscription id, which stays taken for good.
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, settled: ['request/dia-0001', t.branch], released: [], applied: false });
     expect(git(dev, 'rev-parse', 'refs/svc/reservations').trim()).toBe(localBefore);
     expect(git(remote, 'rev-parse', 'refs/svc/reservations').trim()).toBe(sharedBefore);
 
@@ -253,7 +317,7 @@ describe('svc pools gc --settle-only, as CI on the default branch runs it', () =
     expect(git(ci, 'for-each-ref', 'refs/svc/').trim()).toBe('');
     const r = svc(ci, ['pools', 'gc', '--settle-only', '--format', 'json'], { env: NOW });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ settled: [t.branch], released: [], restored: [], applied: true, shared: true });
+    expect(JSON.parse(r.stdout)).toMatchObject({ settled: ['request/dia-0001', t.branch], released: [], restored: [], applied: true, shared: true });
     // The shared ledger moved on: the terminate's VLAN is free, the unpushed request keeps its own.
     expect(git(remote, 'rev-parse', 'refs/svc/reservations').trim()).not.toBe(sharedBefore);
     expect(vlans(ci)).toEqual({ held: 1, permanent: 0, releasing: 0 });

@@ -31,6 +31,12 @@ export interface LedgerOptions {
   maxAttempts?: number;
   networkTimeoutMs?: number;
   identity?: Identity;
+  /**
+   * Run the plan on what the update would start from (the shared ledger fetched, this
+   * repository's offline changes replayed on it) and write nothing: no object, no ref but the
+   * remote-tracking one the fetch refreshes. The outcome's `commit` is that starting point.
+   */
+  dryRun?: boolean;
 }
 
 export interface LedgerOutcome<T> {
@@ -148,6 +154,7 @@ export async function updateLedger<T>(opts: LedgerOptions, plan: LedgerPlan<T>):
       const draft = new LedgerDraft(shardSource(cf, format, baseTree));
       conflicts = await replay(draft, pending);
       value = await plan(draft, now);
+      if (opts.dryRun) return { value, shared: false, ...(wantedRemote && !remote ? { offlineReason } : {}), commit: base, replaced: local, attempts: attempt, conflicts };
       const edits = draft.edits();
       if (draft.log.length === 0 && pending.length === 0) {
         commit = base;

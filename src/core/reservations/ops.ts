@@ -6,7 +6,8 @@ import type { Choose, LedgerOp, Reservation, ReservationConflict, ReservationRef
 export interface ReserveRequest {
   pool: string;
   key: string;
-  holder: string;
+  /** Or the holder of whichever resource is chosen (a request id is its own branch's). */
+  holder: string | ((resource: string) => string);
 }
 
 export interface ReserveResult {
@@ -27,7 +28,7 @@ function checkText(what: string, v: string): void {
 export async function reserve(draft: LedgerDraft, req: ReserveRequest, choose: Choose, now: Date): Promise<ReserveResult> {
   checkText('pool', req.pool);
   checkText('key', req.key);
-  checkText('holder', req.holder);
+  if (typeof req.holder === 'string') checkText('holder', req.holder);
   const prev = await draft.get(req.pool, req.key);
   if (prev) return { reservation: prev, existing: true };
   const used = draft.used(req.pool);
@@ -38,11 +39,13 @@ export async function reserve(draft: LedgerDraft, req: ReserveRequest, choose: C
     });
   }
   checkText('resource', resource);
+  const holder = typeof req.holder === 'string' ? req.holder : req.holder(resource);
+  checkText('holder', holder);
   if (await used.has(resource)) {
     // The allocator ignored `used`: a bug in it, never something to paper over.
     throw new SvcError('reservations/chose-taken', `the allocator for ${req.pool} chose ${resource}, which is already reserved`);
   }
-  const reservation: Reservation = { pool: req.pool, key: req.key, resource, holder: req.holder, state: 'held', created: now.toISOString() };
+  const reservation: Reservation = { pool: req.pool, key: req.key, resource, holder, state: 'held', created: now.toISOString() };
   await draft.put(reservation);
   return { reservation, existing: false };
 }
