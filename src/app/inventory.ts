@@ -12,6 +12,7 @@ import { loadModel } from './model.js';
 import type { SchemaSet } from '../core/schema/model.js';
 import { cachedCatalogSchema } from './schema-cache.js';
 import { didYouMean } from '../core/suggest.js';
+import { storedRelationships } from '../core/inventory/ownership.js';
 
 /**
  * Composition for commands: the catalog's inventory over its SQLite index, brought up to date
@@ -36,23 +37,68 @@ function requireKind(schema: SchemaSet, kind: string): void {
   throw new UsageError('inventory/unknown-kind', `unknown kind "${kind}"`, { hint: didYouMean(kind, schema.kinds.keys()) ?? `kinds: ${user.join(', ') || '(none: add schemas)'}` });
 }
 
-/** `key=value` filters typed by the attribute's kind. */
-export function parseFilters(schema: SchemaSet, kind: string, args: readonly string[]): Record<string, AttributeValue> {
+/**
+ * `key=value` filters: on an attribute, the value typed by the attribute's kind; on a relationship
+ * the kind's files store, the peer's id or human-friendly id (components joined by " / ", as svc
+ * prints them), or nothing for objects without a peer there.
+ */
+export interface Filters {
+  attributes: Record<string, AttributeValue>;
+  /** Relationship name → the peer as given ('' for none), resolved once the inventory is open. */
+  relationships: Record<string, string>;
+}
+
+export function parseFilters(schema: SchemaSet, kind: string, args: readonly string[]): Filters {
   const k = schema.get(kind)!;
-  const out: Record<string, AttributeValue> = {};
+  const stored = storedRelationships(schema, k);
+  const out: Filters = { attributes: {}, relationships: {} };
   for (const arg of args) {
     const i = arg.indexOf('=');
-    if (i <= 0) throw new UsageError('inventory/bad-filter', `--filter ${arg}: expected key=value`, { hint: 'e.g. --filter status=active' });
+    if (i <= 0) throw new UsageError('inventory/bad-filter', `--filter ${arg}: expected key=value`, { hint: 'e.g. --filter status=active, or --filter site=par01 for a relationship' });
     const key = arg.slice(0, i);
+    const text = arg.slice(i + 1);
     const a = k.attributes.find((x) => x.name === key);
-    if (!a) throw new UsageError('inventory/unknown-filter', `${kind} has no attribute "${key}"`, { hint: didYouMean(key, k.attributes.map((x) => x.name)) ?? `attributes: ${k.attributes.map((x) => x.name).join(', ')}` });
-    const v = parseFilterValue(a.kind, arg.slice(i + 1));
-    if ('problem' in v) throw new UsageError('inventory/bad-filter', `--filter ${key}: ${v.problem}`);
-    out[key] = v.value;
+    if (a) {
+      const v = parseFilterValue(a.kind, text);
+      if ('problem' in v) throw new UsageError('inventory/bad-filter', `--filter ${key}: ${v.problem}`);
+      out.attributes[key] = v.value;
+      continue;
+    }
+    const rel = k.relationships.find((r) => r.name === key);
+    if (rel && stored.includes(rel)) {
+      out.relationships[key] = text;
+      continue;
+    }
+    if (rel) {
+      // The other side's files hold the link: filter there.
+      const back = schema.get(rel.peer)?.relationships.find((r) => r.identifier === rel.identifier && (rel.peer !== kind || r.name !== rel.name));
+      throw new UsageError('inventory/unstored-filter', `--filter ${key}: ${kind} files do not store "${key}", its ${rel.peer} peers do`, { hint: back ? `list from the other side: svc list ${rel.peer} --filter ${back.name}=<this ${kind}>` : `see \`svc show ${kind} <id>\` for its ${key}` });
+    }
+    const names = [...k.attributes.map((x) => x.name), ...stored.map((r) => r.name)];
+    throw new UsageError('inventory/unknown-filter', `${kind} has no attribute or relationship "${key}"`, { hint: didYouMean(key, names) ?? `attributes and relationships: ${names.join(', ')}` });
   }
   return out;
 }
 
+/** The relationship filters' peers as ids, read from the inventory; a peer that is not there is refused. */
+function resolvePeers(inv: SqliteInventory, kind: string, given: Record<string, string>): Record<string, string | null> {
+  const k = inv.schema.get(kind)!;
+  const out: Record<string, string | null> = {};
+  for (const [name, text] of Object.entries(given)) {
+    if (text === '') {
+      out[name] = null;
+      continue;
+    }
+    const rel = k.relationships.find((r) => r.name === name)!;
+    const byId = ID_PATTERN.test(text) ? inv.get(text) : undefined;
+    const peer = byId && inv.schema.isA(byId.kind, rel.peer) ? byId.id : inv.idByHfid(rel.peer, text.split(' / '));
+    if (peer === undefined) {
+      throw new UsageError('inventory/unknown-peer', `--filter ${name}=${text}: no ${rel.peer} ${text}`, { hint: `give its id or its human-friendly id (components joined by " / "); \`svc list ${rel.peer}\` lists them, and --filter ${name}= keeps the objects without one` });
+    }
+    out[name] = peer;
+  }
+  return out;
+}
 export interface ObjectView {
   id: string;
   kind: string;
@@ -95,7 +141,8 @@ export function listObjects(catalog: Catalog, kind: string, filterArgs: readonly
   const filter = parseFilters(schema, kind, filterArgs);
   const inv = openInventory(catalog, schema);
   try {
-    return { schema, objects: inv.query(kind, filter).map((o) => viewOf(inv, o, undefined)) };
+    const peers = resolvePeers(inv, kind, filter.relationships);
+    return { schema, objects: inv.query(kind, filter.attributes, peers).map((o) => viewOf(inv, o, undefined)) };
   } finally {
     inv.close();
   }

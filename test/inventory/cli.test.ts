@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { svc } from '../helpers/repo.js';
+import { otterNetLoaded } from '../helpers/otter.js';
+import { svc, writeTree } from '../helpers/repo.js';
 import { catalogRepo, idOf } from './helpers.js';
 
 // Runs the compiled CLI: build first (`npm test` does; alone: npx tsc -p tsconfig.build.json).
@@ -37,6 +38,48 @@ describe('svc list', () => {
     expect(JSON.parse(m.stdout)).toHaveLength(1);
   });
 
+  it('filters on a stored relationship by the peer\'s hfid or id, a generic peer included; empty: no peer', () => {
+    const dir = catalogRepo();
+    const names = (args: string[]) => {
+      const r = svc(dir, ['list', ...args, '--format', 'json']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      return (JSON.parse(r.stdout) as { attributes: { name: string } }[]).map((o) => o.attributes.name);
+    };
+    expect(names(['DcimInterface', '--filter', 'device=atl1-core1'])).toEqual(['Ethernet1/1', 'Ethernet1/2']);
+    expect(names(['DcimInterface', '--filter', `device=${idOf('DcimSwitch', ['atl1-core1'])}`, '--filter', 'enabled=true'])).toEqual(['Ethernet1/1']);
+    // A `many` relationship: its edges.
+    expect(names(['DcimInterface', '--filter', `tagged_vlans=${idOf('IpamVlan', 'v100')}`])).toEqual(['Ethernet1/1']);
+    expect(names(['DcimInterface', '--filter', 'tagged_vlans='])).toEqual(['Ethernet1/2']);
+    expect(names(['DcimGenericDevice', '--filter', 'site=ATL1'])).toEqual(['atl1-edge1', 'atl1-core1']);
+    expect(names(['DcimGenericDevice', '--filter', 'site='])).toEqual([]);
+  });
+
+  it('a peer whose hfid has several components is named with them joined by " / "', () => {
+    const dir = otterNetLoaded();
+    const block = { id: '00000000000000b1', ip_package: 'small', site: 'par01', customer_port: ['sw01-par01', 'Ethernet1/1'] };
+    writeTree(dir, { 'inventory/BlockDedicatedInternet/00000000000000b1.json': `${JSON.stringify(block, null, 2)}\n` });
+    const r = svc(dir, ['list', 'BlockDedicatedInternet', '--filter', 'customer_port=sw01-par01 / Ethernet1/1']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { id: string }[]).map((o) => o.id)).toEqual(['00000000000000b1']);
+    expect(JSON.parse(svc(dir, ['list', 'BlockDedicatedInternet', '--filter', 'customer_port=sw01-par01 / Ethernet1/2']).stdout)).toEqual([]);
+    expect(svc(dir, ['list', 'BlockDedicatedInternet', '--filter', 'customer_port=sw01-par01/Ethernet1/1']).stderr).toContain('no DcimInterfaceL2 sw01-par01/Ethernet1/1');
+  });
+
+  it('a relationship filter naming no object, or a relationship the peers store: exit 2 with what to do', () => {
+    const dir = catalogRepo();
+    const none = svc(dir, ['list', 'DcimInterface', '--filter', 'device=atl1-core9']);
+    expect([none.code, none.stdout]).toEqual([2, '']);
+    expect(none.stderr).toContain('--filter device=atl1-core9: no DcimGenericDevice atl1-core9');
+    expect(none.stderr).toContain('svc list DcimGenericDevice');
+    // An id of an object of another kind is not a device.
+    expect(svc(dir, ['list', 'DcimInterface', '--filter', `device=${idOf('LocationSite', ['ATL1'])}`]).code).toBe(2);
+    const other = svc(dir, ['list', 'DcimSwitch', '--filter', 'interfaces=Ethernet1/1']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('DcimSwitch files do not store "interfaces"');
+    expect(other.stderr).toContain('svc list DcimInterface --filter device=<this DcimSwitch>');
+  });
+
   it('unknown kind, unknown filter key, badly typed filter: exit 2 with a hint, nothing printed on stdout', () => {
     const dir = catalogRepo();
     const k = svc(dir, ['list', 'DcimSwich']);
@@ -45,7 +88,7 @@ describe('svc list', () => {
     expect(k.stderr).toContain('did you mean "DcimSwitch"?');
     const f = svc(dir, ['list', 'DcimInterface', '--filter', 'mut=9000']);
     expect(f.code).toBe(2);
-    expect(f.stderr).toContain('DcimInterface has no attribute "mut"');
+    expect(f.stderr).toContain('DcimInterface has no attribute or relationship "mut"');
     expect(f.stderr).toContain('did you mean "mtu"?');
     const t = svc(dir, ['list', 'DcimInterface', '--filter', 'mtu=big']);
     expect(t.code).toBe(2);

@@ -87,7 +87,12 @@ export class IndexReader {
     return this.query(kind);
   }
 
-  query(kind: string, filter: Record<string, AttributeValue> = {}): InventoryObject[] {
+  /**
+   * `peers`: relationship name → the id its peer must be (null: objects with no peer there), for
+   * relationships this kind's files store; a concrete kind that stores no such relationship has no
+   * object that matches.
+   */
+  query(kind: string, filter: Record<string, AttributeValue> = {}, peers: Record<string, string | null> = {}): InventoryObject[] {
     const k = this.schema.get(kind);
     if (!k) throw new UsageError('inventory/unknown-kind', `unknown kind "${kind}"`, { hint: didYouMean(kind, this.schema.kinds.keys()) ?? 'see the kinds in `svc schema`' });
     const out: { path: string; obj: InventoryObject }[] = [];
@@ -96,10 +101,20 @@ export class IndexReader {
         throw new UsageError('inventory/unknown-filter', `${kind} has no attribute "${key}"`, { hint: didYouMean(key, k.attributes.map((a) => a.name)) ?? `attributes: ${k.attributes.map((a) => a.name).join(', ')}` });
       }
     }
-    for (const concrete of this.schema.concreteKinds(kind)) {
+    kinds: for (const concrete of this.schema.concreteKinds(kind)) {
       const t = this.table(concrete);
       const where: string[] = [];
       const params: unknown[] = [];
+      for (const [rel, peer] of Object.entries(peers)) {
+        const one = t.ones.find((o) => o.rel.name === rel);
+        if (one) {
+          where.push(peer === null ? `k.${q(one.col)} IS NULL` : `k.${q(one.col)} = ?`);
+          if (peer !== null) params.push(peer);
+        } else if (t.manys.some((m) => m.name === rel)) {
+          where.push(peer === null ? 'NOT EXISTS (SELECT 1 FROM edges e WHERE e.src = k.id AND e.rel = ?)' : 'EXISTS (SELECT 1 FROM edges e WHERE e.src = k.id AND e.rel = ? AND e.dst = ?)');
+          params.push(rel, ...(peer === null ? [] : [peer]));
+        } else continue kinds;
+      }
       for (const [key, value] of Object.entries(filter)) {
         const a = t.attrs.find((x) => x.a.name === key)!;
         const v = toSql(a.a.kind, value);

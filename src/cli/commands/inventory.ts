@@ -27,7 +27,7 @@ export function registerInventory(program: Command, ctx: Ctx, setExit: SetExit):
     .command('list')
     .description('list the objects of a kind (a generic lists every kind that inherits it)')
     .argument('<kind>', 'a kind, e.g. DcimDevice')
-    .option('--filter <key=value>', 'keep objects whose attribute equals the value (repeatable)', collect, [])
+    .option('--filter <key=value>', 'keep objects whose attribute equals the value, or whose relationship names that peer by id or hfid ("a / b" for several components; empty: none); repeatable, combined with AND', collect, [])
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal, json otherwise)').choices(['table', 'json', 'yaml']))
     .action(async (kind: string, opts: { filter: string[]; format?: ListFormat }) => {
       const c = ctx();
