@@ -16,7 +16,7 @@ export function objectFile(kind: string, hfid: string[] | undefined, fields: Rec
   return [`inventory/${objectPath(kind, id, hfid)}`, `${JSON.stringify({ id, ...fields }, null, 2)}\n`];
 }
 
-export const idOf = (kind: string, hfid: string[]) => objectId(kind, hfid);
+export const idOf = (kind: string, seed: string[] | string) => objectId(kind, seed);
 
 /** A small valid inventory: a site, a switch with two interfaces, a router, a VLAN, a prefix. */
 export function sampleInventory(): FileTree {
