@@ -1,6 +1,8 @@
 import { fetchSharedLedger, LEDGER_REF, readLedger, updateLedger } from '../adapters/git/ledger.js';
 import { repoPaths } from '../adapters/git/commit.js';
 import { hasRemote, resolveRef } from '../adapters/git/refs.js';
+import { gitOk } from '../adapters/git/run.js';
+import { GitError } from '../core/errors.js';
 import { gcReservations, liveBranches, settleHolders } from '../adapters/git/reservations.js';
 import { mergedRequests } from '../adapters/git/merged.js';
 import type { Catalog } from '../core/catalog/catalog.js';
@@ -110,9 +112,18 @@ export interface PoolsGcReport extends GcResult {
  */
 export async function poolsGc(catalog: Pick<Catalog, 'root'>, opts: PoolsGcOptions): Promise<PoolsGcReport> {
   const { root } = await repoPaths(catalog.root);
-  const remote = opts.remote === undefined ? ((await hasRemote(root, 'origin')) ? 'origin' : null) : opts.remote;
+  let remote = opts.remote === undefined ? ((await hasRemote(root, 'origin')) ? 'origin' : null) : opts.remote;
   // What the remote's ledger waits on counts too: a fresh clone (CI) has no local ledger at all.
-  const shared = remote ? await fetchSharedLedger(root, remote) : null;
+  let shared: string | null = null;
+  let offline: { remote: string; reason: string } | undefined;
+  try {
+    shared = remote ? await fetchSharedLedger(root, remote) : null;
+  } catch (e) {
+    // A real run must see the remote; a preview makes do with what this repository last saw of it.
+    if (!opts.dryRun || !(e instanceof GitError) || !remote) throw e;
+    offline = { remote, reason: e.message };
+    remote = null;
+  }
   const refs = [...((await resolveRef(root, LEDGER_REF)) ? [LEDGER_REF] : []), ...(shared ? [shared] : [])];
   if (!refs.length) return { released: [], restored: [], kept: [], applied: false, ledger: false, shared: false, settled: [] };
   // Merged requests are settled first: gc must never free what main now uses, nor restore what it let go of.
@@ -130,9 +141,11 @@ export async function poolsGc(catalog: Pick<Catalog, 'root'>, opts: PoolsGcOptio
     // The ledger the real run would change (the shared one, with this repository's offline
     // changes on it), with what settling would take out of gc's reach counted as alive.
     const live = await liveBranches(root, remote);
+    if (offline) for (const b of await trackedBranches(root, offline.remote)) live.add(b);
     const mergedSet = new Set(settled);
     const preview = await updateLedger({ repo: root, clock: opts.clock, remote, dryRun: true }, async (draft, now) => collectGarbage(draft, { isAlive: (h) => live.has(h) || mergedSet.has(h), now, graceMs: opts.graceMs }));
-    return { ...preview.value, applied: false, ledger: true, shared: false, ...(preview.offlineReason !== undefined ? { offlineReason: preview.offlineReason } : {}), settled };
+    const offlineReason = offline ? `${offline.reason}; previewed on this repository's ledger and its last fetch of ${offline.remote}'s branches` : preview.offlineReason;
+    return { ...preview.value, applied: false, ledger: true, shared: false, ...(offlineReason !== undefined ? { offlineReason } : {}), settled };
   }
   const out = await gcReservations({ repo: root, clock: opts.clock, remote }, { graceMs: opts.graceMs });
   return {
@@ -143,6 +156,13 @@ export async function poolsGc(catalog: Pick<Catalog, 'root'>, opts: PoolsGcOptio
     ...(out.offlineReason !== undefined ? { offlineReason: out.offlineReason } : {}),
     settled,
   };
+}
+
+/** The remote's branches as this repository last fetched them (refs/remotes/<remote>/). */
+async function trackedBranches(root: string, remote: string): Promise<string[]> {
+  const prefix = `refs/remotes/${remote}/`;
+  const out = (await gitOk(root, ['for-each-ref', '--format=%(refname)', prefix])).toString('utf8');
+  return out.split('\n').filter((l) => l.startsWith(prefix) && l !== `${prefix}HEAD`).map((l) => l.slice(prefix.length));
 }
 
 /** The ledger's own consistency audit for `svc validate`, or undefined when there is no ledger. */

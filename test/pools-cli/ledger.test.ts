@@ -140,6 +140,25 @@ describe('svc pools with a reservation ledger', () => {
     }
   });
 
+  it('a dry run with the remote out of reach previews this repository\'s ledger, says so, and writes nothing', async () => {
+    const { repo, vlanPool } = await withLedger();
+    const nowhere = join(tempDir(), 'nowhere.git');
+    git(repo, 'remote', 'add', 'origin', nowhere);
+    // A branch this repository last saw on the remote counts as alive.
+    git(repo, 'update-ref', 'refs/remotes/origin/request/gone', 'HEAD');
+    const start = ledgerAt(repo);
+    const keeps = json<GcJson & { offlineReason: string }>(gc(repo, ['--dry-run']));
+    expect(keeps).toMatchObject({ dryRun: true, applied: false, released: [] });
+    expect(keeps.offlineReason).toContain('cannot fetch the reservation ledger from origin');
+    expect(keeps.offlineReason).toContain("previewed on this repository's ledger");
+    git(repo, 'update-ref', '-d', 'refs/remotes/origin/request/gone');
+    const text = ok(svc(repo, ['pools', 'gc', '--dry-run'], { env: { SVC_NOW: LATER } })).stdout;
+    expect(text).toContain(`would release  ${vlanPool}  1001  (key dia-0002:vlan, held by request/gone)`);
+    expect(text).toContain('offline: cannot fetch the reservation ledger from origin');
+    expect(ledgerAt(repo)).toBe(start);
+    expect(git(repo, 'for-each-ref', '--format=%(refname)', 'refs/svc/remotes')).toBe('');
+  });
+
   it('says there is nothing to collect in a repository without a ledger', () => {
     const repo = tempRepo({ '.orchestrator.yml': 'schemas: []\n' });
     const r = ok(svc(repo, ['pools', 'gc']));

@@ -119,6 +119,7 @@ function renderGc(r: PoolsGcReport, dryRun: boolean, color: ChalkInstance): stri
   const n = r.released.length;
   const k = r.restored.length;
   if (k) out += dryRun ? `dry run: ${k} reservation(s) would be restored\n` : `${color.green('✓')} restored ${k} reservation(s)\n`;
+  if (dryRun && r.offlineReason !== undefined) out += `  ${color.yellow('offline')}: ${r.offlineReason}\n`;
   if (!n) out += `${color.green('✓')} nothing to release\n`;
   else if (dryRun) out += `dry run: ${n} reservation(s) would be released\n`;
   else {
