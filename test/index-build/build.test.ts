@@ -204,6 +204,26 @@ describe('what a build records as uncommitted, without git status', () => {
     inv.close();
   });
 
+  it('asks git when many files look changed: checked out with CRLF line endings they are not, edited they are', () => {
+    const sites = Object.fromEntries(Array.from({ length: 70 }, (_, i) => objectFile('LocationSite', [`S${i}`], { name: `S${i}` })));
+    const dir = catalogRepo({ ...sampleInventory(), ...sites });
+    git(dir, 'config', 'core.autocrlf', 'true');
+    fs.rmSync(join(dir, 'inventory'), { recursive: true });
+    git(dir, 'checkout', '--', 'inventory');
+    const first = Object.keys(sites)[0]!;
+    expect(readFileSync(join(dir, first), 'utf8')).toContain('\r\n');
+    expect(git(dir, 'status', '--porcelain', '--', 'inventory')).toBe('');
+    for (const reader of ['thread', 'worker'] as const) {
+      const { rows } = openAndDump(dir, reader, `crlf-${reader}.sqlite`);
+      expect(rows.dirty).toEqual([]);
+      expect((rows.objects as unknown[]).length).toBe(Object.keys(sites).length + Object.keys(sampleInventory()).length);
+    }
+    // Edited for real, they are uncommitted, as git status says.
+    for (const p of Object.keys(sites)) writeFileSync(join(dir, p), readFileSync(join(dir, p), 'utf8').replace('"name"', '"description": "edited",\r\n  "name"'));
+    const edited = openAndDump(dir, 'worker', 'edited.sqlite');
+    expect((edited.rows.dirty as { path: string }[]).map((r) => r.path)).toEqual(Object.keys(inner(sites)).sort());
+  });
+
   it('before the first commit, every file is uncommitted', () => {
     const dir = catalogRepo(sampleInventory(), { commit: false });
     git(dir, 'add', 'inventory');

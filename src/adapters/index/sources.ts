@@ -9,7 +9,7 @@ import { GitError } from '../../core/errors.js';
 import { parseLsFiles, readIndexFile, type IndexSpans } from '../git/index-file.js';
 import { isObjectFile, listObjectFiles } from '../inventory/files.js';
 import { makeBuildKit, makeChunkReader, type BuildPlan, type ChunkReader, type Listing, type Records } from './build-kit.js';
-import { headTree, indexListing, stagedPaths, statusScope, untrackedPaths, type GitView, type StatusScope } from './gitstate.js';
+import { dirtyPaths, headTree, indexListing, stagedPaths, statusScope, untrackedPaths, type GitView, type StatusScope } from './gitstate.js';
 import { READ_WORKER_SOURCE, type ReadWorkerData, type ReadWorkerMessage } from './read-worker.js';
 
 /**
@@ -22,7 +22,8 @@ import { READ_WORKER_SOURCE, type ReadWorkerData, type ReadWorkerMessage } from 
  * file, which is about a third of a second of CPU at 100k files): the tracked files whose content,
  * hashed as it is read, is not the blob git's index has (or that are missing), the new files
  * (`git ls-files --others`), and the files whose staged entry is not HEAD's (`git diff-index
- * --cached`; all of them when HEAD has no tree for the folder).
+ * --cached`; all of them when HEAD has no tree for the folder). Only when many tracked files look
+ * changed is git status asked after all (see CONFIRM_CHANGED).
  */
 export interface BuildSource {
   /** The records, in batches; call once. `expect` hears how many tracked files there are, before the first batch. */
@@ -54,6 +55,8 @@ const WORKER_MIN_GIT_INDEX_BYTES = 1 << 20;
 const CHUNK_FILES = 256;
 /** Chunks either thread may have ready before the main thread has inserted the ones before them. */
 const AHEAD = 16;
+/** Listed files that look changed from which git status is asked to confirm them (see records()). */
+const CONFIRM_CHANGED = 64;
 /** How long the worker may stay silent before the build gives up on it. */
 const STALL_MS = 120_000;
 
@@ -98,8 +101,13 @@ export function buildSource(g: GitView | undefined, inventoryDir: string, plan: 
         }
         // Without a tree at HEAD every listed file is new to it.
         const staged = answers.staged ?? Array.from({ length: listing.count }, (_, i) => kit.listed(listing, i)[0]);
-        const dirty = [...new Set([...changed, ...answers.untracked, ...staged])].filter(isObjectFile).sort();
-        state = { tree, dirty, status: index ? statusScope(index.count, listing.count) : 'folder' };
+        const status = index ? statusScope(index.count, listing.count) : 'folder';
+        // Many files whose bytes are not their blob are more likely converted by git on checkout
+        // (CRLF line endings, a clean filter) than edited: git status, which applies the
+        // conversions, tells. Otherwise each would be re-read by the next refresh, and applied again
+        // by every request opened from this index until then.
+        const dirty = changed.length >= CONFIRM_CHANGED ? dirtyPaths(g, status).filter(isObjectFile) : [...new Set([...changed, ...answers.untracked, ...staged])].filter(isObjectFile).sort();
+        state = { tree, dirty, status };
       } finally {
         close();
       }
