@@ -99,6 +99,7 @@ function resolvePeers(inv: SqliteInventory, kind: string, given: Record<string, 
   }
   return out;
 }
+
 export interface ObjectView {
   id: string;
   kind: string;

@@ -266,8 +266,8 @@ function moveTo(ctx: Context, product: ProductDef, obj: InventoryObject, to: Lif
 
 /**
  * A new subscription id that no other request takes, on this machine or another: ids are reserved
- * in the shared ledger like any resource (pool `svc:ids:<tag>`), lowest free first, held by the
- * request's own branch. So the id stays taken as long as that branch lives, even where the branch
+ * in the shared ledger like any resource (pool `svc:ids:<tag>`): the next after the highest this
+ * clone knows of (`taken`), skipping those the ledger holds, and held by the request's own branch. So the id stays taken as long as that branch lives, even where the branch
  * cannot be seen (an engineer's unpushed request): gc frees it only with the request's other
  * reservations (abandoned, or its branch gone past the grace period), and a merge makes it
  * permanent.
