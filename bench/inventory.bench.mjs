@@ -76,6 +76,21 @@ function generate(dir) {
   return files;
 }
 
+/** One cold build of the catalog at argv[1]: the process's peak RSS before and after it. */
+const PEAK_SCRIPT = `
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+const [{ openInventory, catalogSchema }, { openCatalog }, { nodeFileHost }] = await Promise.all(['app/inventory.js', 'core/catalog/catalog.js', 'adapters/fs.js'].map((m) => import(${JSON.stringify(`${ROOT}/dist/`)} + m)));
+const dir = process.argv[1];
+const { catalog } = openCatalog(dir, nodeFileHost);
+const schema = catalogSchema(catalog);
+rmSync(join(dir, '.svc'), { recursive: true, force: true });
+const before = process.resourceUsage().maxRSS;
+openInventory(catalog, schema).close();
+const mb = (kb) => Math.round(kb / 1024);
+console.log(mb(process.resourceUsage().maxRSS) + ' MB max RSS (' + mb(before) + ' MB before the build; SQLite page cache up to 64 MB)');
+`;
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const s = (ms) => `${(ms / 1000).toFixed(3)} s`;
 
@@ -147,6 +162,11 @@ export async function run(log) {
     // Less sensitive to how free the second core is than the wall-clock ratio: the work the build does per unit of the floor's.
     log(`  CPU ratio, build / floor: ${(median(cpus) / median(floorCpus.slice(1))).toFixed(2)}x (floor CPU ${s(median(floorCpus.slice(1)))})`);
     log(`process rss after builds: ${Math.round(rss / 1048576)} MB`);
+    // Peak memory of one cold build alone, in a process of its own (the figure above includes this
+    // process's own data: the file list, the floor's reads).
+    const peak = spawnSync(process.execPath, ['--input-type=module', '-e', PEAK_SCRIPT, dir], { encoding: 'utf8' });
+    if (peak.status === 0) log(`cold build peak memory, a process of its own: ${peak.stdout.trim()}`);
+    else log(`peak memory probe failed: ${peak.stderr}`);
 
     const refreshes = [];
     for (let r = 0; r < 3; r++) {

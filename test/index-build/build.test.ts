@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as buffer from 'node:buffer';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -230,6 +230,21 @@ describe('what a build records as uncommitted, without git status', () => {
     const thread = openAndDump(dir, 'thread', 't.sqlite');
     expect(openAndDump(dir, 'worker', 'w.sqlite')).toEqual(thread);
     expect((thread.rows.dirty as { path: string }[]).map((r) => r.path)).toEqual(Object.keys(inner(sampleInventory())).sort());
+  });
+});
+
+describe('the reader thread', () => {
+  it('starts in a process whose own flags would read its source otherwise (--input-type=module)', () => {
+    const dir = catalogRepo();
+    const script = `
+      const [{ openInventory, catalogSchema }, { openCatalog }, { nodeFileHost }] = await Promise.all(['app/inventory.js', 'core/catalog/catalog.js', 'adapters/fs.js'].map((m) => import(${JSON.stringify(`${PROJECT_ROOT}/dist/`)} + m)));
+      const { catalog } = openCatalog(process.argv[1], nodeFileHost);
+      const inv = openInventory(catalog, catalogSchema(catalog), { reader: 'worker' });
+      console.log(inv.how, inv.list('DcimInterface').length);
+      inv.close();`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, dir], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('rebuilt 2');
   });
 });
 

@@ -118,11 +118,21 @@ export async function readWorkerMain(data: ReadWorkerData, deps: ReadWorkerDeps)
   }
 }
 
-export const READ_WORKER_SOURCE = `'use strict';
-const { workerData } = require('node:worker_threads');
+/**
+ * The worker's source. The exit hook comes first and the functions are compiled after it, so that
+ * even a function that does not compile (a tool rewrote it) ends the thread with signal[2] set,
+ * which the main thread sees at once, rather than after STALL_MS of silence.
+ */
+const FUNCTIONS = `(() => {
 const makeBuildKit = ${makeBuildKit.toString()};
 const makeChunkReader = ${makeChunkReader.toString()};
 const readWorkerMain = ${readWorkerMain.toString()};
+return { makeBuildKit, makeChunkReader, readWorkerMain };
+})()`;
+
+export const READ_WORKER_SOURCE = `'use strict';
+const { workerData } = require('node:worker_threads');
 process.on('exit', () => { Atomics.store(workerData.signal, 2, 1); Atomics.notify(workerData.signal, 0); });
+const { makeBuildKit, makeChunkReader, readWorkerMain } = require('node:vm').runInThisContext(${JSON.stringify(FUNCTIONS)}, { filename: 'svc-read-worker.js' });
 readWorkerMain(workerData, { fs: require('node:fs'), path: require('node:path'), crypto: require('node:crypto'), buffer: require('node:buffer'), childProcess: require('node:child_process'), makeBuildKit, makeChunkReader });
 `;

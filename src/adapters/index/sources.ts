@@ -139,7 +139,9 @@ function startWorker(g: GitView, inventoryDir: string, plan: BuildPlan, head: st
   const signal = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
   const { port1, port2 } = new MessageChannel();
   const data: ReadWorkerData = { port: port2, signal, top: g.top, prefix: g.prefix, dir: inventoryDir, head, plan, chunkFiles: CHUNK_FILES, ahead: AHEAD };
-  const worker = new Worker(READ_WORKER_SOURCE, { eval: true, workerData: data, transferList: [port2] });
+  // None of this process's flags: the source is plain CommonJS, and an inherited flag such as
+  // --input-type=module (or a loader) would change how it is read and keep the thread from starting.
+  const worker = new Worker(READ_WORKER_SOURCE, { eval: true, execArgv: [], workerData: data, transferList: [port2] });
   // Never keep the process alive for it: every message is read synchronously below.
   worker.unref();
   // A crash is seen synchronously (signal[2] set, no message): the event must not crash svc later.
