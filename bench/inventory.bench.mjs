@@ -76,7 +76,7 @@ function generate(dir) {
   return files;
 }
 
-/** One cold build of the catalog at argv[1]: the process's peak RSS before and after it. */
+/** One cold build of the catalog at argv[1]: the process's RSS before it, and its peak. */
 const PEAK_SCRIPT = `
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -85,10 +85,9 @@ const dir = process.argv[1];
 const { catalog } = openCatalog(dir, nodeFileHost);
 const schema = catalogSchema(catalog);
 rmSync(join(dir, '.svc'), { recursive: true, force: true });
-const before = process.resourceUsage().maxRSS;
+const before = Math.round(process.memoryUsage().rss / 1048576);
 openInventory(catalog, schema).close();
-const mb = (kb) => Math.round(kb / 1024);
-console.log(mb(process.resourceUsage().maxRSS) + ' MB max RSS (' + mb(before) + ' MB before the build; SQLite page cache up to 64 MB)');
+console.log(Math.round(process.resourceUsage().maxRSS / 1024) + ' MB max RSS (' + before + ' MB in use before the build; SQLite page cache up to 64 MB)');
 `;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
