@@ -1,7 +1,6 @@
 import { fetchSharedLedger, LEDGER_REF, readLedger, updateLedger } from '../adapters/git/ledger.js';
 import { repoPaths } from '../adapters/git/commit.js';
 import { hasRemote, resolveRef } from '../adapters/git/refs.js';
-import { gitOk } from '../adapters/git/run.js';
 import { GitError } from '../core/errors.js';
 import { gcReservations, liveBranches, settleHolders } from '../adapters/git/reservations.js';
 import { mergedRequests } from '../adapters/git/merged.js';
@@ -140,8 +139,7 @@ export async function poolsGc(catalog: Pick<Catalog, 'root'>, opts: PoolsGcOptio
   if (opts.dryRun) {
     // The ledger the real run would change (the shared one, with this repository's offline
     // changes on it), with what settling would take out of gc's reach counted as alive.
-    const live = await liveBranches(root, remote);
-    if (offline) for (const b of await trackedBranches(root, offline.remote)) live.add(b);
+    const live = await liveBranches(root, remote, undefined, offline ? { lastFetchedFrom: offline.remote } : {});
     const mergedSet = new Set(settled);
     const preview = await updateLedger({ repo: root, clock: opts.clock, remote, dryRun: true }, async (draft, now) => collectGarbage(draft, { isAlive: (h) => live.has(h) || mergedSet.has(h), now, graceMs: opts.graceMs }));
     const offlineReason = offline ? `${offline.reason}; previewed on this repository's ledger and its last fetch of ${offline.remote}'s branches` : preview.offlineReason;
@@ -156,13 +154,6 @@ export async function poolsGc(catalog: Pick<Catalog, 'root'>, opts: PoolsGcOptio
     ...(out.offlineReason !== undefined ? { offlineReason: out.offlineReason } : {}),
     settled,
   };
-}
-
-/** The remote's branches as this repository last fetched them (refs/remotes/<remote>/). */
-async function trackedBranches(root: string, remote: string): Promise<string[]> {
-  const prefix = `refs/remotes/${remote}/`;
-  const out = (await gitOk(root, ['for-each-ref', '--format=%(refname)', prefix])).toString('utf8');
-  return out.split('\n').filter((l) => l.startsWith(prefix) && l !== `${prefix}HEAD`).map((l) => l.slice(prefix.length));
 }
 
 /** The ledger's own consistency audit for `svc validate`, or undefined when there is no ledger. */

@@ -57,10 +57,15 @@ export function reservationsOf(opts: Pick<LedgerOptions, 'repo' | 'ref'>, holder
  * while its branch is in this set. Without an answer from the configured remote, gc must not guess
  * (a branch pushed from another machine would look dead): that is an error.
  */
-export async function liveBranches(repo: string, remote: string | null, timeoutMs = 30_000): Promise<Set<string>> {
+export async function liveBranches(repo: string, remote: string | null, timeoutMs = 30_000, opts: { lastFetchedFrom?: string } = {}): Promise<Set<string>> {
   const names = new Set<string>();
-  const local = (await gitOk(repo, ['for-each-ref', '--format=%(refname)', 'refs/heads/'])).toString('utf8');
-  for (const l of local.split('\n')) if (l) names.add(l.slice('refs/heads/'.length));
+  // `lastFetchedFrom`: that remote's branches as this repository last fetched them count too (offline).
+  const prefixes = ['refs/heads/', ...(opts.lastFetchedFrom ? [`refs/remotes/${opts.lastFetchedFrom}/`] : [])];
+  const known = (await gitOk(repo, ['for-each-ref', '--format=%(refname)', ...prefixes])).toString('utf8');
+  for (const l of known.split('\n')) {
+    const p = prefixes.find((x) => l.startsWith(x));
+    if (p && l !== `${p}HEAD`) names.add(l.slice(p.length));
+  }
   if (remote) {
     const r = await gitRaw(repo, ['ls-remote', '--heads', remote], { timeoutMs });
     if (r.code !== 0) {
