@@ -139,7 +139,7 @@ export async function poolsGc(catalog: Pick<Catalog, 'root'>, opts: PoolsGcOptio
   if (opts.dryRun) {
     // The ledger the real run would change (the shared one, with this repository's offline
     // changes on it), with what settling would take out of gc's reach counted as alive.
-    const live = await liveBranches(root, remote, undefined, offline ? { lastFetchedFrom: offline.remote } : {});
+    const live = await liveBranches(root, remote, offline ? { lastFetchedFrom: offline.remote } : {});
     const mergedSet = new Set(settled);
     const preview = await updateLedger({ repo: root, clock: opts.clock, remote, dryRun: true }, async (draft, now) => collectGarbage(draft, { isAlive: (h) => live.has(h) || mergedSet.has(h), now, graceMs: opts.graceMs }));
     const offlineReason = offline ? `${offline.reason}; previewed on this repository's ledger and its last fetch of ${offline.remote}'s branches` : preview.offlineReason;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { commitToRef } from '../../src/adapters/git/commit.js';
 import { LEDGER_REF, readLedger } from '../../src/adapters/git/ledger.js';
-import { gcReservations, lookupReservation, settleHolders, releaseHeldBy, reserveResource } from '../../src/adapters/git/reservations.js';
+import { gcReservations, liveBranches, lookupReservation, settleHolders, releaseHeldBy, reserveResource } from '../../src/adapters/git/reservations.js';
 import type { Choose } from '../../src/core/reservations/model.js';
 import { git, TEST_ENV, tempDir, tempRepo } from '../helpers/repo.js';
 import { pinGitEnv } from '../git/env.js';
@@ -184,6 +184,25 @@ describe('the reservation ledger in git', () => {
     expect(await lookupReservation({ repo: dir }, 'vlan', 'gone')).toBeUndefined();
     expect((await lookupReservation({ repo: dir }, 'vlan', 'merged'))?.state).toBe('permanent');
     expect((await releaseHeldBy(o, 'request/live')).value.released.map((x) => x.key)).toEqual(['live']);
+  });
+
+  it('live branches: local ones, and offline the remote\'s as last fetched, without the remote\'s HEAD pointer', async () => {
+    const bare = bareRemote();
+    const dir = clone(bare);
+    git(dir, 'checkout', '-q', '-b', 'main');
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'initial');
+    git(dir, 'push', '-q', 'origin', 'HEAD:main', 'HEAD:request/pushed');
+    git(dir, 'fetch', '-q', 'origin');
+    git(dir, 'remote', 'set-head', 'origin', 'main');
+    // Git's porcelain refuses a branch named HEAD; plumbing can make one, and it is a branch like any other.
+    git(dir, 'update-ref', 'refs/heads/HEAD', git(dir, 'rev-parse', 'HEAD').trim());
+    git(dir, 'branch', '-q', 'request/local');
+    const local = [...(await liveBranches(dir, null))].sort();
+    expect(local).toEqual(['HEAD', 'main', 'request/local']);
+    const offline = [...(await liveBranches(dir, null, { lastFetchedFrom: 'origin' }))].sort();
+    expect(offline).toEqual(['HEAD', 'main', 'request/local', 'request/pushed']);
+    git(dir, 'update-ref', '-d', 'refs/heads/HEAD');
+    expect([...(await liveBranches(dir, null, { lastFetchedFrom: 'origin' }))].sort()).toEqual(['main', 'request/local', 'request/pushed']);
   });
 
   it('gc refuses to guess when the remote cannot be asked, and changes nothing', async () => {

@@ -57,17 +57,19 @@ export function reservationsOf(opts: Pick<LedgerOptions, 'repo' | 'ref'>, holder
  * while its branch is in this set. Without an answer from the configured remote, gc must not guess
  * (a branch pushed from another machine would look dead): that is an error.
  */
-export async function liveBranches(repo: string, remote: string | null, timeoutMs = 30_000, opts: { lastFetchedFrom?: string } = {}): Promise<Set<string>> {
+export async function liveBranches(repo: string, remote: string | null, opts: { timeoutMs?: number; lastFetchedFrom?: string } = {}): Promise<Set<string>> {
   const names = new Set<string>();
   // `lastFetchedFrom`: that remote's branches as this repository last fetched them count too (offline).
-  const prefixes = ['refs/heads/', ...(opts.lastFetchedFrom ? [`refs/remotes/${opts.lastFetchedFrom}/`] : [])];
+  const tracking = opts.lastFetchedFrom ? `refs/remotes/${opts.lastFetchedFrom}/` : null;
+  const prefixes = ['refs/heads/', ...(tracking ? [tracking] : [])];
   const known = (await gitOk(repo, ['for-each-ref', '--format=%(refname)', ...prefixes])).toString('utf8');
   for (const l of known.split('\n')) {
     const p = prefixes.find((x) => l.startsWith(x));
-    if (p && l !== `${p}HEAD`) names.add(l.slice(p.length));
+    // The remote's HEAD is a pointer to one of its branches, not a branch of its own.
+    if (p && !(p === tracking && l === `${p}HEAD`)) names.add(l.slice(p.length));
   }
   if (remote) {
-    const r = await gitRaw(repo, ['ls-remote', '--heads', remote], { timeoutMs });
+    const r = await gitRaw(repo, ['ls-remote', '--heads', remote], { timeoutMs: opts.timeoutMs ?? 30_000 });
     if (r.code !== 0) {
       throw new GitError(`cannot list the branches of ${remote}: ${r.timedOut ? 'timed out' : r.stderr.trim()}`, {
         hint: 'gc needs the remote to know which requests are still open; retry when it is reachable',
@@ -91,7 +93,7 @@ export interface GcLedgerOptions {
 export async function gcReservations(opts: LedgerOptions, gc: GcLedgerOptions = {}): Promise<LedgerOutcome<GcResult>> {
   const { root } = await repoPaths(opts.repo);
   const remote = opts.remote === undefined ? ((await hasRemote(root, 'origin')) ? 'origin' : null) : opts.remote;
-  const live = await liveBranches(root, remote, opts.networkTimeoutMs);
+  const live = await liveBranches(root, remote, opts.networkTimeoutMs === undefined ? {} : { timeoutMs: opts.networkTimeoutMs });
   return updateLedger({ ...opts, remote }, (draft, now) =>
     collectGarbage(draft, { isAlive: (h) => live.has(h), now, graceMs: gc.graceMs ?? 3_600_000, ...(gc.inFlight ? { inFlight: gc.inFlight } : {}) }),
   );
