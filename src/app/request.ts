@@ -142,12 +142,13 @@ export async function createRequest(catalog: Catalog, opts: CreateOptions): Prom
   // Everything this request changes in the shared ledger, so that a failure takes it back.
   const session = new LedgerSession(ctx.repo, opts.clock);
   try {
-    assertValidRequest(product, ctx.products, request, { variant, reader: inv.inventory, schema: ctx.schema });
+    // With the defaults of the inputs left out, as the form offers them.
+    const filled = assertValidRequest(product, ctx.products, request, { variant, reader: inv.inventory, schema: ctx.schema });
     const id = opts.id ?? (await reserveSubscriptionId(session, product.tag, await takenIds(ctx, inv)));
     checkRequestId(id);
     if (opts.replace === undefined) await assertFree(ctx, id);
     if (inv.inventory.findByHfid('SvcSubscription', [id])) throw new UsageError('request/id-taken', `subscription "${id}" already exists on ${base.ref}`, { hint: 'choose another --id, or modify the existing one with `svc request modify`' });
-    const inputs = Object.fromEntries(formFields(product, ctx.products).filter((f) => f.key in request).map((f) => [f.key, request[f.key]]));
+    const inputs = Object.fromEntries(formFields(product, ctx.products).filter((f) => f.key in filled).map((f) => [f.key, filled[f.key]]));
     const built = buildSubscription(product, ctx.products, variant, { subscriptionId: id, customer: String(customer), ...(description ? { description } : {}), inputs }, inv.inventory);
     const sub = moveTo(ctx, product, built.subscription, 'provisioning', [built.block], inv, opts.clock, 'create');
     return await generateAndCommit(ctx, inv, { requestId: id, subscriptionId: id, action: 'create', product, customer: String(customer), base, seed: { upserts: [sub, built.block], deletes: [] }, target: sub.id, clock: opts.clock, swept, session, ...(opts.replace ? { replace: opts.replace } : {}) });

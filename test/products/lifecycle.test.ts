@@ -1,6 +1,6 @@
 import { refusal } from '../helpers/errors.js';
 import { describe, expect, it } from 'vitest';
-import { blockingDependents, findDependents, SAFE_USED_BY_TRANSITIONS } from '../../src/core/products/dependencies.js';
+import { blockingDependencies, blockingDependents, findDependencies, findDependents, SAFE_USED_BY_TRANSITIONS, statesAllowing } from '../../src/core/products/dependencies.js';
 import { transition, TRANSITIONS, type TransitionContext } from '../../src/core/products/lifecycle.js';
 import { LIFECYCLE_STATES, type LifecycleState } from '../../src/core/products/states.js';
 import { subscriptionFromObject, subscriptionToObject, type Subscription } from '../../src/core/products/subscription.js';
@@ -129,6 +129,19 @@ describe('dependencies between subscriptions', () => {
     expect(e.hint).toContain('move the subscriptions that use it first');
   });
 
+  it('messages name subscriptions by their readable id when they have one', () => {
+    const w = world();
+    for (const [id, sid] of [['sub-node', 'node-0001'], ['sub-port', 'port-0001']] as const) {
+      const o = w.objects.get(id)!;
+      w.put({ ...o, attributes: { ...o.attributes, subscription_id: sid } });
+    }
+    const deps = findDependents(w.reader, 'sub-node');
+    expect(refusal(() => transition(subOf(w, 'sub-node'), 'terminated', ctx(w, 'sub-node', deps))).message).toBe('subscription node-0001 (node Nokia) cannot become terminated: it is in use by port-0001 (port 10000, active)');
+    const node = w.objects.get('sub-node')!;
+    w.put({ ...node, attributes: { ...node.attributes, status: 'initial' } });
+    expect(refusal(() => transition(subOf(w, 'sub-port', 'provisioning'), 'active', ctx(w, 'sub-port'))).message).toBe('subscription port-0001 (port 10000) cannot become active: it uses node-0001 (node Nokia, initial)');
+  });
+
   it('once the port is terminated, the node may go', () => {
     const w = world();
     const port = w.objects.get('sub-port')!;
@@ -153,6 +166,53 @@ describe('dependencies between subscriptions', () => {
     }
   });
 
+  it('finds the subscriptions one uses, from its own blocks: the port uses the node; the node and a service on a plain interface use none', () => {
+    const w = world();
+    provisionDia(w);
+    const rootOf = (id: string, rel: string) => w.objects.get(id)!.relationships[rel] as { id: string; kind: string };
+    expect(findDependencies(w.reader, 'sub-port', rootOf('sub-port', 'port')).map((s) => s.id)).toEqual(['sub-node']);
+    expect(findDependencies(w.reader, 'sub-node', rootOf('sub-node', 'node'))).toEqual([]);
+    expect(findDependencies(w.reader, 'sub-dia', rootOf('sub-dia', 'dedicated_internet'))).toEqual([]);
+    expect(findDependencies(w.reader, 'sub-port', undefined)).toEqual([]);
+  });
+
+  it('a port cannot become active on a node that is still initial; the refusal names the node and the states it must be in', () => {
+    const w = world();
+    const node = w.objects.get('sub-node')!;
+    w.put({ ...node, attributes: { ...node.attributes, status: 'initial' } });
+    const e = refusal(() => transition(subOf(w, 'sub-port', 'provisioning'), 'active', ctx(w, 'sub-port')));
+    expect(e.code).toBe('lifecycle/dependencies');
+    expect(e.message).toBe('subscription sub-port (port 10000) cannot become active: it uses sub-node (node Nokia, initial)');
+    expect(e.hint).toBe('a subscription it uses must be provisioning or active for it to be active: move that one first, then try again');
+    // Nor be provisioned; but it may always be terminated.
+    expect(refusal(() => transition(subOf(w, 'sub-port', 'initial'), 'provisioning', ctx(w, 'sub-port'))).code).toBe('lifecycle/dependencies');
+    expect(transition(subOf(w, 'sub-port', 'provisioning'), 'terminated', ctx(w, 'sub-port')).subscription.status).toBe('terminated');
+  });
+
+  it('on an active node (or one being modified) the port becomes active', () => {
+    const w = world();
+    expect(transition(subOf(w, 'sub-port', 'provisioning'), 'active', ctx(w, 'sub-port')).subscription.status).toBe('active');
+    const node = w.objects.get('sub-node')!;
+    w.put({ ...node, attributes: { ...node.attributes, status: 'provisioning' } });
+    expect(transition(subOf(w, 'sub-port', 'provisioning'), 'active', ctx(w, 'sub-port')).subscription.status).toBe('active');
+    w.put({ ...node, attributes: { ...node.attributes, status: 'terminated' } });
+    const e = refusal(() => transition(subOf(w, 'sub-port', 'provisioning'), 'active', ctx(w, 'sub-port')));
+    expect(e.message).toContain('it uses sub-node (node Nokia, terminated)');
+    expect(e.hint).toBe('a subscription it uses must be provisioning or active for it to be active: terminated is final, so use another one');
+  });
+
+  it('the same table from the other end: a move to each state, under a used subscription in each state', () => {
+    const used = (status: LifecycleState): Subscription => ({ id: `u-${status}`, kind: 'ProductNode', product: 'node Nokia', customer: 'c', status, insync: true, version: 1 });
+    const all = LIFECYCLE_STATES.map(used);
+    for (const to of LIFECYCLE_STATES) {
+      const allowing = LIFECYCLE_STATES.filter((s) => SAFE_USED_BY_TRANSITIONS[s].includes(to));
+      expect(statesAllowing(to)).toEqual(allowing);
+      expect(blockingDependencies(to, all).map((d) => d.status)).toEqual(LIFECYCLE_STATES.filter((s) => !allowing.includes(s)));
+    }
+    expect(statesAllowing('active')).toEqual(['provisioning', 'active']);
+    expect(statesAllowing('terminated')).toEqual([...LIFECYCLE_STATES]);
+  });
+
   it('disabling a node whose port is active is refused too', () => {
     const w = world();
     const deps = findDependents(w.reader, 'sub-node');
@@ -163,7 +223,7 @@ describe('dependencies between subscriptions', () => {
 describe('subscriptions as inventory objects', () => {
   it('round-trips every subscription field', () => {
     const s: Subscription = {
-      id: 'x', kind: 'ProductPort', product: 'port 1000', customer: 'acme', status: 'disabled', description: 'd',
+      id: 'x', subscription_id: 'port-0007', kind: 'ProductPort', product: 'port 1000', customer: 'acme', status: 'disabled', description: 'd',
       start_date: '2026-01-01T00:00:00.000Z', end_date: '2026-02-01T00:00:00.000Z', insync: false, note: 'n', version: 7,
     };
     const obj = subscriptionToObject(s, { id: 'x', kind: 'ProductPort', attributes: { speed: 1000, note: 'old' }, relationships: { port: { id: 'b', kind: 'BlockPort' } } });

@@ -62,6 +62,26 @@ describe('svc request create', () => {
     expect(sub).toMatchObject({ customer: 'initech', bandwidth: 100, product: 'dedicated internet 100' });
   });
 
+  it('an input left out takes its default; a port on a terminated node is refused, naming the node, and leaves nothing', () => {
+    const dir = otterNet();
+    const node = json<Created>(request(dir, ['create', 'node Nokia', '--customer', 'otter', '--set', 'node_name=pe-01', '--set', 'site=par01', '--format', 'json']));
+    git(dir, 'merge', '-q', '--no-ff', '-m', 'node', node.branch);
+    const blockFile = git(dir, 'ls-files', 'inventory/BlockNode').trim();
+    const nodeBlock = (JSON.parse(readFileSync(join(dir, blockFile), 'utf8')) as { id: string }).id;
+    const PORT = ['create', 'port 1000', '--customer', 'otter', '--set', `node=${nodeBlock}`, '--set', 'port_name=et-0/0/1', '--format', 'json'];
+    const port = json<Created>(request(dir, PORT));
+    const portBlock = git(dir, 'show', '--name-only', '--format=', port.branch).split('\n').find((f) => f.startsWith('inventory/BlockPort/'))!;
+    expect(JSON.parse(fileAt(dir, port.branch, portBlock))).toMatchObject({ port_name: 'et-0/0/1', port_mode: 'tagged' });
+    const end = json<Created>(request(dir, ['terminate', 'node-0001', '--format', 'json']));
+    git(dir, 'merge', '-q', '--no-ff', '-m', 'node gone', end.branch);
+    const before = snapshot(dir);
+    const r = request(dir, PORT);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error[lifecycle/dependencies]: subscription port-0002 (port 1000) cannot become provisioning: it uses node-0001 (node Nokia, terminated)');
+    expect(r.stderr).toContain('terminated is final, so use another one');
+    expect(snapshot(dir)).toBe(before);
+  });
+
   it('prints the id, the branch and the diff for people', () => {
     const dir = otterNet();
     const r = request(dir, DIA);

@@ -5,7 +5,7 @@ import { blockingDependents, findDependents } from './dependencies.js';
 import type { ProductSet } from './model.js';
 import { missingFields } from './requirements.js';
 import { isLifecycleState } from './states.js';
-import { subscriptionFromObject } from './subscription.js';
+import { subscriptionFromObject, subscriptionLabel } from './subscription.js';
 import { variantsOf } from './variants.js';
 
 /**
@@ -21,26 +21,27 @@ export function checkSubscriptions(set: ProductSet, reader: InventoryReader): Di
     for (const obj of reader.list(subscriptionKind(product.type))) {
       const sub = subscriptionFromObject(obj);
       const at = { subject: sub.id };
+      const who = `subscription ${subscriptionLabel(sub)}`;
       if (!isLifecycleState(obj.attributes.status)) {
-        out.push(diag('error', 'subscription/invalid-status', `subscription ${sub.id}: status ${JSON.stringify(obj.attributes.status)} is not a lifecycle state`, undefined, { ...at, key: 'status', hint: 'one of: initial, provisioning, active, migrating, disabled, terminated' }));
+        out.push(diag('error', 'subscription/invalid-status', `${who}: status ${JSON.stringify(obj.attributes.status)} is not a lifecycle state`, undefined, { ...at, key: 'status', hint: 'one of: initial, provisioning, active, migrating, disabled, terminated' }));
         continue;
       }
       if (!variants.includes(sub.product)) {
-        out.push(diag('error', 'subscription/unknown-variant', `subscription ${sub.id}: product "${sub.product}" is not a variant of ${product.name}`, undefined, { ...at, key: 'product', hint: `variants: ${variants.join(', ')}` }));
+        out.push(diag('error', 'subscription/unknown-variant', `${who}: product "${sub.product}" is not a variant of ${product.name}`, undefined, { ...at, key: 'product', hint: `variants: ${variants.join(', ')}` }));
       }
       const rootRef = obj.relationships[product.rootBlock];
       const root: PeerRef | undefined = rootRef && !Array.isArray(rootRef) ? rootRef : undefined;
       for (const m of missingFields(sub.id, product, set, root, reader, sub.status)) {
-        out.push(diag('error', 'subscription/missing-field', `subscription ${sub.id} is ${sub.status} but ${m} is missing`, undefined, { ...at, key: m, hint: `a ${sub.status} subscription requires it` }));
+        out.push(diag('error', 'subscription/missing-field', `${who} is ${sub.status} but ${m} is missing`, undefined, { ...at, key: m, hint: `a ${sub.status} subscription requires it` }));
       }
       if (sub.status === 'active' && sub.start_date === undefined) {
-        out.push(diag('warning', 'subscription/no-start-date', `subscription ${sub.id} is active without a start_date`, undefined, at));
+        out.push(diag('warning', 'subscription/no-start-date', `${who} is active without a start_date`, undefined, at));
       }
       if (sub.status === 'terminated' && sub.end_date === undefined) {
-        out.push(diag('warning', 'subscription/no-end-date', `subscription ${sub.id} is terminated without an end_date`, undefined, at));
+        out.push(diag('warning', 'subscription/no-end-date', `${who} is terminated without an end_date`, undefined, at));
       }
       for (const d of blockingDependents(sub.status, findDependents(reader, sub.id))) {
-        out.push(diag('error', 'subscription/unsafe-dependent', `subscription ${sub.id} is ${sub.status} while ${d.id} (${d.product}), which uses it, is ${d.status}`, undefined, { ...at, hint: 'the subscriptions that use one must be in a state safe for its state (SURF rules)' }));
+        out.push(diag('error', 'subscription/unsafe-dependent', `${who} is ${sub.status} while ${subscriptionLabel(d)} (${d.product}), which uses it, is ${d.status}`, undefined, { ...at, hint: 'the subscriptions that use one must be in a state safe for its state (SURF rules)' }));
       }
     }
   }

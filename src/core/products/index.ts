@@ -7,7 +7,7 @@ export { requireProducts, type LoadedProducts } from './catalog-products.js';
 export { variantsOf, findVariant } from './variants.js';
 export { compileProducts, mergeProductKinds, blockKind, subscriptionKind, SUBSCRIPTION_GENERIC, BLOCK_GENERIC, OWNER_RELATIONSHIP } from './compile.js';
 export { TRANSITIONS, transition, type TransitionContext, type TransitionResult } from './lifecycle.js';
-export { SAFE_USED_BY_TRANSITIONS, findDependents, blockingDependents } from './dependencies.js';
+export { SAFE_USED_BY_TRANSITIONS, blockingDependencies, blockingDependents, findDependencies, findDependents, statesAllowing } from './dependencies.js';
 export { STATE_LEVEL, requiredAt, requirementsByState, missingFields } from './requirements.js';
 export { startOperation, finishOperation, failOperation, OPERATION_STATES } from './operations.js';
 export { formFields, requestSchema, validateRequest, assertValidRequest, referenceChoices, type InputProblem, type JsonSchema } from './inputs.js';

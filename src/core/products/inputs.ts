@@ -134,11 +134,17 @@ export function referenceChoices(kind: string, reader: InventoryReader, schema: 
 }
 
 let ajv: Ajv | undefined;
+let filling: Ajv | undefined;
 
 /** Every problem with `request`, or an empty list. */
 export function validateRequest(product: ProductDef, set: ProductSet, request: unknown, opts: InputOptions = {}): InputProblem[] {
+  return check(product, set, request, opts, false);
+}
+
+/** `fill`: inputs left out that have a default get it, in `request` itself (ajv's useDefaults, nested blocks too). */
+function check(product: ProductDef, set: ProductSet, request: unknown, opts: InputOptions, fill: boolean): InputProblem[] {
   const schema = requestSchema(product, set, opts);
-  const validate = (ajv ??= newAjv({ allErrors: true, strict: false, useDefaults: false, verbose: true })).compile(schema);
+  const validate = (fill ? (filling ??= newAjv({ allErrors: true, strict: false, useDefaults: true, verbose: true })) : (ajv ??= newAjv({ allErrors: true, strict: false, useDefaults: false, verbose: true }))).compile(schema);
   if (validate(request)) return [];
   const props = Object.keys(schema.properties as object);
   return (validate.errors ?? []).map((e) => problem(e, request, props)).sort((a, b) => a.input.localeCompare(b.input) || a.message.localeCompare(b.message));
@@ -201,10 +207,14 @@ function count(v: unknown): string {
   return `${n} item${n === 1 ? '' : 's'}`;
 }
 
-/** For commands that must not go on with a bad request: every problem, as diagnostics, in one error. */
-export function assertValidRequest(product: ProductDef, set: ProductSet, request: unknown, opts: InputOptions = {}): void {
-  const problems = validateRequest(product, set, request, opts);
-  if (!problems.length) return;
+/**
+ * For commands that must not go on with a bad request: every problem, as diagnostics, in one error.
+ * Returns the request with the defaults of the inputs it leaves out (a copy: `request` is not changed).
+ */
+export function assertValidRequest<R extends Record<string, unknown>>(product: ProductDef, set: ProductSet, request: R, opts: InputOptions = {}): R {
+  const filled = structuredClone(request);
+  const problems = check(product, set, filled, opts, true);
+  if (!problems.length) return filled;
   throw new ValidationError('request/invalid', `the request for "${product.name}" has ${problems.length} invalid input${problems.length === 1 ? '' : 's'}`, {
     diagnostics: problems.map((p) => diag('error', 'request/invalid-input', p.message, undefined, { subject: product.name, key: p.input, ...(p.hint ? { hint: p.hint } : {}) })),
     hint: '`svc product show <name>` lists the inputs and what each allows',

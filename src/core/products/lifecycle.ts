@@ -1,11 +1,11 @@
 import { diag } from '../diagnostics.js';
 import { ValidationError } from '../errors.js';
 import type { InventoryReader, PeerRef } from '../inventory/model.js';
-import { blockingDependents } from './dependencies.js';
+import { blockingDependencies, blockingDependents, findDependencies, statesAllowing } from './dependencies.js';
 import type { ProductDef, ProductSet } from './model.js';
 import { missingFields, STATE_LEVEL } from './requirements.js';
 import type { LifecycleState } from './states.js';
-import type { Subscription } from './subscription.js';
+import { subscriptionLabel, type Subscription } from './subscription.js';
 
 /**
  * The subscription lifecycle, pure: whether a move is allowed and what it changes. Nothing is
@@ -45,7 +45,7 @@ export interface TransitionResult {
 /** Move `sub` to `to`, or throw a ValidationError listing every reason it may not. */
 export function transition(sub: Subscription, to: LifecycleState, ctx: TransitionContext): TransitionResult {
   const from = sub.status;
-  const who = `subscription ${sub.id} (${sub.product})`;
+  const who = `subscription ${subscriptionLabel(sub)} (${sub.product})`;
   if (!TRANSITIONS[from].includes(to)) {
     const allowed = TRANSITIONS[from];
     throw new ValidationError('lifecycle/not-allowed', `${who} cannot move from ${from} to ${to}`, {
@@ -61,8 +61,17 @@ export function transition(sub: Subscription, to: LifecycleState, ctx: Transitio
   }
   const blocking = blockingDependents(to, ctx.dependents);
   if (blocking.length) {
-    throw new ValidationError('lifecycle/dependents', `${who} cannot become ${to}: ${blocking.length === 1 ? 'it is' : 'they are'} in use by ${blocking.map((d) => `${d.id} (${d.product}, ${d.status})`).join(', ')}`, {
+    throw new ValidationError('lifecycle/dependents', `${who} cannot become ${to}: ${blocking.length === 1 ? 'it is' : 'they are'} in use by ${blocking.map((d) => `${subscriptionLabel(d)} (${d.product}, ${d.status})`).join(', ')}`, {
       hint: `move the subscriptions that use it first (to ${to === 'terminated' ? 'terminated' : 'a state safe for it'}), then try again`,
+    });
+  }
+  // Read here, not passed in like the dependents: found from the subscription's own blocks, cheaply.
+  const unsafe = blockingDependencies(to, findDependencies(ctx.reader, sub.id, ctx.root));
+  if (unsafe.length) {
+    throw new ValidationError('lifecycle/dependencies', `${who} cannot become ${to}: it uses ${unsafe.map((d) => `${subscriptionLabel(d)} (${d.product}, ${d.status})`).join(', ')}`, {
+      hint: `a subscription it uses must be ${statesAllowing(to).join(' or ')} for it to be ${to}: ${
+        unsafe.every((d) => d.status === 'terminated') ? 'terminated is final, so use another one' : `move ${unsafe.length === 1 ? 'that one' : 'those'} first, then try again`
+      }`,
     });
   }
   const next: Subscription = { ...sub, status: to };

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.js';
 import type { ProductDef, WorkflowName } from './model.js';
 import type { LifecycleState } from './states.js';
-import type { Subscription } from './subscription.js';
+import { subscriptionLabel, type Subscription } from './subscription.js';
 
 /**
  * Operations (SURF's workflows) on a subscription and its insync flag: an operation marks the
@@ -17,7 +17,7 @@ export const OPERATION_STATES: Record<WorkflowName, readonly LifecycleState[]> =
 };
 
 export function startOperation(sub: Subscription, op: WorkflowName, product: ProductDef, opts: { resume?: boolean } = {}): Subscription {
-  const who = `subscription ${sub.id} (${sub.product})`;
+  const who = `subscription ${subscriptionLabel(sub)} (${sub.product})`;
   if (op !== 'create' && !product.workflows[op]) {
     throw new ValidationError('operation/disabled', `${who}: product "${product.name}" has no enabled ${op} workflow`, {
       hint: `enable it in ${product.file}: workflows: - name: ${op}, enabled: true`,

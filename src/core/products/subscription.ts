@@ -8,6 +8,8 @@ import { isLifecycleState, type LifecycleState } from './states.js';
  */
 export interface Subscription {
   id: string;
+  /** The readable id people and branches use (dia-0001); `id` is the object's opaque one. */
+  subscription_id?: string;
   /** The subscription kind, `Product<Type>`. */
   kind: string;
   /** The product variant's name. */
@@ -38,11 +40,16 @@ export function subscriptionFromObject(obj: InventoryObject): Subscription {
     insync: a.insync === true,
     version: typeof a.version === 'number' ? a.version : 1,
   };
-  for (const k of ['description', 'start_date', 'end_date', 'note'] as const) {
+  for (const k of ['subscription_id', 'description', 'start_date', 'end_date', 'note'] as const) {
     const v = str(k);
     if (v !== undefined) sub[k] = v;
   }
   return sub;
+}
+
+/** How messages name a subscription: by its readable id when it has one. */
+export function subscriptionLabel(sub: Pick<Subscription, 'id' | 'subscription_id'>): string {
+  return sub.subscription_id ?? sub.id;
 }
 
 /** Back into the object it came from: subscription attributes replaced, everything else kept. */
@@ -51,5 +58,7 @@ export function subscriptionToObject(sub: Subscription, base?: InventoryObject):
   for (const k of ['description', 'start_date', 'end_date', 'note'] as const) delete attributes[k];
   Object.assign(attributes, { product: sub.product, customer: sub.customer, status: sub.status, insync: sub.insync, version: sub.version });
   for (const k of ['description', 'start_date', 'end_date', 'note'] as const) if (sub[k] !== undefined) attributes[k] = sub[k]!;
+  // Never cleared: a subscription keeps its readable id for life.
+  if (sub.subscription_id !== undefined) attributes.subscription_id = sub.subscription_id;
   return { id: sub.id, kind: sub.kind, attributes, relationships: { ...(base?.relationships ?? {}) } };
 }
