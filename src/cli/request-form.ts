@@ -12,7 +12,7 @@ import { askRequest, inquirerPrompter, referenceChoicesFor, referenceKinds } fro
  * choices for references (a site) come from the work tree's inventory; the request itself is still
  * checked against its base when it is made.
  */
-export async function askForRequest(catalog: Catalog, productName: string, color: ChalkInstance): Promise<Record<string, unknown>> {
+export async function askForRequest(catalog: Catalog, productName: string, color: ChalkInstance, given: { description?: string } = {}): Promise<Record<string, unknown>> {
   const { schema, products } = requireModel(catalog);
   if (!products) throw new UsageError('request/no-products', 'this catalog has no products to request');
   const named = findVariant(products.products.values(), productName);
@@ -25,7 +25,8 @@ export async function askForRequest(catalog: Catalog, productName: string, color
   try {
     const choices = referenceChoicesFor(referenceKinds(product, products), inv, schema);
     const result = await askRequest(
-      { product, set: products, variants: named ? [named.variant] : variantsOf(product), choices },
+      // A --description given with the command is not asked for again.
+      { product, set: products, variants: named ? [named.variant] : variantsOf(product), choices, ...(given.description !== undefined ? { preset: { inputs: { description: given.description } } } : {}) },
       inquirerPrompter({ dim: color.dim, output: process.stderr }),
     );
     return { ...result.request, ...result.variant.fixedInputs, customer: result.customer };

@@ -10,7 +10,7 @@ const w = world();
 
 describe('askRequest: the Dedicated Internet form', () => {
   it('asks the variant, the customer, then each input in order, and returns a valid request', async () => {
-    const p = scripted([{ pick: 'dedicated internet 1000' }, { type: 'acme' }, { pick: 'ams1' }, { pick: 'medium' }, { type: 'noc@acme.example, ops@acme.example' }]);
+    const p = scripted([{ pick: 'dedicated internet 1000' }, { type: 'acme' }, { pick: 'ams1' }, { pick: 'medium' }, { type: 'noc@acme.example, ops@acme.example' }, { type: '  Paris office uplink ' }]);
     const input = formInput(w.set, 'dedicated internet');
     const r = await askRequest(input, p);
     expect(p.transcript).toEqual([
@@ -24,11 +24,13 @@ describe('askRequest: the Dedicated Internet form', () => {
       '  → medium',
       'input noc_contacts (Addresses our NOC notifies about this service; comma-separated; at most 3; optional)',
       '  → "noc@acme.example, ops@acme.example"',
+      'input description (optional: free text about this subscription)',
+      '  → "  Paris office uplink "',
     ]);
     expect(r.variant.name).toBe('dedicated internet 1000');
     expect(r.customer).toBe('acme');
     expect(r.inputs).toEqual({ site: 'site-ams', ip_package: 'medium', noc_contacts: ['noc@acme.example', 'ops@acme.example'] });
-    expect(r.request).toEqual({ bandwidth: 1000, customer: 'acme', ...r.inputs });
+    expect(r.request).toEqual({ bandwidth: 1000, customer: 'acme', ...r.inputs, description: 'Paris office uplink' });
     expect(validateRequest(input.product, w.set, r.request, { variant: r.variant })).toEqual([]);
   });
 
@@ -42,6 +44,7 @@ describe('askRequest: the Dedicated Internet form', () => {
       { type: 'a, b, c, d' },
       { type: 'a,,b' },
       { type: 'a' },
+      { type: '' },
     ]);
     const r = await askRequest(formInput(w.set, 'dedicated internet'), p);
     expect(p.transcript.filter((l) => l.startsWith('  ✗'))).toEqual([
@@ -54,11 +57,13 @@ describe('askRequest: the Dedicated Internet form', () => {
   });
 
   it('an empty optional answer leaves the input out; the customer default is offered and taken', async () => {
-    const p = scripted([{ pick: 'dedicated internet 100' }, { type: '' }, { pick: 'ams1' }, { pick: 'large' }, { type: '' }]);
+    const p = scripted([{ pick: 'dedicated internet 100' }, { type: '' }, { pick: 'ams1' }, { pick: 'large' }, { type: '' }, { type: '' }]);
     const r = await askRequest(formInput(w.set, 'dedicated internet', { customer: 'otter-retail' }), p);
     expect(p.transcript[2]).toBe('input customer (The customer the subscription is for) default otter-retail');
     expect(r.customer).toBe('otter-retail');
     expect(r.inputs).toEqual({ site: 'site-ams', ip_package: 'large' });
+    // An empty description is no description.
+    expect(r.request).not.toHaveProperty('description');
   });
 
   it('answers already given are not asked again; fixed-input values narrow the variants', async () => {
@@ -73,7 +78,7 @@ describe('askRequest: the Dedicated Internet form', () => {
   it('one variant is not asked for', async () => {
     const input = formInput(w.set, 'dedicated internet');
     const only = input.variants.filter((v) => v.name === 'dedicated internet 100');
-    const p = scripted([{ type: 'acme' }, { pick: 'ams1' }, { pick: 'small' }, { type: '' }]);
+    const p = scripted([{ type: 'acme' }, { pick: 'ams1' }, { pick: 'small' }, { type: '' }, { type: '' }]);
     const r = await askRequest({ ...input, variants: only }, p);
     expect(p.transcript[0]).toMatch(/^input customer/);
     expect(r.request.bandwidth).toBe(100);
@@ -100,6 +105,7 @@ describe('askRequest: every kind of field', () => {
     { confirm: false },
     { confirm: true },
     { type: 'lab' },
+    { type: '' },
     { type: '' },
   ];
 
@@ -138,6 +144,8 @@ describe('askRequest: every kind of field', () => {
       '  → "lab"',
       'input label (optional)',
       '  → ""',
+      'input description (optional: free text about this subscription)',
+      '  → ""',
     ]);
     expect(r.inputs).toEqual({ racks: 4, colour: 'green', tags: ['qa', 'ops'], sites: ['site-rtm', 'site-ams'], ports: [80, 443], monitored: false, settings: { mode: 'lab' } });
     expect(r.request).toEqual({ tier: 'gold', customer: 'lab-co', ...r.inputs });
@@ -156,6 +164,7 @@ describe('askRequest: every kind of field', () => {
       { type: '20' },
       { pick: 'ams-pe-01/et-0/0/2' },
       { confirm: false },
+      { type: '' },
     ]);
     const l2 = surf.products.get('l2vpn')!;
     const r = await askRequest(formInput(surf, 'l2vpn', { choices: new Map([['BlockPort', ports]]) }), p);
@@ -175,13 +184,15 @@ describe('askRequest: every kind of field', () => {
       '  → ams-pe-01/et-0/0/2',
       'confirm saps: add another? (2 so far; 2 to 8 items) default no',
       '  → no',
+      'input description (optional: free text about this subscription)',
+      '  → ""',
     ]);
     expect(r.inputs).toEqual({ speed: 100, saps: [{ vlan: 10, port: 'blk-port-1' }, { vlan: 20, port: 'blk-port-2' }] });
     expect(validateRequest(l2, surf, r.request)).toEqual([]);
   });
 
   it('an optional boolean with no default is offered as no; an enum default is highlighted', async () => {
-    const p = scripted([{ pick: 'port 1000' }, { type: 'c' }, { pick: 'ams-pe-01' }, { type: 'et-0/0/1' }, { pick: 'tagged' }, { confirm: true }]);
+    const p = scripted([{ pick: 'port 1000' }, { type: 'c' }, { pick: 'ams-pe-01' }, { type: 'et-0/0/1' }, { pick: 'tagged' }, { confirm: true }, { type: '' }]);
     const r = await askRequest(formInput(w.set, 'port', { choices: new Map([['BlockNode', [{ id: 'blk-node', label: 'ams-pe-01' }]]]) }), p);
     expect(p.transcript).toContain('select port_mode (optional) [(none) | tagged | untagged] default tagged');
     expect(p.transcript).toContain('confirm auto_negotiation default no');

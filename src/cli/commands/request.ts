@@ -69,7 +69,7 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
     const set = parseSets(opts.set);
     if (!opts.file && opts.set.length === 0 && opts.customer === undefined && c.stdinTTY && c.isTTY && opts.format === 'text') {
       const { askForRequest } = await import('../request-form.js');
-      values = await askForRequest(catalog, product, c.color);
+      values = await askForRequest(catalog, product, c.color, opts.description !== undefined ? { description: opts.description } : {});
     }
     const result = await withSpinner(c, opts.format, `requesting ${product}`, () =>
       createRequest(catalog, {

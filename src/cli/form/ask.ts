@@ -106,9 +106,17 @@ class Form {
       setAt(this.draft, [key], value);
       if (value !== undefined) inputs[key] = value;
     }
-    // Preset keys the form does not ask for (a description, a typo) go through: validateRequest judges them.
+    // Preset keys the form does not ask for (a typo) go through: validateRequest judges them.
     for (const [key, value] of Object.entries(preset)) if (!fixed.has(key) && !Object.hasOwn(inputs, key)) inputs[key] = value;
-    return { variant: this.variant, customer, inputs, request: { ...this.fixedValues, customer, ...inputs } };
+    // Last, like a form's remarks box: optional free text about the subscription.
+    const description = Object.hasOwn(preset, 'description') ? undefined : await this.askDescription();
+    return { variant: this.variant, customer, inputs, request: { ...this.fixedValues, customer, ...inputs, ...optional('description', description) } };
+  }
+
+  /** Undefined when left empty. */
+  private async askDescription(): Promise<string | undefined> {
+    const text = await this.ask.input({ message: 'description', hint: 'optional: free text about this subscription', validate: () => true });
+    return text.trim() === '' ? undefined : text.trim();
   }
 
   private async askCustomer(): Promise<string> {
