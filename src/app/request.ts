@@ -25,7 +25,7 @@ import { loadHandles } from './generate.js';
 import { requireModel } from './model.js';
 import { openInventoryAt, repoOf, sweepStaleCopies, type RevisionInventory } from './revision-inventory.js';
 import { LedgerReservations, LedgerSession } from './shared-reservations.js';
-import { releaseHeldBy } from '../adapters/git/reservations.js';
+import { abandonHeldBy } from '../adapters/git/reservations.js';
 
 /** What a request command produced: the branch, its commit, and the files it changed (before → after). */
 export interface RequestResult {
@@ -265,9 +265,12 @@ function moveTo(ctx: Context, product: ProductDef, obj: InventoryObject, to: Lif
   return subscriptionToObject(moved.subscription, obj);
 }
 
+/** The ledger pools of subscription ids, one per product tag. */
+const ID_POOL_PREFIX = 'svc:ids:';
+
 /**
  * A new subscription id that no other request takes, on this machine or another: ids are reserved
- * in the shared ledger like any resource (pool `svc:ids:<tag>`): the next after the highest this
+ * in the shared ledger like any resource (pool `svc:ids:<tag>`; abandoning the request keeps it taken): the next after the highest this
  * clone knows of (`taken`), skipping those the ledger holds, and held by the request's own branch. So the id stays taken as long as that branch lives, even where the branch
  * cannot be seen (an engineer's unpushed request): gc frees it only with the request's other
  * reservations (abandoned, or its branch gone past the grace period), and a merge makes it
@@ -275,7 +278,7 @@ function moveTo(ctx: Context, product: ProductDef, obj: InventoryObject, to: Lif
  */
 async function reserveSubscriptionId(session: LedgerSession, tag: string, taken: Set<string>): Promise<string> {
   const nonce = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  const out = await session.reserve({ pool: `svc:ids:${tag.toLowerCase()}`, key: nonce, holder: (id) => `${REQUEST_PREFIX}${id}` }, async (used) => {
+  const out = await session.reserve({ pool: `${ID_POOL_PREFIX}${tag.toLowerCase()}`, key: nonce, holder: (id) => `${REQUEST_PREFIX}${id}` }, async (used) => {
     const tried = new Set(taken);
     for (;;) {
       const id = nextSubscriptionId(tag, tried);
@@ -445,6 +448,8 @@ export interface AbandonResult {
   released: number;
   /** Reservations it was letting go of (a terminate's, a modify's), back with their subscription. */
   restored: number;
+  /** The subscription id a create request held: kept for good, as the abandoned tip goes by it. */
+  keptIds: string[];
   /** Why the ledger could not be updated, when it could not (`svc pools gc` does it later). */
   notReleased?: string;
 }
@@ -471,11 +476,11 @@ export async function abandonRequest(catalog: Catalog, requestId: string, opts: 
   await deleteRef(repo, refOf(requestId), state.value);
   const base = { requestId, branch: branchOf(requestId), commit: state.value, swept };
   try {
-    const out = await releaseHeldBy({ repo, clock: opts.clock }, branchOf(requestId));
-    return { ...base, released: out.value.released.length, restored: out.value.restored.length };
+    const out = await abandonHeldBy({ repo, clock: opts.clock }, branchOf(requestId), (pool) => pool.startsWith(ID_POOL_PREFIX));
+    return { ...base, released: out.value.released.length, restored: out.value.restored.length, keptIds: out.value.kept.map((r) => r.resource).sort() };
   } catch (e) {
     // The branch is gone either way; gc gives up a request whose branch is gone, past its grace period.
-    return { ...base, released: 0, restored: 0, notReleased: e instanceof Error ? e.message : String(e) };
+    return { ...base, released: 0, restored: 0, keptIds: [], notReleased: e instanceof Error ? e.message : String(e) };
   }
 }
 

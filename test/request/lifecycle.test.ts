@@ -239,7 +239,7 @@ describe('ids no two requests share, across clones', () => {
     // Another clone, which cannot see the unpushed branch, takes the next id.
     const second = json<Created>(request(other, [...DIA, '--format', 'json'], later));
     expect(second.subscription).toBe('dia-0002');
-    // In the shared ledger, the request's own branch holds its id; abandoning frees it with the rest.
+    // In the shared ledger, the request's own branch holds its id; abandoning frees the rest, and the id for good (next test).
     const holds = (holder: string) => {
       const file = git(remote, 'ls-tree', '-r', '--name-only', 'refs/svc/reservations', 'h/').split('\n').find((p) => p.endsWith(`/${holder.replace('/', '%2F')}`));
       return file ? git(remote, 'show', `refs/svc/reservations:${file}`) : '';
@@ -248,6 +248,24 @@ describe('ids no two requests share, across clones', () => {
     expect(holds(second.branch)).toContain('svc:ids:dia');
     expect(request(dev, ['abandon', first.request]).code).toBe(0);
     expect(holds(first.branch)).toBe('');
+  });
+
+  it('an abandoned request keeps its id for good: another clone, which never saw it, is not given it again', () => {
+    const { clones } = withRemote(2);
+    const [dev, other] = clones as [string, string];
+    const first = json<Created>(request(dev, [...DIA, '--format', 'json']));
+    const abandoned = json<{ keptIds: string[]; released: number }>(request(dev, ['abandon', first.request, '--format', 'json']));
+    expect(abandoned.keptIds).toEqual(['dia-0001']);
+    // The VLAN and the prefix, the gateway address and the port went back.
+    expect(abandoned.released).toBeGreaterThan(0);
+    expect(request(dev, ['abandon', 'dia-0001']).code).toBe(2);
+    const next = json<Created>(request(other, [...DIA, '--format', 'json']));
+    expect(next.subscription).toBe('dia-0002');
+    // Its resources were freed: the other clone's request is given the same VLAN.
+    expect(JSON.parse(fileAt(other, next.branch, 'inventory/IpamVLAN/vlan__dia-0002.json')).vlan_id).toBe(JSON.parse(fileAt(dev, `refs/svc/abandoned/${first.request}`, 'inventory/IpamVLAN/vlan__dia-0001.json')).vlan_id);
+    expect(svc(dev, ['validate']).code).toBe(0);
+    const text = svc(other, ['request', 'abandon', next.request]);
+    expect(text.stdout).toContain('id dia-0002 stays taken: no other request will be given it');
   });
 
   it('a modify or terminate skips a request id a pushed branch of the remote already has', () => {

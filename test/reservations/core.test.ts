@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LedgerDraft, type ShardSource } from '../../src/core/reservations/draft.js';
 import { decodeName, encodeName, formatKeyShard, holderPath, parseKeyShard } from '../../src/core/reservations/layout.js';
 import type { Choose } from '../../src/core/reservations/model.js';
-import { collectGarbage, letGo, pendingHolders, releaseHolder, releaseKeys, replay, reserve, restoreRetired, settleHolder } from '../../src/core/reservations/ops.js';
+import { abandonHolder, collectGarbage, letGo, pendingHolders, releaseHolder, releaseKeys, replay, reserve, restoreRetired, settleHolder } from '../../src/core/reservations/ops.js';
 
 /** A ledger version held in a Map: the pure logic needs nothing else. */
 function memory(files = new Map<string, string>()): ShardSource & { files: Map<string, string> } {
@@ -69,6 +69,22 @@ describe('reservation logic', () => {
     expect((await d2.all()).map((r) => `${r.key}=${r.resource}:${r.state}`)).toEqual(['b=2:permanent']);
     // The released resource is free again.
     expect((await reserve(d2, { pool: 'p', key: 'd', holder: 'request/r3' }, vlans(1, 9), T0)).reservation.resource).toBe('1');
+  });
+
+  it('abandoning keeps what the kept pools hold, for good, and frees and restores the rest', async () => {
+    const src = memory();
+    const d = new LedgerDraft(src);
+    await reserve(d, { pool: 'svc:ids:dia', key: 'n1', holder: 'request/dia-2' }, () => 'dia-2', T0);
+    await reserve(d, { pool: 'vlan', key: 'dia-2:vlan', holder: 'request/dia-2' }, vlans(1000, 1999), T0);
+    const out = await abandonHolder(d, 'request/dia-2', (pool) => pool.startsWith('svc:ids:'));
+    expect(out.kept.map((r) => `${r.pool} ${r.resource} ${r.state}`)).toEqual(['svc:ids:dia dia-2 permanent']);
+    expect(out.released.map((r) => r.resource)).toEqual(['1000']);
+    expect(await d.heldBy('request/dia-2')).toEqual([]);
+    apply(src, d);
+    const d2 = new LedgerDraft(src);
+    expect((await d2.all()).map((r) => `${r.pool} ${r.resource}:${r.state}`)).toEqual(['svc:ids:dia dia-2:permanent']);
+    // Abandoning again keeps nothing new.
+    expect(await abandonHolder(d2, 'request/dia-2', () => true)).toEqual({ kept: [], released: [], restored: [] });
   });
 
   it('letting go: a request frees its own at once; the subscription\'s stay reserved until it is merged', async () => {

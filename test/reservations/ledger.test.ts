@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { commitToRef } from '../../src/adapters/git/commit.js';
 import { LEDGER_REF, readLedger } from '../../src/adapters/git/ledger.js';
-import { gcReservations, liveBranches, lookupReservation, settleHolders, releaseHeldBy, reserveResource } from '../../src/adapters/git/reservations.js';
+import { abandonHeldBy, gcReservations, liveBranches, lookupReservation, settleHolders, reserveResource } from '../../src/adapters/git/reservations.js';
 import type { Choose } from '../../src/core/reservations/model.js';
 import { git, TEST_ENV, tempDir, tempRepo } from '../helpers/repo.js';
 import { pinGitEnv } from '../git/env.js';
@@ -183,7 +183,7 @@ describe('the reservation ledger in git', () => {
     expect(r.value.kept).toEqual(['request/young']);
     expect(await lookupReservation({ repo: dir }, 'vlan', 'gone')).toBeUndefined();
     expect((await lookupReservation({ repo: dir }, 'vlan', 'merged'))?.state).toBe('permanent');
-    expect((await releaseHeldBy(o, 'request/live')).value.released.map((x) => x.key)).toEqual(['live']);
+    expect((await abandonHeldBy(o, 'request/live', () => false)).value.released.map((x) => x.key)).toEqual(['live']);
   });
 
   it('live branches: local ones, and offline the remote\'s as last fetched, without the remote\'s HEAD pointer', async () => {

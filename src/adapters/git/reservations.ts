@@ -1,6 +1,6 @@
 import { GitError } from '../../core/errors.js';
 import type { Choose, Reservation, ReservationRef } from '../../core/reservations/model.js';
-import { collectGarbage, letGo, releaseHolder, releaseKeys, reserve, restoreRetired, settleHolder, type GcResult, type LetGo, type ReserveRequest, type ReserveResult, type Settled, type Undone } from '../../core/reservations/ops.js';
+import { abandonHolder, collectGarbage, letGo, releaseKeys, reserve, restoreRetired, settleHolder, type GcResult, type LetGo, type ReserveRequest, type ReserveResult, type Settled, type Undone } from '../../core/reservations/ops.js';
 import { repoPaths } from './commit.js';
 import { readLedger, updateLedger, type LedgerOptions, type LedgerOutcome } from './ledger.js';
 import { hasRemote } from './refs.js';
@@ -14,9 +14,12 @@ export function reserveResource(opts: LedgerOptions, req: ReserveRequest, choose
   return updateLedger(opts, (draft, now) => reserve(draft, req, choose, now));
 }
 
-/** Give up `holder` (its request abandoned): free what it holds, restore what it was letting go of. */
-export function releaseHeldBy(opts: LedgerOptions, holder: string): Promise<LedgerOutcome<Undone>> {
-  return updateLedger(opts, (draft) => releaseHolder(draft, holder));
+/**
+ * Give up `holder` (its request abandoned): free what it holds, restore what it was letting go of;
+ * but what it holds in the pools `keep` names stays taken, for good (see abandonHolder).
+ */
+export function abandonHeldBy(opts: LedgerOptions, holder: string, keep: (pool: string) => boolean): Promise<LedgerOutcome<Undone & { kept: Reservation[] }>> {
+  return updateLedger(opts, (draft) => abandonHolder(draft, holder, keep));
 }
 
 /** `by` no longer needs these: see letGo (its own are freed, others' wait for its merge). */

@@ -146,7 +146,7 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
 
   request
     .command('abandon <request>')
-    .description('delete a request branch (its tip is kept under refs/svc/abandoned/), release what it held and give back what it let go of')
+    .description('delete a request branch (its tip is kept under refs/svc/abandoned/), release what it held and give back what it let go of; its subscription id stays taken')
     .addOption(formatOption(['text', 'json'] as const))
     .action(async (id: string, opts: { format: 'text' | 'json' }) => {
       const c = ctx();
@@ -157,6 +157,7 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
       else {
         c.out(`${c.color.yellow('abandoned')} ${r.requestId}: branch ${r.branch} deleted (tip ${r.commit.slice(0, 12)} kept as refs/svc/abandoned/${r.requestId})\n`);
         if (r.released || r.restored) c.out(`  ${r.released} reservation(s) released, ${r.restored} given back to the subscription\n`);
+        if (r.keptIds.length) c.out(`  id ${r.keptIds.join(', ')} stays taken: no other request will be given it\n`);
         if (r.notReleased) c.err(`${c.color.yellow('warning')}: the reservation ledger was not updated (${r.notReleased.split('\n')[0]}); \`svc pools gc\` releases what the request held once its grace period is over\n`);
       }
       setExit(0);

@@ -72,6 +72,24 @@ export async function releaseHolder(draft: LedgerDraft, holder: string): Promise
   return { released, restored };
 }
 
+/**
+ * A request given up for good (abandoned): releaseHolder, except that what it holds in a pool
+ * `keep` names stays taken, for good (a request id: the abandoned tip is kept under that name, so no
+ * other request, on any clone, may be given it).
+ */
+export async function abandonHolder(draft: LedgerDraft, holder: string, keep: (pool: string) => boolean): Promise<Undone & { kept: Reservation[] }> {
+  const kept: Reservation[] = [];
+  for (const { pool, key } of await draft.heldBy(holder)) {
+    if (!keep(pool)) continue;
+    const r = await draft.get(pool, key);
+    if (!r || r.state === 'permanent') continue;
+    const p: Reservation = { ...r, state: 'permanent' };
+    await draft.put(p);
+    kept.push(p);
+  }
+  return { ...(await releaseHolder(draft, holder)), kept };
+}
+
 /** Release named reservations whatever their state (a request that failed gives back what it took). */
 export async function releaseKeys(draft: LedgerDraft, refs: readonly ReservationRef[]): Promise<Reservation[]> {
   const out: Reservation[] = [];
