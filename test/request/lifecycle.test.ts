@@ -1,7 +1,7 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { git, svc } from '../helpers/repo.js';
+import { git, svc, tempDir } from '../helpers/repo.js';
 import { fileAt, json, NOW, otterNet, request, snapshot, withRemote, type Created } from './helpers.js';
 
 const DIA = ['create', 'dedicated internet 1000', '--customer', 'acme', '--set', 'site=par01', '--set', 'ip_package=small'];
@@ -299,8 +299,10 @@ describe('svc pools gc --dry-run with a remote', () => {
     expect(new Set(preview.released.map((r) => r.holder))).toEqual(new Set([c.branch]));
     expect(git(ci, 'for-each-ref', '--format=%(refname)', 'refs/svc/reservations').trim()).toBe('');
     expect(git(remote, 'rev-parse', 'refs/svc/reservations').trim()).toBe(sharedBefore);
-    // What the real run then releases is what the preview said.
-    const real = JSON.parse(svc(ci, ['pools', 'gc', '--format', 'json'], { env: later }).stdout) as Gc;
+    // What the real run then releases is what the preview said; it fetches the shared ledger once.
+    const trace = join(tempDir('svc-trace-'), 'git.log');
+    const real = JSON.parse(svc(ci, ['pools', 'gc', '--format', 'json'], { env: { ...later, GIT_TRACE: trace } }).stdout) as Gc;
+    expect(readFileSync(trace, 'utf8').match(/built-in: git fetch .*refs\/svc\/reservations/g)).toHaveLength(1);
     expect(real.applied).toBe(true);
     expect(real.released).toEqual(preview.released);
     expect(git(remote, 'rev-parse', 'refs/svc/reservations').trim()).not.toBe(sharedBefore);

@@ -37,6 +37,12 @@ export interface LedgerOptions {
    * remote-tracking one the fetch refreshes. The outcome's `commit` is that starting point.
    */
   dryRun?: boolean;
+  /**
+   * The remote's ledger as the caller fetched it a moment ago (its commit; null when the remote has
+   * none): the first attempt builds on it instead of fetching again. Stale by then, it costs only
+   * a retry: every change reaches the remote by compare-and-swap.
+   */
+  fetched?: string | null;
 }
 
 export interface LedgerOutcome<T> {
@@ -120,7 +126,8 @@ export async function updateLedger<T>(opts: LedgerOptions, plan: LedgerPlan<T>):
   for (let attempt = 1; attempt <= max; attempt++) {
     const local = await resolveRef(repo, ref);
     let remoteValue: string | null = null;
-    if (remote) {
+    if (remote && attempt === 1 && opts.fetched !== undefined) remoteValue = opts.fetched;
+    else if (remote) {
       const f = await fetchRef(repo, remote, ref, trackingRef(remote, ref), { timeoutMs: opts.networkTimeoutMs });
       if (f.status === 'unreachable') {
         // Another process of this repository updating the same tracking ref: a race, not a network failure.
