@@ -73,13 +73,16 @@ describe.skipIf(!hasTmux)('the request form on a real terminal', () => {
       t.keys(...Array<string>(10).fill('BSpace'));
       t.type('noc@acme.example');
       t.keys('Enter');
+      await t.waitFor('? description');
+      t.type('Rotterdam office');
+      t.keys('Enter');
       const screen = await t.waitFor('EXIT 0');
       expect(screen).toContain('✔ site (Where the customer wants the service) rtm1');
       expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual({
         variant: { name: 'dedicated internet 1000', product: 'dedicated internet', fixedInputs: { bandwidth: 1000 } },
         customer: 'acme',
         inputs: { site: 'site-rtm', ip_package: 'medium', noc_contacts: ['noc@acme.example'] },
-        request: { bandwidth: 1000, customer: 'acme', site: 'site-rtm', ip_package: 'medium', noc_contacts: ['noc@acme.example'] },
+        request: { bandwidth: 1000, customer: 'acme', site: 'site-rtm', ip_package: 'medium', noc_contacts: ['noc@acme.example'], description: 'Rotterdam office' },
       });
     } finally {
       t.close();
