@@ -59,13 +59,15 @@ function writer(dir) {
 export function subscription(put, i) {
   const sid = `dia-${String(i).padStart(5, '0')}`;
   const id = objectId('bench subscription', [sid]);
-  const block = objectId('bench block', [sid]);
+  // As svc request files a subscription's root block: by the subscription's id and the block's name.
+  const blockHfid = [sid, 'dedicated_internet'];
+  const block = objectId('BlockDedicatedInternet', blockHfid);
   const bandwidth = BANDWIDTHS[i % 3];
   put('ProductDedicatedInternet', [sid], {
     subscription_id: sid, product: `dedicated internet ${bandwidth}`, customer: `customer${i % 97}`, status: 'provisioning',
-    insync: true, version: 1, bandwidth, dedicated_internet: { id: block },
+    insync: true, version: 1, bandwidth, dedicated_internet: blockHfid,
   }, id);
-  put('BlockDedicatedInternet', undefined, { ip_package: PACKAGES[i % 3], site: `s${i % SITES}`, subscription: { kind: 'ProductDedicatedInternet', hfid: sid } }, block);
+  put('BlockDedicatedInternet', blockHfid, { ip_package: PACKAGES[i % 3], block_name: 'dedicated_internet', site: `s${i % SITES}`, subscription: { kind: 'ProductDedicatedInternet', hfid: sid } }, block);
 }
 
 /** The catalog with its bootstrap loaded by svc, then grown with synthetic objects written directly. */

@@ -109,6 +109,7 @@ describe('refused definitions, each with its position', () => {
     ['a field declared twice', minimal('      - name: label\n        type: int\n'), 'product/duplicate-field', 10, undefined],
     ['min above max', minimal('      - name: n\n        type: int\n        min_value: 9\n        max_value: 1\n'), 'product/bad-bounds', 12, undefined],
     ['a field named like the owner link', minimal('      - name: subscription\n        type: str\n'), 'product/reserved-name', 10, undefined],
+    ['a field named like the block name', minimal('      - name: block_name\n        type: str\n'), 'product/reserved-name', 10, undefined],
     ['a fixed input named like a subscription field', minimal('', 'fixed_inputs:\n  - name: status\n    type: str\n    value: x\n'), 'product/reserved-name', 5, undefined],
     ['a bad workflow name', minimal() + 'workflows:\n  - name: migrate\n', 'product/invalid-value', 11, undefined],
   ])('%s', (_what, text, code, line, hint) => {

@@ -39,7 +39,10 @@ describe('products compile to schema kinds', () => {
     expect(dia.inherit_from).toEqual(['SvcProductBlock']);
     expect(dia.attributes.map((a) => [a.name, a.kind, a.optional])).toEqual([
       ['ip_package', 'Text', true], ['noc_contacts', 'List', true], ['vlan', 'Number', true], ['prefix', 'IPNetwork', true], ['gateway_address', 'IPHost', true],
+      ['block_name', 'Text', true],
     ]);
+    // Every block is known by its subscription's id and its name in the product.
+    expect(dia.human_friendly_id).toEqual(['subscription__subscription_id__value', 'block_name__value']);
     expect(dia.attributes.find((a) => a.name === 'vlan')).toMatchObject({ min_value: 2, max_value: 4094 });
     expect(dia.relationships.map((r) => [r.name, r.peer, r.cardinality])).toEqual([
       ['site', 'LocationSite', 'one'], ['customer_port', 'DcimInterfaceL2', 'one'], ['subscription', 'SvcSubscription', 'one'],

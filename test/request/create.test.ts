@@ -29,6 +29,10 @@ describe('svc request create', () => {
     // What the branch holds.
     const sub = JSON.parse(fileAt(dir, 'request/dia-0001', 'inventory/ProductDedicatedInternet/dia-0001.json'));
     expect(sub).toMatchObject({ subscription_id: 'dia-0001', customer: 'acme', status: 'active', insync: true, version: 2, start_date: '2026-01-01T00:00:00.000Z', bandwidth: 1000 });
+    // The block is filed, and referred to, by its subscription's id and its name: no opaque id for a reviewer.
+    expect(sub.dedicated_internet).toEqual(['dia-0001', 'dedicated_internet']);
+    const block = JSON.parse(fileAt(dir, 'request/dia-0001', 'inventory/BlockDedicatedInternet/dia-0001/dedicated_internet.json'));
+    expect(block).toMatchObject({ block_name: 'dedicated_internet', subscription: { kind: 'ProductDedicatedInternet', hfid: 'dia-0001' }, site: 'par01', ip_package: 'small' });
     const vlan = JSON.parse(fileAt(dir, 'request/dia-0001', 'inventory/IpamVLAN/vlan__dia-0001.json'));
     expect(vlan.vlan_id).toBe(1000);
     const message = git(dir, 'log', '-1', '--format=%B', 'request/dia-0001');

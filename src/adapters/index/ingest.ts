@@ -340,6 +340,8 @@ function retryDangling(db: Database.Database, layout: Layout): void {
   const byHfid = db.prepare('SELECT id, kind FROM objects WHERE kind = ? AND hfid = ?');
   const byId = db.prepare('SELECT id, kind FROM objects WHERE id = ?');
   const del = db.prepare('DELETE FROM dangling WHERE rowid = ?');
+  const edge = db.prepare('INSERT INTO edges(src, rel, dst) VALUES (?, ?, ?)');
+  const setOne = new Map<string, Database.Statement>();
   for (const d of rows) {
     let peer: PeerRef | undefined;
     if (d.ref.startsWith('#')) peer = byId.get(d.ref.slice(1)) as PeerRef | undefined;
@@ -351,8 +353,12 @@ function retryDangling(db: Database.Database, layout: Layout): void {
     if (!peer || !t) continue;
     const one = t.ones.find((o) => o.rel.name === d.rel);
     const many = t.manys.find((r) => r.name === d.rel);
-    if (one && layout.schema.isA(peer.kind, one.rel.peer)) db.prepare(`UPDATE ${q(t.table)} SET ${q(one.col)} = ? WHERE rid = (SELECT rid FROM objects WHERE id = ?)`).run(peer.id, d.src);
-    else if (many && layout.schema.isA(peer.kind, many.peer)) db.prepare('INSERT INTO edges(src, rel, dst) VALUES (?, ?, ?)').run(d.src, d.rel, peer.id);
+    if (one && layout.schema.isA(peer.kind, one.rel.peer)) {
+      const sql = `UPDATE ${q(t.table)} SET ${q(one.col)} = ? WHERE rid = (SELECT rid FROM objects WHERE id = ?)`;
+      let st = setOne.get(sql);
+      if (!st) setOne.set(sql, (st = db.prepare(sql)));
+      st.run(peer.id, d.src);
+    } else if (many && layout.schema.isA(peer.kind, many.peer)) edge.run(d.src, d.rel, peer.id);
     else continue;
     del.run(d.rowid);
   }

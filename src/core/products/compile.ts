@@ -20,6 +20,13 @@ export const SUBSCRIPTION_GENERIC = 'SvcSubscription';
 export const BLOCK_GENERIC = 'SvcProductBlock';
 /** The relationship from every block object to the subscription that owns it. */
 export const OWNER_RELATIONSHIP = 'subscription';
+/**
+ * A block object's place in its subscription: the product's name for the block (`dedicated_internet`).
+ * With the owner's subscription id it is the block's human-friendly id, so a block's file and every
+ * reference to it read `dia-0001 / dedicated_internet` instead of an opaque id. A block without it
+ * (one a generator made without saying) has no hfid and is filed by its id.
+ */
+export const BLOCK_NAME_ATTRIBUTE = 'block_name';
 export const blockKind = (type: string): string => `Block${type}`;
 export const subscriptionKind = (productType: string): string => `Product${productType}`;
 
@@ -64,6 +71,8 @@ export function compileProducts(set: ProductSet): CompiledProducts {
       name: 'ProductBlock',
       namespace: 'Svc',
       description: 'A product block instance, owned by one subscription',
+      human_friendly_id: [`${OWNER_RELATIONSHIP}__subscription_id__value`, `${BLOCK_NAME_ATTRIBUTE}__value`],
+      attributes: [{ name: BLOCK_NAME_ATTRIBUTE, kind: 'Text', optional: true, description: 'The block\'s name in its product, e.g. dedicated_internet' }],
       relationships: [{ name: OWNER_RELATIONSHIP, peer: SUBSCRIPTION_GENERIC, cardinality: 'one', optional: false, direction: 'outbound', identifier: 'svcproductblock__subscription' }],
     },
   ];

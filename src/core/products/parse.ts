@@ -1,7 +1,7 @@
 import { diag, type Diagnostic } from '../diagnostics.js';
 import { didYouMean } from '../suggest.js';
 import type { YamlPath, YamlSource } from '../yaml/source.js';
-import { OWNER_RELATIONSHIP } from './compile.js';
+import { BLOCK_NAME_ATTRIBUTE, OWNER_RELATIONSHIP } from './compile.js';
 import {
   REQUIRED_LEVELS,
   WORKFLOW_NAMES,
@@ -99,6 +99,7 @@ export function parseProduct(src: YamlSource): { product: ProductDef; diagnostic
     dupes(fields.map((f) => f.name), (name, j) => err('duplicate-field', `block "${b.name}" declares field "${name}" twice`, [...path, 'fields', j, 'name']));
     fields.forEach((f, j) => {
       if (f.name === OWNER_FIELD) err('reserved-name', `block "${b.name}": a field may not be called "${OWNER_FIELD}"`, [...path, 'fields', j, 'name'], `every block links to the subscription that owns it under that name; rename the field`);
+      if (f.name === BLOCK_NAME_ATTRIBUTE) err('reserved-name', `block "${b.name}": a field may not be called "${BLOCK_NAME_ATTRIBUTE}"`, [...path, 'fields', j, 'name'], `every block object names its place in its subscription under that name; rename the field`);
     });
     return {
       name: b.name,

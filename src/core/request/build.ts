@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.js';
 import type { InventoryObject, InventoryReader, PeerRef } from '../inventory/model.js';
 import { objectId } from '../inventory/paths.js';
-import { blockKind, OWNER_RELATIONSHIP, subscriptionKind } from '../products/compile.js';
+import { BLOCK_NAME_ATTRIBUTE, blockKind, OWNER_RELATIONSHIP, subscriptionKind } from '../products/compile.js';
 import { formFields } from '../products/inputs.js';
 import type { FieldDef, ProductDef, ProductSet, Variant } from '../products/model.js';
 
@@ -47,7 +47,8 @@ export function buildSubscription(product: ProductDef, set: ProductSet, variant:
     },
     relationships: { [product.rootBlock]: { id: blkId, kind: blkKind } },
   };
-  const block: InventoryObject = { id: blkId, kind: blkKind, attributes: {}, relationships: { [OWNER_RELATIONSHIP]: { id: subId, kind: subKind } } };
+  // Its hfid is [subscription id, block name], the very values its id is made of.
+  const block: InventoryObject = { id: blkId, kind: blkKind, attributes: { [BLOCK_NAME_ATTRIBUTE]: product.rootBlock }, relationships: { [OWNER_RELATIONSHIP]: { id: subId, kind: subKind } } };
   setInputs(block, formFields(product, set).map((f) => f.field), req.inputs, reader);
   return { subscription, block };
 }
