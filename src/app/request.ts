@@ -270,11 +270,12 @@ const ID_POOL_PREFIX = 'svc:ids:';
 
 /**
  * A new subscription id that no other request takes, on this machine or another: ids are reserved
- * in the shared ledger like any resource (pool `svc:ids:<tag>`; abandoning the request keeps it taken): the next after the highest this
- * clone knows of (`taken`), skipping those the ledger holds, and held by the request's own branch. So the id stays taken as long as that branch lives, even where the branch
- * cannot be seen (an engineer's unpushed request): gc frees it only with the request's other
- * reservations (abandoned, or its branch gone past the grace period), and a merge makes it
- * permanent.
+ * in the shared ledger like any resource (pool `svc:ids:<tag>`): the next after the highest this
+ * clone knows of (`taken`), skipping those the ledger holds, and held by the request's own branch.
+ * So the id stays taken as long as that branch lives, even where the branch cannot be seen (an
+ * engineer's unpushed request). A merge makes it permanent, and so does abandoning the request
+ * (its tip is kept under the id's name); gc frees it only with the request's other reservations,
+ * once its branch is gone past the grace period.
  */
 async function reserveSubscriptionId(session: LedgerSession, tag: string, taken: Set<string>): Promise<string> {
   const nonce = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
