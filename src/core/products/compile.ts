@@ -30,7 +30,7 @@ export const BLOCK_NAME_ATTRIBUTE = 'block_name';
 export const blockKind = (type: string): string => `Block${type}`;
 export const subscriptionKind = (productType: string): string => `Product${productType}`;
 
-/** The subscription's own fields (SURF's SubscriptionModel); the object's id is the subscription id. */
+/** The subscription's own fields (SURF's SubscriptionModel); `subscription_id` is its human-friendly id. */
 const SUBSCRIPTION_ATTRIBUTES: RawAttribute[] = [
   // The readable identifier people and branches use (request/<subscription_id>); the object id stays opaque.
   { name: 'subscription_id', kind: 'Text', unique: true, regex: '^[a-z0-9][a-z0-9._-]*$', description: 'The subscription\'s readable id, e.g. dia-0001' },

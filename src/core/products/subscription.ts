@@ -3,8 +3,8 @@ import { isLifecycleState, type LifecycleState } from './states.js';
 
 /**
  * A subscription (SURF's SubscriptionModel fields) as a typed value. In the inventory it is an
- * object of kind `Product<Type>` whose id is the subscription id; the conversions below are exact
- * inverses so nothing is lost on a round trip.
+ * object of kind `Product<Type>` whose human-friendly id is its `subscription_id` (its object id is
+ * made from it); the conversions below are exact inverses so nothing is lost on a round trip.
  */
 export interface Subscription {
   id: string;
