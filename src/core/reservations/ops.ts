@@ -78,16 +78,21 @@ export async function releaseHolder(draft: LedgerDraft, holder: string): Promise
  * other request, on any clone, may be given it).
  */
 export async function abandonHolder(draft: LedgerDraft, holder: string, keep: (pool: string) => boolean): Promise<Undone & { kept: Reservation[] }> {
-  const kept: Reservation[] = [];
-  for (const { pool, key } of await draft.heldBy(holder)) {
-    if (!keep(pool)) continue;
+  const kept = await makePermanent(draft, (await draft.heldBy(holder)).filter((r) => keep(r.pool)));
+  return { ...(await releaseHolder(draft, holder)), kept };
+}
+
+/** These reservations, for good (those already permanent are left as they are); the ones made so. */
+async function makePermanent(draft: LedgerDraft, refs: readonly ReservationRef[]): Promise<Reservation[]> {
+  const out: Reservation[] = [];
+  for (const { pool, key } of refs) {
     const r = await draft.get(pool, key);
     if (!r || r.state === 'permanent') continue;
     const p: Reservation = { ...r, state: 'permanent' };
     await draft.put(p);
-    kept.push(p);
+    out.push(p);
   }
-  return { ...(await releaseHolder(draft, holder)), kept };
+  return out;
 }
 
 /** Release named reservations whatever their state (a request that failed gives back what it took). */
@@ -161,14 +166,7 @@ export interface Settled {
 
 /** The holder's request was merged: what it holds becomes permanent, what it let go of is free. */
 export async function settleHolder(draft: LedgerDraft, holder: string): Promise<Settled> {
-  const out: Settled = { permanent: [], freed: [] };
-  for (const { pool, key } of await draft.heldBy(holder)) {
-    const r = await draft.get(pool, key);
-    if (!r || r.state === 'permanent') continue;
-    const p: Reservation = { ...r, state: 'permanent' };
-    await draft.put(p);
-    out.permanent.push(p);
-  }
+  const out: Settled = { permanent: await makePermanent(draft, await draft.heldBy(holder)), freed: [] };
   for (const { pool, key } of await draft.retiredBy(holder)) {
     const r = await draft.drop(pool, key);
     if (r) out.freed.push(r);
