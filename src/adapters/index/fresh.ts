@@ -8,6 +8,7 @@ import { fromSql, toSql } from '../../core/inventory/values.js';
 import { makeBuildKit, RECORD_VALUES, type BuildKit, type BuildPlan, type Records } from './build-kit.js';
 import type { FileChange } from './ingest.js';
 import { q, type KindTable, type Layout } from './layout.js';
+import { preparedOnce } from './statements.js';
 
 /**
  * The second half of a full build: records (./build-kit.ts) in build order → rows of an empty index,
@@ -235,18 +236,11 @@ export class FreshBuild {
     this.final = true;
     this.objects.flush();
     for (const k of this.kinds) k.rows.flush();
-    // Many may wait (every subscription's reference to its root block, whose hfid reads through the subscription).
-    const updates = new Map<string, Database.Statement>();
-    const update = (table: string, col: string) => {
-      const sql = `UPDATE ${q(table)} SET ${q(col)} = ? WHERE rid = ?`;
-      let st = updates.get(sql);
-      if (!st) updates.set(sql, (st = this.db.prepare(sql)));
-      return st;
-    };
     for (const d of this.deferredRefs.splice(0)) {
       const peer = this.resolve(d.key);
       if (d.which >= 0) {
-        if (peer !== undefined && d.k.oneAccept[d.which]!.has(this.peerKind)) update(d.k.t.table, d.k.t.ones[d.which]!.col).run(peer, d.rid);
+        // Prepared once: many may wait (every subscription's reference to its root block, whose hfid reads through the subscription).
+        if (peer !== undefined && d.k.oneAccept[d.which]!.has(this.peerKind)) preparedOnce(this.db, `UPDATE ${q(d.k.t.table)} SET ${q(d.k.t.ones[d.which]!.col)} = ? WHERE rid = ?`).run(peer, d.rid);
         else this.insDangling.run(d.id, d.k.t.ones[d.which]!.rel.name, d.key, d.path);
       } else {
         const m = -1 - d.which;

@@ -8,6 +8,7 @@ import { fromSql, toSql, type SqlValue } from '../../core/inventory/values.js';
 import { buildPlan, linkOrder, makeBuildKit, type Records } from './build-kit.js';
 import { FreshBuild } from './fresh.js';
 import { q, type KindTable, type Layout } from './layout.js';
+import { preparedOnce } from './statements.js';
 
 /**
  * The one operation that changes the index: apply a list of file changes (path relative to the
@@ -337,28 +338,22 @@ function referrers(db: Database.Database, layout: Layout, id: string, kind: stri
 /** References that did not resolve before may resolve now (their peer arrived or was fixed). */
 function retryDangling(db: Database.Database, layout: Layout): void {
   const rows = db.prepare('SELECT d.rowid AS rowid, d.src, d.rel, d.ref, o.kind FROM dangling d JOIN objects o ON o.id = d.src').all() as { rowid: number; src: string; rel: string; ref: string; kind: string }[];
-  const byHfid = db.prepare('SELECT id, kind FROM objects WHERE kind = ? AND hfid = ?');
+  const s = stmts(db, layout);
   const byId = db.prepare('SELECT id, kind FROM objects WHERE id = ?');
   const del = db.prepare('DELETE FROM dangling WHERE rowid = ?');
-  const edge = db.prepare('INSERT INTO edges(src, rel, dst) VALUES (?, ?, ?)');
-  const setOne = new Map<string, Database.Statement>();
   for (const d of rows) {
     let peer: PeerRef | undefined;
     if (d.ref.startsWith('#')) peer = byId.get(d.ref.slice(1)) as PeerRef | undefined;
     else {
       const i = d.ref.indexOf(':');
-      peer = byHfid.get(d.ref.slice(0, i), d.ref.slice(i + 1)) as PeerRef | undefined;
+      peer = s.objByHfid.get(d.ref.slice(0, i), d.ref.slice(i + 1)) as PeerRef | undefined;
     }
     const t = layout.kinds.get(d.kind);
     if (!peer || !t) continue;
     const one = t.ones.find((o) => o.rel.name === d.rel);
     const many = t.manys.find((r) => r.name === d.rel);
-    if (one && layout.schema.isA(peer.kind, one.rel.peer)) {
-      const sql = `UPDATE ${q(t.table)} SET ${q(one.col)} = ? WHERE rid = (SELECT rid FROM objects WHERE id = ?)`;
-      let st = setOne.get(sql);
-      if (!st) setOne.set(sql, (st = db.prepare(sql)));
-      st.run(peer.id, d.src);
-    } else if (many && layout.schema.isA(peer.kind, many.peer)) edge.run(d.src, d.rel, peer.id);
+    if (one && layout.schema.isA(peer.kind, one.rel.peer)) preparedOnce(db, `UPDATE ${q(t.table)} SET ${q(one.col)} = ? WHERE rid = (SELECT rid FROM objects WHERE id = ?)`).run(peer.id, d.src);
+    else if (many && layout.schema.isA(peer.kind, many.peer)) s.insEdge.run(d.src, d.rel, peer.id);
     else continue;
     del.run(d.rowid);
   }
