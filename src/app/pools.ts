@@ -123,13 +123,8 @@ export async function poolsGc(catalog: Pick<Catalog, 'root'>, opts: PoolsGcOptio
     offline = { remote, reason: e.message };
     remote = null;
   }
-  // What was fetched serves the first update below, which then need not fetch again.
-  let fetched: string | null | undefined = remote ? (shared ? await resolveRef(root, shared) : null) : undefined;
-  const once = (): { fetched?: string | null } => {
-    const f = fetched;
-    fetched = undefined;
-    return f === undefined ? {} : { fetched: f };
-  };
+  // What was just fetched serves the first ledger update below, which then need not fetch again.
+  const fetched: { fetched?: string | null } = remote ? { fetched: shared ? await resolveRef(root, shared) : null } : {};
   const refs = [...((await resolveRef(root, LEDGER_REF)) ? [LEDGER_REF] : []), ...(shared ? [shared] : [])];
   if (!refs.length) return { released: [], restored: [], kept: [], applied: false, ledger: false, shared: false, settled: [] };
   // Merged requests are settled first: gc must never free what main now uses, nor restore what it let go of.
@@ -139,7 +134,9 @@ export async function poolsGc(catalog: Pick<Catalog, 'root'>, opts: PoolsGcOptio
     for (const h of [...p.holding, ...p.lettingGo]) holders.add(h);
   }
   const settled = await mergedRequests(root, holders, opts.defaultBranch);
-  const settledOut = !opts.dryRun && settled.length ? await settleHolders({ repo: root, clock: opts.clock, remote, ...once() }, settled) : undefined;
+  const settledOut = !opts.dryRun && settled.length ? await settleHolders({ repo: root, clock: opts.clock, remote, ...fetched }, settled) : undefined;
+  // Settling pushed a new ledger: from then on, what was fetched is stale.
+  const latest = settledOut ? {} : fetched;
   if (opts.settleOnly) {
     return { released: [], restored: [], kept: [], applied: settledOut !== undefined, ledger: true, shared: settledOut?.shared ?? false, ...(settledOut?.offlineReason !== undefined ? { offlineReason: settledOut.offlineReason } : {}), settled };
   }
@@ -148,11 +145,11 @@ export async function poolsGc(catalog: Pick<Catalog, 'root'>, opts: PoolsGcOptio
     // changes on it), with what settling would take out of gc's reach counted as alive.
     const live = await liveBranches(root, remote, offline ? { lastFetchedFrom: offline.remote } : {});
     const mergedSet = new Set(settled);
-    const preview = await updateLedger({ repo: root, clock: opts.clock, remote, dryRun: true, ...once() }, async (draft, now) => collectGarbage(draft, { isAlive: (h) => live.has(h) || mergedSet.has(h), now, graceMs: opts.graceMs }));
+    const preview = await updateLedger({ repo: root, clock: opts.clock, remote, dryRun: true, ...latest }, async (draft, now) => collectGarbage(draft, { isAlive: (h) => live.has(h) || mergedSet.has(h), now, graceMs: opts.graceMs }));
     const offlineReason = offline ? `${offline.reason}; previewed on this repository's ledger and its last fetch of ${offline.remote}'s branches` : preview.offlineReason;
     return { ...preview.value, applied: false, ledger: true, shared: false, ...(offlineReason !== undefined ? { offlineReason } : {}), settled };
   }
-  const out = await gcReservations({ repo: root, clock: opts.clock, remote, ...once() }, { graceMs: opts.graceMs });
+  const out = await gcReservations({ repo: root, clock: opts.clock, remote, ...latest }, { graceMs: opts.graceMs });
   return {
     ...out.value,
     applied: out.value.released.length + out.value.restored.length > 0,

@@ -60,7 +60,7 @@ export function reservationsOf(opts: Pick<LedgerOptions, 'repo' | 'ref'>, holder
  * while its branch is in this set. Without an answer from the configured remote, gc must not guess
  * (a branch pushed from another machine would look dead): that is an error.
  */
-export async function liveBranches(repo: string, remote: string | null, opts: { timeoutMs?: number; lastFetchedFrom?: string } = {}): Promise<Set<string>> {
+export async function liveBranches(repo: string, remote: string | null, opts: { timeoutMs?: number | undefined; lastFetchedFrom?: string } = {}): Promise<Set<string>> {
   const names = new Set<string>();
   // `lastFetchedFrom`: that remote's branches as this repository last fetched them count too (offline).
   const tracking = opts.lastFetchedFrom ? `refs/remotes/${opts.lastFetchedFrom}/` : null;
@@ -96,7 +96,7 @@ export interface GcLedgerOptions {
 export async function gcReservations(opts: LedgerOptions, gc: GcLedgerOptions = {}): Promise<LedgerOutcome<GcResult>> {
   const { root } = await repoPaths(opts.repo);
   const remote = opts.remote === undefined ? ((await hasRemote(root, 'origin')) ? 'origin' : null) : opts.remote;
-  const live = await liveBranches(root, remote, opts.networkTimeoutMs === undefined ? {} : { timeoutMs: opts.networkTimeoutMs });
+  const live = await liveBranches(root, remote, { timeoutMs: opts.networkTimeoutMs });
   return updateLedger({ ...opts, remote }, (draft, now) =>
     collectGarbage(draft, { isAlive: (h) => live.has(h), now, graceMs: gc.graceMs ?? 3_600_000, ...(gc.inFlight ? { inFlight: gc.inFlight } : {}) }),
   );
