@@ -39,12 +39,7 @@ export function findDependents(reader: Pick<InventoryReader, 'get' | 'list'>, su
     });
     if (uses) users.add(owner);
   }
-  return [...users]
-    .sort()
-    .flatMap((id) => {
-      const obj = reader.get(id);
-      return obj ? [subscriptionFromObject(obj)] : [];
-    });
+  return subscriptionsOf(reader, users);
 }
 
 /** The dependents that moving to `to` would break: those not in a safe state for it. */
@@ -76,7 +71,12 @@ export function findDependencies(reader: Pick<InventoryReader, 'get'>, subscript
   };
   const rootObj = root && reader.get(root.id);
   if (rootObj) walk(rootObj);
-  return [...used].sort().flatMap((id) => {
+  return subscriptionsOf(reader, used);
+}
+
+/** The subscriptions of these object ids that exist, sorted by id. */
+function subscriptionsOf(reader: Pick<InventoryReader, 'get'>, ids: Iterable<string>): Subscription[] {
+  return [...ids].sort().flatMap((id) => {
     const obj = reader.get(id);
     return obj ? [subscriptionFromObject(obj)] : [];
   });
