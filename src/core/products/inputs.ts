@@ -133,8 +133,8 @@ export function referenceChoices(kind: string, reader: InventoryReader, schema: 
   return [...out].sort();
 }
 
-let ajv: Ajv | undefined;
-let filling: Ajv | undefined;
+/** Built once each: one that only checks, one that also fills in defaults. */
+const ajvs: { check?: Ajv; fill?: Ajv } = {};
 
 /** Every problem with `request`, or an empty list. */
 export function validateRequest(product: ProductDef, set: ProductSet, request: unknown, opts: InputOptions = {}): InputProblem[] {
@@ -144,7 +144,7 @@ export function validateRequest(product: ProductDef, set: ProductSet, request: u
 /** `fill`: inputs left out that have a default get it, in `request` itself (ajv's useDefaults, nested blocks too). */
 function check(product: ProductDef, set: ProductSet, request: unknown, opts: InputOptions, fill: boolean): InputProblem[] {
   const schema = requestSchema(product, set, opts);
-  const validate = (fill ? (filling ??= newAjv({ allErrors: true, strict: false, useDefaults: true, verbose: true })) : (ajv ??= newAjv({ allErrors: true, strict: false, useDefaults: false, verbose: true }))).compile(schema);
+  const validate = (ajvs[fill ? 'fill' : 'check'] ??= newAjv({ allErrors: true, strict: false, useDefaults: fill, verbose: true })).compile(schema);
   if (validate(request)) return [];
   const props = Object.keys(schema.properties as object);
   return (validate.errors ?? []).map((e) => problem(e, request, props)).sort((a, b) => a.input.localeCompare(b.input) || a.message.localeCompare(b.message));
