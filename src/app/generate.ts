@@ -35,10 +35,14 @@ export interface GenerateResult {
   reused: number;
 }
 
-/** Load the catalog's generators (TypeScript without a build step), as handles the engine runs. */
-export async function loadHandles(catalog: Catalog, only?: string): Promise<GeneratorHandle[]> {
+/**
+ * Load the catalog's generators (TypeScript without a build step), as handles the engine runs:
+ * every one, `only` one (a usage error when it names none), or those named.
+ */
+export async function loadHandles(catalog: Catalog, only?: string | readonly string[]): Promise<GeneratorHandle[]> {
   let defs = catalog.generators;
-  if (only !== undefined) {
+  if (Array.isArray(only)) defs = defs.filter((d) => only.includes(d.name));
+  else if (typeof only === 'string') {
     defs = defs.filter((d) => d.name === only);
     if (!defs.length) {
       const hint = didYouMean(only, catalog.generators.map((g) => g.name));
@@ -88,6 +92,7 @@ export async function generate(catalog: Catalog, opts: GenerateOptions): Promise
       products,
       generators: handles,
       ...(opts.target !== undefined ? { target: opts.target } : {}),
+      generatorsOnly: opts.generator !== undefined,
       clock: opts.clock,
       memo,
     });

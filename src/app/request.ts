@@ -316,7 +316,7 @@ interface Plan {
 
 /** Run the generators for the target at the base, then commit everything to the request branch in one compare-and-swap. */
 async function generateAndCommit(ctx: Context, inv: RevisionInventory, p: Plan): Promise<RequestResult> {
-  const handles = p.product.generator ? await loadHandles(ctx.catalog, p.product.generator) : [];
+  const handles = await loadHandles(ctx.catalog, p.product.implementedBy);
   const shared = new LedgerReservations(p.session, branchOf(p.requestId));
   try {
     await p.session.settleMerged();
@@ -407,7 +407,7 @@ function toCommitChanges(files: FilePlan, prefix: string): CommitChange[] {
 }
 
 function describe(reports: TargetReport[], status: string): string {
-  const lines = reports.flatMap((r) => [`${r.generator}: ${r.outcome}${r.lifecycle ? ` (${r.lifecycle.from} → ${r.lifecycle.to})` : ''}`, ...r.logs.map((l) => `  ${l.message}`)]);
+  const lines = reports.flatMap((r) => [`${r.generator ?? '(no generator)'}: ${r.outcome}${r.lifecycle ? ` (${r.lifecycle.from} → ${r.lifecycle.to})` : ''}`, ...r.logs.map((l) => `  ${l.message}`)]);
   return [...lines, `status: ${status}`].join('\n');
 }
 

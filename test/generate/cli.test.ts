@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
+import { writeTree } from '../helpers/repo.js';
 import { describe, expect, it } from 'vitest';
-import { addSubscriptions, commit, generate, generateJson, implementation, inventoryTree, otterNet, snapshot, subscriptionId } from './world.js';
+import { addSubscriptions, commit, editJson, generate, generateJson, implementation, inventoryTree, otterNet, readJson, snapshot, subscriptionId } from './world.js';
 
 describe('svc generate: options', () => {
   it('--dry-run shows what would change and writes nothing', () => {
@@ -97,5 +98,44 @@ describe('svc generate: determinism', () => {
     const ta = inventoryTree(a);
     expect(inventoryTree(b)).toEqual(ta);
     expect(Object.keys(ta).filter((p) => p.startsWith('inventory/ServiceDedicatedInternet/'))).toHaveLength(5);
+  });
+});
+
+describe('svc generate: products without a generator', () => {
+  // A node left in provisioning without its loopback (as an older svc made them): nothing but an edit can complete it.
+  const NODE = 'inventory/ProductNode/node-0001.json';
+  const BLOCK = 'inventory/BlockNode/00000000000000b1.json';
+  const node = (repo: string) => {
+    const sub = { id: '00000000000000a1', subscription_id: 'node-0001', product: 'node Nokia', customer: 'otter', status: 'provisioning', insync: true, version: 1, vendor: 'Nokia', node: { id: '00000000000000b1' } };
+    const block = { id: '00000000000000b1', node_name: 'pe-01', site: 'par01', subscription: { kind: 'ProductNode', hfid: 'node-0001' } };
+    writeTree(repo, { [NODE]: `${JSON.stringify(sub, null, 2)}\n`, [BLOCK]: `${JSON.stringify(block, null, 2)}\n` });
+  };
+
+  it('a subscription in provisioning says what it waits for, and becomes active once it is edited in', () => {
+    const repo = otterNet();
+    node(repo);
+    commit(repo, 'a node in provisioning');
+    const waiting = generateJson(repo);
+    expect(waiting.upToDate).toBe(true);
+    expect(waiting.targets).toEqual([expect.objectContaining({ generator: null, label: 'ProductNode node-0001', outcome: 'checked', pending: expect.stringContaining('loopback_ipv4') })]);
+    expect(waiting.targets[0]!.lifecycle).toBeUndefined();
+    expect(generate(repo, '--check').code).toBe(0);
+
+    editJson(repo, BLOCK, (o) => (o.loopback_ipv4 = '10.255.0.1/32'));
+    commit(repo, 'its loopback');
+    const check = generate(repo, '--check');
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain('write  ProductNode/node-0001.json');
+    // Only the named generator: the node is not looked at.
+    const before = snapshot(repo);
+    expect(generateJson(repo, '--generator', 'dedicated_internet')).toMatchObject({ upToDate: true, targets: [] });
+    expect(snapshot(repo)).toEqual(before);
+
+    const text = generate(repo);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('(no generator)  ProductNode node-0001  checked  provisioning → active');
+    expect(readJson(repo, NODE)).toMatchObject({ status: 'active', start_date: '2026-01-01T00:00:00.000Z' });
+    commit(repo, 'generated');
+    expect(generateJson(repo)).toMatchObject({ upToDate: true, targets: [] });
   });
 });

@@ -115,7 +115,7 @@ export function generate(repo: string, ...args: string[]): RunResult {
 export interface GenerateJson {
   applied: boolean;
   upToDate: boolean;
-  targets: { generator: string; target: string; label: string; outcome: string; lifecycle?: { from: string; to: string }; logs: { level: string; message: string }[] }[];
+  targets: { generator: string | null; target: string; label: string; outcome: string; lifecycle?: { from: string; to: string }; pending?: string; logs: { level: string; message: string }[] }[];
   files: { written: string[]; deleted: string[] };
   /** Targets skipped because their remembered run still holds. */
   reused: number;

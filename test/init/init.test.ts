@@ -66,6 +66,18 @@ describe('svc init', () => {
     expect(svc(repo, ['validate']).code).toBe(0);
   });
 
+  it('svc request create runs the generator whose targets name the product (the product file names none)', () => {
+    const parent = tempDir();
+    expect(init(parent, 'cat').code).toBe(0);
+    const repo = join(parent, 'cat');
+    const r = svc(repo, ['request', 'create', 'customer vlan', '--customer', 'acme', '--set', 'site=site-a', '--format', 'json'], { env: NOW });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { status: string; branch: string; targets: { generator: string | null }[] };
+    expect(out.status).toBe('active');
+    expect(out.targets.map((t) => t.generator)).toEqual(['customer_vlan']);
+    expect(JSON.parse(git(repo, 'show', `${out.branch}:inventory/IpamVLAN/vlan-cvlan-0001.json`))).toMatchObject({ vlan_id: 100, site: 'site-a' });
+  });
+
   it('the workflow\'s checks pass on a pull request branch against origin/main, as CI runs them', () => {
     const parent = tempDir();
     expect(init(parent, 'cat').code).toBe(0);

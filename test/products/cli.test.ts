@@ -42,10 +42,11 @@ describe('svc products', () => {
   it('--format json is stable and complete', () => {
     const r = svc(catalog(), ['products', '--format', 'json']);
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { products: { name: string; subscription_kind: string; variants: { name: string; fixedInputs: unknown }[] }[] };
+    const out = JSON.parse(r.stdout) as { products: { name: string; subscription_kind: string; generators: string[]; variants: { name: string; fixedInputs: unknown }[] }[] };
     expect(out.products.map((p) => [p.name, p.subscription_kind, p.variants.length])).toEqual([
       ['dedicated internet', 'ProductDedicatedInternet', 3], ['node', 'ProductNode', 2], ['port', 'ProductPort', 3],
     ]);
+    expect(out.products.map((p) => p.generators)).toEqual([['dedicated_internet'], [], []]);
     expect(out.products[0]!.variants[2]).toEqual({ name: 'dedicated internet 10000', product: 'dedicated internet', fixedInputs: { bandwidth: 10000 } });
   });
 
@@ -101,6 +102,7 @@ describe('svc product show', () => {
     const r = svc(catalog(), ['product', 'show', 'port']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('  node: Node → BlockNode (defined in products/node.yml)\n');
+    expect(r.stdout).toContain('  generator: - (the request fills in every field)\n');
     expect(r.stdout).toContain('  provisioning: port.node, port.port_name, port.port_mode\n');
   });
 

@@ -88,7 +88,9 @@ describe('refused definitions, each with its position', () => {
     // The unknown key stops the file at the shape check, so fix it to see the value checks.
     expect(load.diagnostics.map(where)).toEqual(['bad/initial.yml:17:9 product/unknown-key']);
     expect(load.diagnostics[0]!.hint).toBe('did you mean "required"?');
-    const fixed = loadTexts({ [file!.file]: file!.text.replace('requried', 'required') });
+    const loaded = loadTexts({ [file!.file]: file!.text.replace('requried', 'required') });
+    // Its output field without a generator is only a warning (see unfilled-output below).
+    const fixed = { diagnostics: loaded.diagnostics.filter((d) => d.severity === 'error') };
     expect(fixed.diagnostics.map(where)).toEqual([
       'bad/initial.yml:10:19 product/required-initial',
       'bad/initial.yml:13:9 product/modifiable-not-boolean',
@@ -137,11 +139,37 @@ describe('refused definitions, each with its position', () => {
     ]);
   });
 
-  it('generator: must name a generator of .orchestrator.yml', () => {
+  it('generator: must name a generator of .orchestrator.yml that targets the product', () => {
     const text = minimal('', 'generator: dia_gn\n');
-    expect(loadTexts({ 'p.yml': text }, ['dia_gn']).diagnostics).toEqual([]);
-    const load = loadTexts({ 'p.yml': text }, ['dia_gen', 'other']);
+    const ok = loadTexts({ 'p.yml': text }, [{ name: 'dia_gn', targets: 'thing' }]);
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.products!.products.get('thing')!.implementedBy).toEqual(['dia_gn']);
+    const load = loadTexts({ 'p.yml': text }, [{ name: 'dia_gen', targets: 'thing' }, { name: 'other', targets: 'thing' }]);
     expect(load.diagnostics.map((d) => [d.code, d.line, d.hint])).toEqual([['product/unknown-generator', 1, 'did you mean "dia_gen"?']]);
+    const elsewhere = loadTexts({ 'p.yml': text }, [{ name: 'dia_gn', targets: 'DcimDevice' }]);
+    expect(elsewhere.diagnostics.map((d) => [d.code, d.message, d.hint])).toEqual([
+      ['product/generator-targets-other', 'product "thing": generator "dia_gn" targets "DcimDevice", not this product', 'set `targets: thing` for dia_gn in .orchestrator.yml, or drop `generator:` here'],
+    ]);
+  });
+
+  it('a product is implemented by the generators whose targets name it (by name or type), with or without generator:', () => {
+    const gens = [{ name: 'b', targets: 'Thing' }, { name: 'a', targets: 'thing' }, { name: 'c', targets: 'other' }];
+    expect(loadOk([{ file: 'p.yml', text: minimal() }], gens).products.get('thing')!.implementedBy).toEqual(['a', 'b']);
+    expect(loadOk([{ file: 'p.yml', text: minimal() }], []).products.get('thing')!.implementedBy).toEqual([]);
+  });
+
+  it('an output required at active with no generator to fill it is a warning, at the field', () => {
+    const field = '      - name: loopback\n        type: str\n        required: active\n';
+    const load = loadTexts({ 'p.yml': minimal(field) });
+    expect(load.diagnostics.map((d) => [d.severity, d.code, d.line, d.key])).toEqual([['warning', 'product/unfilled-output', 10, 'loopback']]);
+    expect(load.diagnostics[0]!.message).toBe('product "thing" has no generator, so nothing fills output "loopback" (required at active): its subscriptions stay in provisioning until someone edits it in');
+    expect(load.diagnostics[0]!.hint).toContain('role: input');
+    // An input, an optional output, or a generator: nothing to say.
+    expect(loadTexts({ 'p.yml': minimal(`${field}        role: input\n`) }).diagnostics).toEqual([]);
+    expect(loadTexts({ 'p.yml': minimal('      - name: loopback\n        type: str\n        role: output\n') }).diagnostics).toEqual([]);
+    expect(loadTexts({ 'p.yml': minimal(field, 'generator: gen\n') }, [{ name: 'gen', targets: 'thing' }]).diagnostics).toEqual([]);
+    // Named by a generator's targets alone is as good.
+    expect(loadTexts({ 'p.yml': minimal(field) }, [{ name: 'gen', targets: 'Thing' }]).diagnostics).toEqual([]);
   });
 
   it('blocks that only reference each other: no root, and a cycle', () => {

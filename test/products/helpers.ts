@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeFileHost } from '../../src/adapters/fs.js';
 import { loadSchemaPaths } from '../../src/core/schema/catalog-schema.js';
+import type { GeneratorRef } from '../../src/core/products/link.js';
 import { loadProductTexts, type ProductLoad } from '../../src/core/products/load.js';
 import type { ProductSet } from '../../src/core/products/model.js';
 import type { SchemaFile } from '../../src/core/schema/raw.js';
@@ -27,14 +28,14 @@ export function fixtureFiles(dir: string): { file: string; text: string }[] {
     .map((f) => ({ file: `${dir}/${f}`, text: readFileSync(join(FIXTURES, dir, f), 'utf8') }));
 }
 
-export function loadTexts(files: Record<string, string>, generators?: string[]): ProductLoad {
+export function loadTexts(files: Record<string, string>, generators?: GeneratorRef[]): ProductLoad {
   return loadProductTexts(Object.entries(files).map(([file, text]) => ({ file, text })), fixtureSchema().schema, generators);
 }
 
 /** The generators the example catalog's .orchestrator.yml declares (products name them). */
-export const EXAMPLE_GENERATORS = ['dedicated_internet'];
+export const EXAMPLE_GENERATORS: GeneratorRef[] = [{ name: 'dedicated_internet', targets: 'dedicated internet' }];
 
-export function loadOk(files: { file: string; text: string }[], generators?: string[]): ProductSet {
+export function loadOk(files: { file: string; text: string }[], generators?: GeneratorRef[]): ProductSet {
   const load = loadProductTexts(files, fixtureSchema().schema, generators);
   if (!load.products) throw new Error(JSON.stringify(load.diagnostics, null, 1));
   return load.products;

@@ -66,9 +66,31 @@ describe('svc request create', () => {
     expect(sub).toMatchObject({ customer: 'initech', bandwidth: 100, product: 'dedicated internet 100' });
   });
 
+  it('a product without a generator is active with its request, which must give what active requires', () => {
+    const dir = otterNet();
+    const NODE = ['create', 'node Nokia', '--customer', 'otter', '--set', 'node_name=pe-01', '--set', 'site=par01', '--format', 'json'];
+    const before = snapshot(dir);
+    const short = request(dir, NODE);
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain('error[request/invalid-input]: loopback_ipv4: missing, and required');
+    expect(short.stderr).toContain('hint: loopback_ipv4 is required at active, and node has no generator to fill it in later: the request gives it');
+    expect(snapshot(dir)).toBe(before);
+    const node = json<Created>(request(dir, [...NODE, '--set', 'loopback_ipv4=10.255.0.1']));
+    expect(node.status).toBe('active');
+    expect(node.targets).toEqual([expect.objectContaining({ generator: null, outcome: 'checked', lifecycle: { from: 'provisioning', to: 'active' } })]);
+    const sub = JSON.parse(fileAt(dir, node.branch, 'inventory/ProductNode/node-0001.json')) as Record<string, unknown>;
+    expect(sub).toMatchObject({ status: 'active', start_date: expect.any(String) });
+    expect(git(dir, 'log', '-1', '--format=%B', node.branch)).toContain('(no generator): checked (provisioning → active)');
+    // A modify goes through provisioning and back to active the same way.
+    git(dir, 'merge', '-q', '--no-ff', '-m', 'node', node.branch);
+    const mod = json<Created>(request(dir, ['modify', 'node-0001', '--set', 'node_description=core', '--format', 'json']));
+    expect(mod.status).toBe('active');
+    expect(JSON.parse(fileAt(dir, mod.branch, 'inventory/ProductNode/node-0001.json'))).toMatchObject({ status: 'active', version: 3 });
+  });
+
   it('an input left out takes its default; a port on a terminated node is refused, naming the node, and leaves nothing', () => {
     const dir = otterNet();
-    const node = json<Created>(request(dir, ['create', 'node Nokia', '--customer', 'otter', '--set', 'node_name=pe-01', '--set', 'site=par01', '--format', 'json']));
+    const node = json<Created>(request(dir, ['create', 'node Nokia', '--customer', 'otter', '--set', 'node_name=pe-01', '--set', 'site=par01', '--set', 'loopback_ipv4=10.255.0.1', '--format', 'json']));
     git(dir, 'merge', '-q', '--no-ff', '-m', 'node', node.branch);
     const blockFile = git(dir, 'ls-files', 'inventory/BlockNode').trim();
     const nodeBlock = (JSON.parse(readFileSync(join(dir, blockFile), 'utf8')) as { id: string }).id;
@@ -76,6 +98,8 @@ describe('svc request create', () => {
     const port = json<Created>(request(dir, PORT));
     const portBlock = git(dir, 'show', '--name-only', '--format=', port.branch).split('\n').find((f) => f.startsWith('inventory/BlockPort/'))!;
     expect(JSON.parse(fileAt(dir, port.branch, portBlock))).toMatchObject({ port_name: 'et-0/0/1', port_mode: 'tagged' });
+    // Nothing a port requires at active is left to a generator: it is active at once.
+    expect(port.status).toBe('active');
     const end = json<Created>(request(dir, ['terminate', 'node-0001', '--format', 'json']));
     git(dir, 'merge', '-q', '--no-ff', '-m', 'node gone', end.branch);
     const before = snapshot(dir);

@@ -58,7 +58,7 @@ export interface Created {
   status: string;
   branch: string;
   commit: string;
-  targets: { logs: { message: string }[] }[];
+  targets: { generator: string | null; outcome: string; lifecycle?: { from: string; to: string }; logs: { message: string }[] }[];
 }
 
 export function fileAt(dir: string, rev: string, path: string): string {

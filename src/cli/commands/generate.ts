@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { GenerateResult } from '../../app/generate.js';
+import type { TargetReport } from '../../core/generate/engine.js';
 import { requireCatalog } from '../catalog.js';
 import type { CliContext } from '../context.js';
 import { formatOption } from '../options.js';
@@ -52,12 +53,18 @@ function toJson(r: GenerateResult, changed: boolean) {
   };
 }
 
+const OUTCOME: Record<TargetReport['outcome'], (col: CliContext['color']) => string> = {
+  generated: (col) => col.green('generated'),
+  released: (col) => col.yellow('released'),
+  checked: (col) => col.green('checked'),
+};
+
 function renderText(r: GenerateResult, changed: boolean, check: boolean, c: CliContext): string {
   const col = c.color;
   let out = '';
   for (const t of r.reports) {
     const move = t.lifecycle ? `  ${t.lifecycle.from} → ${t.lifecycle.to}` : '';
-    out += `${col.bold(t.generator)}  ${t.label}  ${t.outcome === 'released' ? col.yellow('released') : col.green('generated')}${move}\n`;
+    out += `${col.bold(t.generator ?? '(no generator)')}  ${t.label}  ${OUTCOME[t.outcome](col)}${move}\n`;
     for (const l of t.logs) out += `  ${col.dim(l.level)} ${l.message}\n`;
     if (t.pending) out += `  ${col.yellow('pending')} ${t.pending}\n`;
   }

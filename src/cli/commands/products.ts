@@ -21,7 +21,7 @@ export function registerProducts(program: Command, ctx: Ctx, setExit: SetExit): 
       else if (!list.length) c.out('no products: add product files under products/ (see `svc product show --help`)\n');
       else {
         const rows = list.flatMap((p) =>
-          p.variants.map((v) => [v.name, p.name, p.type, p.tag, Object.entries(v.fixedInputs).map(([k, x]) => `${k}=${String(x)}`).join(' '), p.generator ?? '-']),
+          p.variants.map((v) => [v.name, p.name, p.type, p.tag, Object.entries(v.fixedInputs).map(([k, x]) => `${k}=${String(x)}`).join(' '), p.generators.join(', ') || '-']),
         );
         c.out(renderTable(['VARIANT', 'PRODUCT', 'TYPE', 'TAG', 'FIXED INPUTS', 'GENERATOR'], rows));
       }
@@ -59,7 +59,7 @@ function renderDetail(d: ProductDetail, c: CliContext, LIFECYCLE_STATES: readonl
   const b = c.color.bold;
   let out = `${b(d.name)} (${d.type}, tag ${d.tag})\n`;
   if (d.description) out += `  ${d.description}\n`;
-  out += `  file: ${d.file}\n  subscription kind: ${d.subscription_kind}\n  generator: ${d.generator ?? '-'}\n`;
+  out += `  file: ${d.file}\n  subscription kind: ${d.subscription_kind}\n  generator: ${d.generators.join(', ') || '- (the request fills in every field)'}\n`;
   out += `  variants: ${d.variants.map((v) => v.name).join(', ')}\n`;
   out += `  workflows: ${Object.entries(d.workflows).map(([w, on]) => (on ? w : `${w} (disabled)`)).join(', ')}\n\n`;
   out += `${b('Inputs')} (the request form)\n`;

@@ -37,6 +37,11 @@ export interface GenerateInput {
   target?: string;
   /** Reservations shared across branches; requests pass the git ledger, `svc generate` none. */
   shared?: SharedReservations;
+  /**
+   * Only the given generators run: subscriptions of products without a generator are not looked at
+   * (`svc generate --generator`). Otherwise those in provisioning become active once complete.
+   */
+  generatorsOnly?: boolean;
   /** Objects to add or replace before the generators run (a request's new subscription and its blocks). */
   seed?: ChangeSet;
   clock: () => Date;
@@ -48,10 +53,12 @@ export interface GenerateInput {
   memo?: { store: MemoStore; key(generator: GeneratorHandle): string };
 }
 
-export type TargetOutcome = 'generated' | 'released';
+/** `checked`: a subscription of a product without a generator, held against its lifecycle rules only. */
+export type TargetOutcome = 'generated' | 'released' | 'checked';
 
 export interface TargetReport {
-  generator: string;
+  /** Null for a product without a generator (outcome `checked`). */
+  generator: string | null;
   target: string;
   /** The target's kind and human-friendly id (or id), for people. */
   label: string;
@@ -170,6 +177,7 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
       }
     }
   }
+  if (!input.generatorsOnly) completeUngenerated();
   const changeSet = overlay.changeSet();
   const settleMemo = (blobsOf: (ids: readonly string[]) => Map<string, string>) => {
     const out = new Map<string, MemoEntry | undefined>();
@@ -231,6 +239,27 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
       else next.relationships[k] = v;
     }
     overlay.put(next);
+  }
+
+  /**
+   * A product without a generator is implemented by its data alone: nothing else will fill its
+   * fields, so its subscriptions in provisioning become active as soon as every field active
+   * requires is there (given by the request, or edited in by hand), under the same rules as after a
+   * generator's run.
+   */
+  function completeUngenerated(): void {
+    for (const product of input.products?.products.values() ?? []) {
+      if (product.implementedBy.length) continue;
+      const kind = subscriptionKind(product.type);
+      if (!schema.get(kind)) continue;
+      for (const target of overlay.query(kind)) {
+        if (target.attributes.status !== 'provisioning') continue;
+        if (input.target !== undefined && target.id !== input.target && overlay.hfid(target)?.join('/') !== input.target) continue;
+        const report: TargetReport = { generator: null, target: target.id, label: labelOf(overlay, target), outcome: 'checked', logs: [], released: [] };
+        advanceLifecycle(target.id, report);
+        reports.push(report);
+      }
+    }
   }
 
   /** A subscription in provisioning becomes active once generation filled every field active requires. */

@@ -17,7 +17,10 @@ export interface ProductSummary {
   tag: string;
   description?: string;
   file: string;
+  /** As written in the product file. */
   generator?: string;
+  /** The generators that implement it (ProductDef.implementedBy): empty when the request fills in everything. */
+  generators: string[];
   subscription_kind: string;
   variants: Variant[];
 }
@@ -67,6 +70,7 @@ export function summarize(p: ProductDef): ProductSummary {
     ...(p.description !== undefined ? { description: p.description } : {}),
     file: p.file,
     ...(p.generator !== undefined ? { generator: p.generator } : {}),
+    generators: [...p.implementedBy],
     subscription_kind: subscriptionKind(p.type),
     variants: variantsOf(p),
   };

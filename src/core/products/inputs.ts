@@ -60,13 +60,19 @@ function blockForm(type: string, product: ProductDef, set: ProductSet, opts: Inp
   const required: string[] = [];
   for (const f of fields) {
     properties[f.name] = fieldSchema(f, product, set, opts, new Set([...seen, type]));
-    if (isRequiredInput(f)) required.push(f.name);
+    if (isRequiredInput(f, product)) required.push(f.name);
   }
   return { type: 'object', additionalProperties: false, required, properties };
 }
 
-function isRequiredInput(f: FieldDef): boolean {
-  return (f.required === 'inactive' || f.required === 'provisioning') && f.default === undefined;
+/**
+ * An input the request must give: one required before the subscription is active. For a product
+ * without a generator, also one required at active: nothing but the request will ever fill it, and
+ * so the subscription becomes active with the request (see completeUngenerated in the engine).
+ */
+function isRequiredInput(f: FieldDef, product: ProductDef): boolean {
+  if (f.default !== undefined || f.required === undefined) return false;
+  return f.required !== 'active' || product.implementedBy.length === 0;
 }
 
 function fieldSchema(field: FieldDef, product: ProductDef, set: ProductSet, opts: InputOptions, seen: ReadonlySet<string>): JsonSchema {
@@ -92,7 +98,7 @@ export function requestSchema(product: ProductDef, set: ProductSet, opts: InputO
   properties.description = { type: 'string' };
   for (const { key, field } of formFields(product, set)) {
     properties[key] = fieldSchema(field, product, set, opts, new Set());
-    if (isRequiredInput(field)) required.push(key);
+    if (isRequiredInput(field, product)) required.push(key);
   }
   return { $schema: 'http://json-schema.org/draft-07/schema#', title: product.name, type: 'object', additionalProperties: false, required, properties };
 }
@@ -147,7 +153,10 @@ function check(product: ProductDef, set: ProductSet, request: unknown, opts: Inp
   const validate = (ajvs[fill ? 'fill' : 'check'] ??= newAjv({ allErrors: true, strict: false, useDefaults: fill, verbose: true })).compile(schema);
   if (validate(request)) return [];
   const props = Object.keys(schema.properties as object);
-  return (validate.errors ?? []).map((e) => problem(e, request, props)).sort((a, b) => a.input.localeCompare(b.input) || a.message.localeCompare(b.message));
+  const atActive = new Set(product.implementedBy.length === 0 ? formFields(product, set).filter((f) => f.field.required === 'active').map((f) => f.key) : []);
+  const said = (x: InputProblem): InputProblem =>
+    atActive.has(x.input) && x.value === undefined && x.hint === undefined ? { ...x, hint: `${x.input} is required at active, and ${product.name} has no generator to fill it in later: the request gives it` } : x;
+  return (validate.errors ?? []).map((e) => said(problem(e, request, props))).sort((a, b) => a.input.localeCompare(b.input) || a.message.localeCompare(b.message));
 }
 
 function problem(e: ErrorObject, request: unknown, props: string[]): InputProblem {

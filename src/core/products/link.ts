@@ -10,11 +10,17 @@ import { variantsOf } from './variants.js';
  * names. `schema` is undefined when the schema itself is broken: then schema-kind names go unchecked
  * rather than each becoming a follow-on error.
  */
+/** A generator definition as products see it: its name, and what it `targets` (a product name or type, or a schema kind). */
+export interface GeneratorRef {
+  name: string;
+  targets: string;
+}
+
 /** Completes the parsed products in place (field targets, root block first) and returns them as a set. */
 export function linkProducts(
   parsed: readonly ProductDef[],
   schema: SchemaSet | undefined,
-  generators: readonly string[] | undefined,
+  generators: readonly GeneratorRef[] | undefined,
 ): { set: ProductSet; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const err = (code: string, message: string, where: FieldDef['source'], subject: string, hint?: string) =>
@@ -84,10 +90,34 @@ export function linkProducts(
   diagnostics.push(...findCycles(blocks));
 
   if (generators) {
+    const names = generators.map((g) => g.name);
     for (const p of parsed) {
-      if (p.generator !== undefined && !generators.includes(p.generator)) {
+      const named = p.generator === undefined ? undefined : generators.find((g) => g.name === p.generator);
+      if (p.generator !== undefined && !named) {
         err('unknown-generator', `product "${p.name}": generator "${p.generator}" is not in generator_definitions of .orchestrator.yml`, p.source, p.name,
-          didYouMean(p.generator, generators) ?? (generators.length ? `known generators: ${[...generators].sort().join(', ')}` : 'add it to generator_definitions in .orchestrator.yml'));
+          didYouMean(p.generator, names) ?? (names.length ? `known generators: ${[...names].sort().join(', ')}` : 'add it to generator_definitions in .orchestrator.yml'));
+      } else if (named && named.targets !== p.name && named.targets !== p.type) {
+        // It would run for the objects it targets, never for this product's subscriptions.
+        err('generator-targets-other', `product "${p.name}": generator "${p.generator}" targets "${named.targets}", not this product`, p.source, p.name,
+          `set \`targets: ${p.name}\` for ${named.name} in .orchestrator.yml, or drop \`generator:\` here`);
+      }
+      const by = generators.filter((g) => g.targets === p.name || g.targets === p.type).map((g) => g.name);
+      p.implementedBy = [...new Set(by)].sort();
+    }
+  }
+
+  // Nothing would ever fill such a field, so the product's subscriptions could never become active.
+  for (const p of parsed) {
+    if (p.implementedBy.length) continue;
+    for (const b of p.blocks) {
+      if (b.referenceOnly) continue;
+      for (const f of b.fields) {
+        if (f.role !== 'output' || f.required !== 'active') continue;
+        diagnostics.push(diag('warning', 'product/unfilled-output', `product "${p.name}" has no generator, so nothing fills output "${f.name}" (required at active): its subscriptions stay in provisioning until someone edits it in`, f.source, {
+          subject: p.name,
+          key: f.name,
+          hint: 'give the field `role: input` so that the request fills it in, or name the generator that does with `generator:`',
+        }));
       }
     }
   }

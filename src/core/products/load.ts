@@ -7,7 +7,7 @@ import type { SchemaSet } from '../schema/model.js';
 import { parseYaml, type YamlSource } from '../yaml/source.js';
 import { checkShape } from '../yaml/shape.js';
 import { productFileJsonSchema } from './file-schema.js';
-import { linkProducts } from './link.js';
+import { linkProducts, type GeneratorRef } from './link.js';
 import type { ProductDef, ProductSet } from './model.js';
 import { parseProduct } from './parse.js';
 
@@ -24,7 +24,7 @@ const validator = ownValidator(productFileJsonSchema);
 export function loadProductTexts(
   files: readonly { file: string; text: string }[],
   schema: SchemaSet | undefined,
-  generators: readonly string[] | undefined,
+  generators: readonly GeneratorRef[] | undefined,
 ): ProductLoad {
   const diagnostics: Diagnostic[] = [];
   const parsed: ProductDef[] = [];
@@ -55,7 +55,7 @@ export function loadCatalogProducts(catalog: Catalog, host: FileHost, schema: Sc
   const paths = hasExplicitProducts(catalog) ? catalog.products : catalog.products.filter((p) => host.exists(p));
   const expanded = expandPaths(paths, host, catalog.root);
   const files = expanded.files.map((f) => ({ file: displayPath(f, catalog.root), text: host.readText(f) }));
-  const load = loadProductTexts(files, schema, catalog.generators.map((g) => g.name));
+  const load = loadProductTexts(files, schema, catalog.generators.map((g) => ({ name: g.name, targets: g.targets })));
   return { ...load, diagnostics: [...expanded.diagnostics, ...load.diagnostics], products: hasErrors(expanded.diagnostics) ? undefined : load.products };
 }
 

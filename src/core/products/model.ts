@@ -77,7 +77,13 @@ export interface ProductDef {
   blocks: BlockDef[];
   rootBlock: string;
   workflows: Record<WorkflowName, boolean>;
+  /** As written: `generator:`. */
   generator?: string;
+  /**
+   * The generators that implement it, sorted: the one `generator:` names and every one whose
+   * `targets:` in .orchestrator.yml names the product. Empty: nothing but the request fills it in.
+   */
+  implementedBy: string[];
   file: string;
   source: SourceLocation;
 }

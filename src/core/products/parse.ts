@@ -127,6 +127,8 @@ export function parseProduct(src: YamlSource): { product: ProductDef; diagnostic
     rootBlock: blocks[0]?.name ?? '',
     workflows,
     ...(raw.generator !== undefined ? { generator: raw.generator } : {}),
+    // Set by linkProducts, which knows the generator definitions.
+    implementedBy: raw.generator !== undefined ? [raw.generator] : [],
     file: src.file,
     source: at([]),
   };
