@@ -5,7 +5,7 @@ import type { Catalog } from '../core/catalog/catalog.js';
 import { UsageError, ValidationError } from '../core/errors.js';
 import type { FilePlan } from '../core/inventory/api.js';
 import type { ChangeSet, InventoryObject } from '../core/inventory/model.js';
-import { subscriptionKind } from '../core/products/compile.js';
+import { BLOCK_NAME_ATTRIBUTE, subscriptionKind } from '../core/products/compile.js';
 import { findDependents } from '../core/products/dependencies.js';
 import { assertValidRequest } from '../core/products/inputs.js';
 import { transition } from '../core/products/lifecycle.js';
@@ -209,6 +209,8 @@ export async function operateRequest(catalog: Catalog, action: 'modify' | 'termi
       const merged = { ...currentInputs(product, ctx.products, block, inv), ...changes, customer: sub.customer, ...fixedOf(product, current) };
       assertValidRequest(product, ctx.products, merged, { reader: inv.inventory, schema: ctx.schema });
       const next: InventoryObject = { ...block, attributes: { ...block.attributes }, relationships: { ...block.relationships } };
+      // A block made before blocks had names (filed by its id) gets its name, and so its readable hfid and path.
+      next.attributes[BLOCK_NAME_ATTRIBUTE] ??= product.rootBlock;
       setInputs(next, fields, changes, inv.inventory);
       seed.upserts.push(next);
       subObj = moveTo(ctx, product, subObj, 'provisioning', [next], inv, opts.clock, action);

@@ -26,6 +26,30 @@ describe('modify, terminate, list, abandon', () => {
     expect(git(dir, 'log', '-1', '--format=%B', m.branch)).toContain('Svc-Action: modify');
   });
 
+  it('modify names a block made before blocks had names: it moves from its id to its hfid, and references follow', () => {
+    const dir = otterNet();
+    merge(dir, json<Created>(request(dir, [...DIA, '--format', 'json'])).branch);
+    // Turn the block into what an older svc wrote: no block_name, filed and referred to by id.
+    const named = 'inventory/BlockDedicatedInternet/dia-0001/dedicated_internet.json';
+    const block = JSON.parse(readFileSync(join(dir, named), 'utf8')) as Record<string, unknown>;
+    delete block.block_name;
+    const old = `inventory/BlockDedicatedInternet/${String(block.id)}.json`;
+    git(dir, 'mv', named, old);
+    writeFileSync(join(dir, old), `${JSON.stringify(block, null, 2)}\n`);
+    const subFile = 'inventory/ProductDedicatedInternet/dia-0001.json';
+    const sub = JSON.parse(readFileSync(join(dir, subFile), 'utf8')) as Record<string, unknown>;
+    sub.dedicated_internet = { id: block.id };
+    writeFileSync(join(dir, subFile), `${JSON.stringify(sub, null, 2)}\n`);
+    git(dir, 'commit', '-qam', 'as an older svc wrote it');
+    expect(svc(dir, ['validate']).code).toBe(0);
+
+    const m = json<Created>(request(dir, ['modify', 'dia-0001', '--set', 'ip_package=medium', '--format', 'json']));
+    const changed = git(dir, 'diff', '--no-renames', '--name-status', 'main', m.branch, '--', 'inventory/BlockDedicatedInternet').trim().split('\n');
+    expect(changed).toEqual([`D\t${old}`, `A\t${named}`]);
+    expect(JSON.parse(fileAt(dir, m.branch, named))).toMatchObject({ id: block.id, block_name: 'dedicated_internet', ip_package: 'medium' });
+    expect(JSON.parse(fileAt(dir, m.branch, subFile)).dedicated_internet).toEqual(['dia-0001', 'dedicated_internet']);
+  });
+
   it('modify refuses what cannot change, unknown inputs and unmerged subscriptions, leaving nothing', () => {
     const dir = otterNet();
     const created = json<Created>(request(dir, [...DIA, '--format', 'json']));
