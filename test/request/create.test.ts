@@ -69,12 +69,7 @@ describe('svc request create', () => {
   it('a product without a generator is active with its request, which must give what active requires', () => {
     const dir = otterNet();
     const NODE = ['create', 'node Nokia', '--customer', 'otter', '--set', 'node_name=pe-01', '--set', 'site=par01', '--format', 'json'];
-    const before = snapshot(dir);
-    const short = request(dir, NODE);
-    expect(short.code).toBe(1);
-    expect(short.stderr).toContain('error[request/invalid-input]: loopback_ipv4: missing, and required');
-    expect(short.stderr).toContain('hint: loopback_ipv4 is required at active, and node has no generator to fill it in later: the request gives it');
-    expect(snapshot(dir)).toBe(before);
+    refusedLeavingNothing(dir, NODE, 'error[request/invalid-input]: loopback_ipv4: missing, and required', 'hint: loopback_ipv4 is required at active, and node has no generator to fill it in later: the request gives it');
     const node = json<Created>(request(dir, [...NODE, '--set', 'loopback_ipv4=10.255.0.1']));
     expect(node.status).toBe('active');
     expect(node.targets).toEqual([expect.objectContaining({ generator: null, outcome: 'checked', lifecycle: { from: 'provisioning', to: 'active' } })]);
@@ -102,12 +97,7 @@ describe('svc request create', () => {
     expect(port.status).toBe('active');
     const end = json<Created>(request(dir, ['terminate', 'node-0001', '--format', 'json']));
     git(dir, 'merge', '-q', '--no-ff', '-m', 'node gone', end.branch);
-    const before = snapshot(dir);
-    const r = request(dir, PORT);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error[lifecycle/dependencies]: subscription port-0002 (port 1000) cannot become provisioning: it uses node-0001 (node Nokia, terminated)');
-    expect(r.stderr).toContain('terminated is final, so use another one');
-    expect(snapshot(dir)).toBe(before);
+    refusedLeavingNothing(dir, PORT, 'error[lifecycle/dependencies]: subscription port-0002 (port 1000) cannot become provisioning: it uses node-0001 (node Nokia, terminated)', 'terminated is final, so use another one');
   });
 
   it('prints the id, the branch and the diff for people', () => {
@@ -119,6 +109,15 @@ describe('svc request create', () => {
     expect(r.stdout).toContain('IpamVLAN');
   });
 });
+
+/** The request fails validation (exit 1) saying each of `says`, and the repository is as it was. */
+function refusedLeavingNothing(dir: string, args: string[], ...says: string[]): void {
+  const before = snapshot(dir);
+  const r = request(dir, args);
+  expect(r.code).toBe(1);
+  for (const s of says) expect(r.stderr).toContain(s);
+  expect(snapshot(dir)).toBe(before);
+}
 
 describe('refusals leave nothing behind', () => {
   const cases: [string, string[], number, RegExp][] = [
