@@ -4,19 +4,21 @@ import { didYouMean } from '../suggest.js';
 import type { BlockDef, FieldDef, ProductDef, ProductSet } from './model.js';
 import { variantsOf } from './variants.js';
 
-/**
- * Everything that needs all product files at once: block types shared between files, field types
- * that name blocks or schema kinds, one root block per product, no cycles, known generators, unique
- * names. `schema` is undefined when the schema itself is broken: then schema-kind names go unchecked
- * rather than each becoming a follow-on error.
- */
 /** A generator definition as products see it: its name, and what it `targets` (a product name or type, or a schema kind). */
 export interface GeneratorRef {
   name: string;
   targets: string;
 }
 
-/** Completes the parsed products in place (field targets, root block first) and returns them as a set. */
+/**
+ * Everything that needs all product files at once: block types shared between files, field types
+ * that name blocks or schema kinds, one root block per product, no cycles, known generators, unique
+ * names, which generators implement each product. `schema` is undefined when the schema itself is
+ * broken: then schema-kind names go unchecked rather than each becoming a follow-on error.
+ *
+ * Completes the parsed products in place (field targets, root block first, implementedBy) and
+ * returns them as a set.
+ */
 export function linkProducts(
   parsed: readonly ProductDef[],
   schema: SchemaSet | undefined,
@@ -116,7 +118,7 @@ export function linkProducts(
         diagnostics.push(diag('warning', 'product/unfilled-output', `product "${p.name}" has no generator, so nothing fills output "${f.name}" (required at active): its subscriptions stay in provisioning until someone edits it in`, f.source, {
           subject: p.name,
           key: f.name,
-          hint: 'give the field `role: input` so that the request fills it in, or name the generator that does with `generator:`',
+          hint: 'give the field `role: input` so that the request fills it in, or add a generator that targets the product in .orchestrator.yml',
         }));
       }
     }
