@@ -17,13 +17,15 @@ import type { BlockDef, ProductDef, ProductSet } from '../core/products/model.js
  * The catalog's resolved schema, remembered in .svc/schema-cache.json so that a quick command
  * (`svc list`, `svc show`) does not parse the YAML and compile the meta-schema each time.
  *
- * Never stale: the cache is keyed by svc's version, the built-in kinds' source, and the path and
+ * Never stale: the cache is keyed by svc's version, the built-in kinds' source, the generators
+ * (names and targets: they decide which products a generator implements), and the path and
  * SHA-256 of every schema file the catalog's `schemas:` expand to (in order); any difference, an
  * unreadable or malformed cache, or a schema with errors means a full load (and, when the schema
  * is valid, a new cache). Only a valid schema is cached, so every diagnostic still comes from a
  * full load.
  */
-const CACHE_FORMAT = 2;
+/** Bump when what is cached changes shape (KindSchema, ProductDef, BlockDef): 3 added ProductDef.implementedBy. */
+const CACHE_FORMAT = 3;
 
 interface CacheFile {
   format: number;
@@ -64,7 +66,7 @@ export function cacheKey(catalog: Catalog, host: FileHost): string | undefined {
   if (diagnostics.length) return undefined;
   // The products compile to kinds of the same model: their files are part of the key too.
   const products = expandPaths(catalog.products.filter((p) => host.exists(p)), host, catalog.root).files;
-  h.update(`generators ${catalog.generators.map((g) => g.name).join(',')}\0`);
+  h.update(`generators ${JSON.stringify(catalog.generators.map((g) => [g.name, g.targets]))}\0`);
   for (const f of [...files, '\0products', ...products]) h.update(f === '\0products' ? f : `${f}\0${createHash('sha256').update(host.readText(f)).digest('hex')}\0`);
   return h.digest('hex');
 }

@@ -104,4 +104,16 @@ describe('the resolved schema cache (.svc/schema-cache.json)', () => {
     writeTree(dir, { 'products/port.yml': readFileSync(`${dir}/products/port.yml`, 'utf8').replace('description: A customer-facing port on an Otter-net router', 'description: A port, edited') });
     expect(requireModel(catalog).products!.products.get('port')?.description).toBe('A port, edited');
   });
+
+  it('a generator that comes to target a product changes the key: the product is implemented by it at once', () => {
+    const dir = otterNetRepo();
+    expect(requireModel(catalogOf(dir)).products!.products.get('port')!.implementedBy).toEqual([]);
+    const config = readFileSync(`${dir}/.orchestrator.yml`, 'utf8');
+    const second = config.replace('generator_definitions:\n', 'generator_definitions:\n  - name: ports\n    file_path: generators/dedicated_internet.ts\n    targets: dedicated internet\n');
+    writeTree(dir, { '.orchestrator.yml': second });
+    expect(requireModel(catalogOf(dir)).products!.products.get('port')!.implementedBy).toEqual([]);
+    // Only its targets change.
+    writeTree(dir, { '.orchestrator.yml': second.replace('name: ports\n    file_path: generators/dedicated_internet.ts\n    targets: dedicated internet', 'name: ports\n    file_path: generators/dedicated_internet.ts\n    targets: port') });
+    expect(requireModel(catalogOf(dir)).products!.products.get('port')!.implementedBy).toEqual(['ports']);
+  });
 });
