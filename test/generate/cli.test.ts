@@ -73,9 +73,10 @@ describe('svc generate: options', () => {
     expect(unknown.stderr).toMatch(/did you mean.*dedicated_internet/i);
     expect(snapshot(repo)).toEqual(before);
 
-    // A target that matches nothing runs nothing and changes nothing.
-    const none = generateJson(repo, '--target', 'dia-9999');
-    expect(none.targets).toEqual([]);
+    // A target that matches nothing is a usage error (a typo must not read as "up to date"), and changes nothing.
+    const none = generate(repo, '--target', 'dia-9999');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('error[generate/no-such-target]: nothing to generate for "dia-9999": no object with that id or human-friendly id is a target');
     expect(snapshot(repo)).toEqual(before);
   });
 });
@@ -129,7 +130,11 @@ describe('svc generate: products without a generator', () => {
     // Only the named generator: the node is not looked at.
     const before = snapshot(repo);
     expect(generateJson(repo, '--generator', 'dedicated_internet')).toMatchObject({ upToDate: true, targets: [] });
+    const notIts = generate(repo, '--generator', 'dedicated_internet', '--target', 'node-0001');
+    expect(notIts.code).toBe(2);
+    expect(notIts.stderr).toContain('no object with that id or human-friendly id is a target of the generators named');
     expect(snapshot(repo)).toEqual(before);
+    expect(generateJson(repo, '--dry-run', '--target', 'node-0001').targets.map((t) => [t.label, t.lifecycle?.to])).toEqual([['ProductNode node-0001', 'active']]);
 
     const text = generate(repo);
     expect(text.code).toBe(0);

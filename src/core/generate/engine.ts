@@ -114,11 +114,15 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
   const memo = input.shared ? undefined : input.memo;
   const ran: { run: string; key: string; tracker: ReadTracker; report: TargetReport }[] = [];
   let reused = 0;
+  const isTarget = (t: InventoryObject) => t.id === input.target || overlay.hfid(t)?.join('/') === input.target;
+  /** Whether `input.target` named anything this generation looks at. */
+  let targetFound = false;
 
   for (const gen of [...input.generators].sort((a, b) => (a.def.name < b.def.name ? -1 : 1))) {
     const kind = targetKind(gen.def, schema, input.products);
     let targets = overlay.query(kind);
-    if (input.target !== undefined) targets = targets.filter((t) => t.id === input.target || overlay.hfid(t)?.join('/') === input.target);
+    if (input.target !== undefined) targets = targets.filter(isTarget);
+    if (targets.length) targetFound = true;
     const seen = new Set<string>();
     for (const target of targets) {
       seen.add(target.id);
@@ -178,6 +182,12 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
     }
   }
   if (!input.generatorsOnly) completeUngenerated();
+  if (input.target !== undefined && !targetFound) {
+    // A misspelt target must not read as "up to date".
+    throw new UsageError('generate/no-such-target', `nothing to generate for "${input.target}": no object with that id or human-friendly id is a target${input.generatorsOnly ? ' of the generators named' : ''}`, {
+      hint: 'give a subscription id such as dia-0001 (`svc request list`, `svc list SvcSubscription`) or the id of an object a generator targets',
+    });
+  }
   const changeSet = overlay.changeSet();
   const settleMemo = (blobsOf: (ids: readonly string[]) => Map<string, string>) => {
     const out = new Map<string, MemoEntry | undefined>();
@@ -253,8 +263,11 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
       const kind = subscriptionKind(product.type);
       if (!schema.get(kind)) continue;
       for (const target of overlay.query(kind)) {
+        if (input.target !== undefined) {
+          if (!isTarget(target)) continue;
+          targetFound = true;
+        }
         if (target.attributes.status !== 'provisioning') continue;
-        if (input.target !== undefined && target.id !== input.target && overlay.hfid(target)?.join('/') !== input.target) continue;
         const report: TargetReport = { generator: null, target: target.id, label: labelOf(overlay, target), outcome: 'checked', logs: [], released: [] };
         advanceLifecycle(target.id, report);
         reports.push(report);
