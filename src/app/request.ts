@@ -1,5 +1,5 @@
 import { commitToRef, type FileChange as CommitChange } from '../adapters/git/commit.js';
-import { defaultBranch, isMerged, listBranches, revParse, trailerValue } from '../adapters/git/read.js';
+import { defaultBranch, isMerged, listBranches, revParse, trailerValue, type BranchInfo } from '../adapters/git/read.js';
 import { compareAndSwapRef, deleteRef, refState } from '../adapters/git/refs.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import { UsageError, ValidationError } from '../core/errors.js';
@@ -15,7 +15,7 @@ import type { LifecycleState } from '../core/products/states.js';
 import { subscriptionFromObject, subscriptionToObject } from '../core/products/subscription.js';
 import { findVariant, variantsOf } from '../core/products/variants.js';
 import { buildSubscription, coerceInput, setInputs } from '../core/request/build.js';
-import { branchOf, checkRequestId, nextSubscriptionId, operationRequestId, refOf, REQUEST_PREFIX, TRAILER, type RequestAction } from '../core/request/names.js';
+import { ABANDONED_PREFIX, branchOf, checkRequestId, nextSubscriptionId, operationRequestId, refOf, REQUEST_PREFIX, TRAILER, type RequestAction } from '../core/request/names.js';
 import type { GenerateInput, TargetReport } from '../core/generate/engine.js';
 import { planGeneration } from '../core/generate/engine.js';
 import type { SchemaSet } from '../core/schema/model.js';
@@ -121,7 +121,7 @@ async function takenIds(ctx: Context, inv: RevisionInventory): Promise<Set<strin
   const taken = new Set<string>();
   for (const o of inv.inventory.list('SvcSubscription')) taken.add(String(o.attributes.subscription_id ?? ''));
   // The remote's request branches too: another engineer's pushed request is not in this inventory yet.
-  for (const b of await listBranches(ctx.repo, [`refs/heads/${REQUEST_PREFIX}`, `refs/remotes/*/${REQUEST_PREFIX}*`, 'refs/svc/abandoned/'])) taken.add(b.name.replace(/^.*?request\//, '').replace(/^refs\/svc\/abandoned\//, ''));
+  for (const b of await listBranches(ctx.repo, [`refs/heads/${REQUEST_PREFIX}`, `refs/remotes/*/${REQUEST_PREFIX}*`, ABANDONED_PREFIX])) taken.add(b.name.replace(/^.*?request\//, '').replace(ABANDONED_PREFIX, ''));
   return taken;
 }
 
@@ -429,17 +429,17 @@ export async function listRequests(catalog: Catalog): Promise<RequestSummary[]> 
   const { repo } = repoOf(catalog);
   const d = catalog.defaultBranch ?? (await defaultBranch(repo))?.name;
   const out: RequestSummary[] = [];
-  for (const b of await listBranches(repo, [`refs/heads/${REQUEST_PREFIX}`, 'refs/svc/abandoned/'])) {
-    const abandoned = b.ref.startsWith('refs/svc/abandoned/');
-    const t = (k: string) => trailerValue(b.trailers, k) ?? '';
-    let state: RequestSummary['state'] = abandoned ? 'abandoned' : 'open';
-    if (!abandoned && d) {
-      const merged = await isMerged(repo, b.commit, d).catch(() => false);
-      if (merged) state = 'merged';
-    }
-    out.push({ requestId: t(TRAILER.request), branch: abandoned ? '' : b.name, subscription: t(TRAILER.subscription), product: t(TRAILER.product), customer: t(TRAILER.customer), action: t(TRAILER.action), state, commit: b.commit });
-  }
+  for (const b of await listBranches(repo, [`refs/heads/${REQUEST_PREFIX}`, ABANDONED_PREFIX])) out.push(await requestSummary(repo, b, d));
   return out.sort((a, b) => (a.requestId < b.requestId ? -1 : 1));
+}
+
+/** A request branch or abandoned tip as a summary; merged when `defaultName` (the default branch) contains it. */
+export async function requestSummary(repo: string, b: BranchInfo, defaultName: string | undefined): Promise<RequestSummary> {
+  const abandoned = b.ref.startsWith(ABANDONED_PREFIX);
+  const t = (k: string) => trailerValue(b.trailers, k) ?? '';
+  let state: RequestSummary['state'] = abandoned ? 'abandoned' : 'open';
+  if (!abandoned && defaultName && (await isMerged(repo, b.commit, defaultName).catch(() => false))) state = 'merged';
+  return { requestId: t(TRAILER.request), branch: abandoned ? '' : b.name, subscription: t(TRAILER.subscription), product: t(TRAILER.product), customer: t(TRAILER.customer), action: t(TRAILER.action), state, commit: b.commit };
 }
 
 export interface AbandonResult {
@@ -473,7 +473,7 @@ export async function abandonRequest(catalog: Catalog, requestId: string, opts: 
   if (state.checkedOutAt) {
     throw new UsageError('request/checked-out', `${branchOf(requestId)} is checked out at ${state.checkedOutAt}`, { hint: 'switch that work tree to another branch, then abandon the request' });
   }
-  const keep = `refs/svc/abandoned/${requestId}`;
+  const keep = `${ABANDONED_PREFIX}${requestId}`;
   const kept = await refState(repo, keep);
   await compareAndSwapRef(repo, keep, state.value, kept.value, { reason: `svc: abandon ${requestId}` });
   await deleteRef(repo, refOf(requestId), state.value);

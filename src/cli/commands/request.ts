@@ -43,7 +43,7 @@ async function readRequestFile(cwd: string, file: string): Promise<Record<string
 }
 
 export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): void {
-  const request = program.command('request').description('requests are branches: create, modify, terminate, list, abandon');
+  const request = program.command('request').description('requests are branches: create, modify, terminate, list, show, abandon');
 
   const common = (cmd: Command) =>
     cmd
@@ -141,6 +141,22 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
         const { renderTable } = await import('../render/table.js');
         c.out(rows.length ? renderTable(['REQUEST', 'ACTION', 'SUBSCRIPTION', 'PRODUCT', 'CUSTOMER', 'STATE'], rows.map((r) => [r.requestId, r.action, r.subscription, r.product, r.customer, r.state])) : 'no requests yet: `svc request create <product>` makes one\n');
       }
+      setExit(0);
+    });
+
+  request
+    .command('show <request>')
+    .description("one request, open, merged or abandoned: what it is for and its commit's semantic diff (markdown: a pull request body)")
+    .option('--all', "also show svc's bookkeeping objects (generator runs)")
+    .addOption(formatOption<Format>(['text', 'json', 'markdown']))
+    .action(async (id: string, opts: { all?: boolean; format: Format }) => {
+      const c = ctx();
+      const catalog = requireCatalog(c);
+      const { describeRequest } = await import('../../app/request-show.js');
+      const r = await describeRequest(catalog, id, { all: Boolean(opts.all) });
+      const { renderRequestDetail } = await import('../render/request-show.js');
+      if (r.diff.warnings.length) c.err((await import('../render/diagnostics.js')).renderDiagnosticsText(r.diff.warnings, c.color));
+      c.out(renderRequestDetail(r, opts.format, c.color));
       setExit(0);
     });
 
