@@ -24,7 +24,7 @@ import { formFields } from '../core/products/inputs.js';
 import { loadHandles } from './generate.js';
 import { requireModel } from './model.js';
 import { openInventoryAt, repoOf, sweepStaleCopies, type RevisionInventory } from './revision-inventory.js';
-import { LedgerReservations, LedgerSession } from './shared-reservations.js';
+import { LedgerReservations, LedgerSession, PreviewLedger, type LedgerChanges } from './shared-reservations.js';
 import { abandonHeldBy } from '../adapters/git/reservations.js';
 
 /** What a request command produced: the branch, its commit, and the files it changed (before → after). */
@@ -36,7 +36,10 @@ export interface RequestResult {
   customer: string;
   branch: string;
   base: { ref: string; commit: string };
-  commit: string;
+  /** Null for a dry run, which commits nothing. */
+  commit: string | null;
+  /** Computed and shown only: no branch, no commit, nothing reserved in the shared ledger. */
+  dryRun: boolean;
   status: LifecycleState;
   reports: TargetReport[];
   /** Paths relative to the inventory folder, with their text before and after (null: absent). */
@@ -67,6 +70,7 @@ export interface CreateOptions {
   base?: string;
   /** Rebase: move the existing request branch from this commit instead of creating it. */
   replace?: string;
+  dryRun?: boolean;
   clock: () => Date;
 }
 
@@ -140,7 +144,7 @@ export async function createRequest(catalog: Catalog, opts: CreateOptions): Prom
   const base = await resolveBase(ctx, opts.base);
   const inv = await openInventoryAt(catalog, ctx.schema, base.commit);
   // Everything this request changes in the shared ledger, so that a failure takes it back.
-  const session = new LedgerSession(ctx.repo, opts.clock);
+  const session = ledgerFor(ctx, opts);
   try {
     // With the defaults of the inputs left out, as the form offers them.
     const filled = assertValidRequest(product, ctx.products, request, { variant, reader: inv.inventory, schema: ctx.schema });
@@ -151,12 +155,13 @@ export async function createRequest(catalog: Catalog, opts: CreateOptions): Prom
     const inputs = Object.fromEntries(formFields(product, ctx.products).filter((f) => f.key in filled).map((f) => [f.key, filled[f.key]]));
     const built = buildSubscription(product, ctx.products, variant, { subscriptionId: id, customer: String(customer), ...(description ? { description } : {}), inputs }, inv.inventory);
     const sub = moveTo(ctx, product, built.subscription, 'provisioning', [built.block], inv, opts.clock, 'create');
-    return await generateAndCommit(ctx, inv, { requestId: id, subscriptionId: id, action: 'create', product, customer: String(customer), base, seed: { upserts: [sub, built.block], deletes: [] }, target: sub.id, clock: opts.clock, swept, session, ...(opts.replace ? { replace: opts.replace } : {}) });
+    return await generateAndCommit(ctx, inv, { requestId: id, subscriptionId: id, action: 'create', product, customer: String(customer), base, seed: { upserts: [sub, built.block], deletes: [] }, target: sub.id, clock: opts.clock, swept, session, dryRun: Boolean(opts.dryRun), ...(opts.replace ? { replace: opts.replace } : {}) });
   } catch (e) {
     // The id and the resources go back: a failed request leaves the ledger as it found it.
     await session.undo();
     throw e;
   } finally {
+    session.close();
     inv.close();
   }
 }
@@ -168,6 +173,7 @@ export interface OperationOptions {
   id?: string;
   resume?: boolean;
   replace?: string;
+  dryRun?: boolean;
   clock: () => Date;
 }
 
@@ -177,7 +183,7 @@ export async function operateRequest(catalog: Catalog, action: 'modify' | 'termi
   const swept = sweepStaleCopies(catalog.root);
   const base = await resolveBase(ctx, opts.base);
   const inv = await openInventoryAt(catalog, ctx.schema, base.commit);
-  const session = new LedgerSession(ctx.repo, opts.clock);
+  const session = ledgerFor(ctx, opts);
   try {
     const current = inv.inventory.findByHfid('SvcSubscription', [opts.subscription]) ?? inv.inventory.get(opts.subscription);
     if (!current) {
@@ -218,11 +224,12 @@ export async function operateRequest(catalog: Catalog, action: 'modify' | 'termi
       subObj = moveTo(ctx, product, subObj, 'terminated', [], inv, opts.clock, action);
     }
     seed.upserts.unshift(subObj);
-    return await generateAndCommit(ctx, inv, { requestId, subscriptionId: sid, action, product, customer: sub.customer, base, seed, target: current.id, clock: opts.clock, swept, session, ...(opts.replace ? { replace: opts.replace } : {}) });
+    return await generateAndCommit(ctx, inv, { requestId, subscriptionId: sid, action, product, customer: sub.customer, base, seed, target: current.id, clock: opts.clock, swept, session, dryRun: Boolean(opts.dryRun), ...(opts.replace ? { replace: opts.replace } : {}) });
   } catch (e) {
     await session.undo();
     throw e;
   } finally {
+    session.close();
     inv.close();
   }
 }
@@ -267,6 +274,11 @@ function moveTo(ctx: Context, product: ProductDef, obj: InventoryObject, to: Lif
   return subscriptionToObject(moved.subscription, obj);
 }
 
+/** The shared ledger as a request changes it: for real, or (a dry run) in memory only. */
+function ledgerFor(ctx: Context, opts: { dryRun?: boolean; clock: () => Date }): LedgerChanges {
+  return opts.dryRun ? new PreviewLedger(ctx.repo, opts.clock) : new LedgerSession(ctx.repo, opts.clock);
+}
+
 /** The ledger pools of subscription ids, one per product tag. */
 const ID_POOL_PREFIX = 'svc:ids:';
 
@@ -279,7 +291,7 @@ const ID_POOL_PREFIX = 'svc:ids:';
  * (its tip is kept under the id's name); gc frees it only with the request's other reservations,
  * once its branch is gone past the grace period.
  */
-async function reserveSubscriptionId(session: LedgerSession, tag: string, taken: Set<string>): Promise<string> {
+async function reserveSubscriptionId(session: LedgerChanges, tag: string, taken: Set<string>): Promise<string> {
   const nonce = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const out = await session.reserve({ pool: `${ID_POOL_PREFIX}${tag.toLowerCase()}`, key: nonce, holder: (id) => `${REQUEST_PREFIX}${id}` }, async (used) => {
     const tried = new Set(taken);
@@ -311,12 +323,13 @@ interface Plan {
   clock: () => Date;
   swept: number;
   /** The request's changes to the shared ledger; the caller undoes them when this fails. */
-  session: LedgerSession;
+  session: LedgerChanges;
+  dryRun: boolean;
   /** The branch's current tip when a rebase moves it; absent when the branch is new. */
   replace?: string;
 }
 
-/** Run the generators for the target at the base, then commit everything to the request branch in one compare-and-swap. */
+/** Run the generators for the target at the base, then (unless a dry run) commit everything to the request branch in one compare-and-swap. */
 async function generateAndCommit(ctx: Context, inv: RevisionInventory, p: Plan): Promise<RequestResult> {
   const handles = await loadHandles(ctx.catalog, p.product.implementedBy);
   const shared = new LedgerReservations(p.session, branchOf(p.requestId));
@@ -331,7 +344,8 @@ async function generateAndCommit(ctx: Context, inv: RevisionInventory, p: Plan):
   const files = inv.inventory.plan(changeSet);
   const after = changeSet.upserts.find((o) => o.id === p.target);
   const status = (after?.attributes.status ?? 'initial') as LifecycleState;
-  const commit = await commitToRef({
+  // A dry run stops here: the plan is the value it shows.
+  const commit = p.dryRun ? null : await commitToRef({
     repo: ctx.repo,
     base: p.base.commit,
     ref: refOf(p.requestId),
@@ -352,7 +366,7 @@ async function generateAndCommit(ctx: Context, inv: RevisionInventory, p: Plan):
   // subscription if it is abandoned. A request that fails or never lands gives nothing away.
   let notReleased: string | undefined;
   const released = plan.reports.flatMap((t) => t.released).map((r) => ({ pool: r.pool, key: r.key }));
-  if (released.length) {
+  if (released.length && !p.dryRun) {
     try {
       await p.session.letGo(released, branchOf(p.requestId));
     } catch (e) {
@@ -367,7 +381,8 @@ async function generateAndCommit(ctx: Context, inv: RevisionInventory, p: Plan):
     customer: p.customer,
     branch: branchOf(p.requestId),
     base: p.base,
-    commit: commit.commit,
+    commit: commit?.commit ?? null,
+    dryRun: p.dryRun,
     status,
     reports: plan.reports,
     files: [...files.writes.map((w) => ({ path: w.path, before: inv.read(w.path) ?? null, after: w.text })), ...files.deletes.map((d) => ({ path: d, before: inv.read(d) ?? null, after: null }))].sort((a, b) => (a.path < b.path ? -1 : 1)),
@@ -492,7 +507,7 @@ export async function abandonRequest(catalog: Catalog, requestId: string, opts: 
  * moved on) with the same inputs, and move its branch there. The generators run again; the shared
  * ledger hands back the resources the request already reserved (same keys, same holder).
  */
-export async function rebaseRequest(catalog: Catalog, requestId: string, opts: { base?: string; clock: () => Date }): Promise<RequestResult> {
+export async function rebaseRequest(catalog: Catalog, requestId: string, opts: { base?: string; dryRun?: boolean; clock: () => Date }): Promise<RequestResult> {
   checkRequestId(requestId);
   const ctx = context(catalog);
   const state = await refState(ctx.repo, refOf(requestId));
@@ -518,7 +533,7 @@ export async function rebaseRequest(catalog: Catalog, requestId: string, opts: {
     atTip.close();
   }
   const text = (v: unknown): string => (Array.isArray(v) ? v.join(',') : String(v));
-  const common = { ...(opts.base !== undefined ? { base: opts.base } : {}), replace: tip, clock: opts.clock };
+  const common = { ...(opts.base !== undefined ? { base: opts.base } : {}), replace: tip, dryRun: Boolean(opts.dryRun), clock: opts.clock };
   if (action === 'create') {
     return createRequest(catalog, {
       product: String(sub.attributes.product),

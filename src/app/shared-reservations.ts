@@ -1,11 +1,24 @@
-import { LEDGER_REF, readLedger, type LedgerOutcome } from '../adapters/git/ledger.js';
+import { LEDGER_REF, openLedger, readLedger, type LedgerOutcome } from '../adapters/git/ledger.js';
 import { RefConflictError } from '../adapters/git/errors.js';
 import { mergedRequests } from '../adapters/git/merged.js';
 import { compareAndSwapRef, deleteRef } from '../adapters/git/refs.js';
 import { letGoReservations, reserveResource, revertReservations, settleHolders } from '../adapters/git/reservations.js';
 import type { Choose, ReservationRef } from '../core/reservations/model.js';
-import { pendingHolders, type LetGo, type ReserveRequest, type ReserveResult } from '../core/reservations/ops.js';
+import { letGo, pendingHolders, reserve, settleHolder, type LetGo, type ReserveRequest, type ReserveResult } from '../core/reservations/ops.js';
+import type { LedgerDraft } from '../core/reservations/draft.js';
 import type { SharedReservations } from '../core/generate/shared.js';
+
+/** What a request does to the shared ledger: for real (LedgerSession), or in memory only (PreviewLedger). */
+export interface LedgerChanges {
+  /** Why the changes are only local, when they are. */
+  readonly offline: string | undefined;
+  reserve(req: ReserveRequest, choose: Choose): Promise<ReserveResult>;
+  letGo(refs: readonly ReservationRef[], by: string): Promise<LetGo>;
+  settleMerged(): Promise<string[]>;
+  /** Take back what the command changed (it failed). */
+  undo(): Promise<unknown>;
+  close(): void;
+}
 
 /**
  * Every change one command makes to the shared ledger (refs/svc/reservations), so that a command
@@ -18,7 +31,7 @@ import type { SharedReservations } from '../core/generate/shared.js';
  * anyone: a new ledger commit drops the reservations this command made and puts back under their
  * keys the ones it had begun to let go of.
  */
-export class LedgerSession {
+export class LedgerSession implements LedgerChanges {
   /** The ref's value before this session's first change; undefined while it has made none. */
   private before: string | null | undefined;
   private last: string | null = null;
@@ -71,6 +84,10 @@ export class LedgerSession {
     return merged;
   }
 
+  close(): void {
+    // Every change is committed as it is made: nothing stays open.
+  }
+
   /**
    * Take back this session's changes (see the class). Best effort: when even that fails, what it
    * reserved belongs to a branch that never came to exist, and `svc pools gc` reclaims it.
@@ -96,10 +113,52 @@ export class LedgerSession {
   }
 }
 
+/**
+ * A dry run's ledger: the local ledger (as this repository knows it, not fetched), changed in
+ * memory by the very operations a real request makes, and never written. So the preview picks the
+ * resources the request would, unless someone reserves them first.
+ */
+export class PreviewLedger implements LedgerChanges {
+  readonly offline = undefined;
+  private opened: ReturnType<typeof openLedger> | undefined;
+
+  constructor(
+    private readonly repo: string,
+    private readonly clock: () => Date,
+  ) {}
+
+  private async draft(): Promise<LedgerDraft> {
+    return (await (this.opened ??= openLedger({ repo: this.repo }))).draft;
+  }
+
+  async reserve(req: ReserveRequest, choose: Choose): Promise<ReserveResult> {
+    return reserve(await this.draft(), req, choose, this.clock());
+  }
+
+  async letGo(refs: readonly ReservationRef[], by: string): Promise<LetGo> {
+    return letGo(await this.draft(), refs, by, this.clock());
+  }
+
+  async settleMerged(): Promise<string[]> {
+    const draft = await this.draft();
+    const merged = await mergedRequests(this.repo, (await pendingHolders(draft)).lettingGo);
+    for (const holder of merged) await settleHolder(draft, holder);
+    return merged;
+  }
+
+  async undo(): Promise<'none'> {
+    return 'none';
+  }
+
+  close(): void {
+    void this.opened?.then((o) => o.close(), () => undefined);
+  }
+}
+
 /** The shared reservations a request's generators make, held by the request's branch. */
 export class LedgerReservations implements SharedReservations {
   constructor(
-    private readonly session: LedgerSession,
+    private readonly session: LedgerChanges,
     private readonly holder: string,
   ) {}
 

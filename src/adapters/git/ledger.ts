@@ -245,13 +245,27 @@ export async function fetchSharedLedger(repo: string, remote: string, opts: { ti
 
 /** Read the ledger without changing it (the local ref: what this repository knows). */
 export async function readLedger<T>(opts: Pick<LedgerOptions, 'repo' | 'ref'>, read: (draft: LedgerDraft) => Promise<T>): Promise<T> {
+  const open = await openLedger(opts);
+  try {
+    return await read(open.draft);
+  } finally {
+    open.close();
+  }
+}
+
+/**
+ * The local ledger as a draft that is never committed: changes made to it stay in memory (a dry
+ * run's). `close` ends the git process that reads its shards.
+ */
+export async function openLedger(opts: Pick<LedgerOptions, 'repo' | 'ref'>): Promise<{ draft: LedgerDraft; close(): void }> {
   const { root: repo } = await repoPaths(opts.repo);
   const format = await objectFormat(repo);
   const commit = await resolveRef(repo, opts.ref ?? LEDGER_REF);
   const cf = new CatFile(repo);
   try {
-    return await read(new LedgerDraft(shardSource(cf, format, await treeOf(cf, commit))));
-  } finally {
+    return { draft: new LedgerDraft(shardSource(cf, format, await treeOf(cf, commit))), close: () => cf.close() };
+  } catch (e) {
     cf.close();
+    throw e;
   }
 }

@@ -50,6 +50,7 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
       .option('--base <ref>', 'the branch or commit to start from (default: the default branch)')
       .option('--push', 'push the branch to the remote (origin)')
       .option('--pr', 'open a pull request with the GitHub CLI (gh), or print the command to run')
+      .option('--dry-run', 'show what the request would commit: no branch, no commit, nothing reserved')
       .addOption(formatOption<Format>(['text', 'json', 'markdown']));
 
   common(
@@ -61,8 +62,9 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
       .option('--set <input=value>', 'an input of the product (repeatable)', collect, [])
       .option('-f, --file <request.yml>', 'read the inputs from a YAML file')
       .option('--id <id>', 'the subscription and request id (default: <tag>-NNNN)'),
-  ).action(async (product: string, opts: { customer?: string; description?: string; set: string[]; file?: string; id?: string; base?: string; push?: boolean; pr?: boolean; format: Format }) => {
+  ).action(async (product: string, opts: { customer?: string; description?: string; set: string[]; file?: string; id?: string; base?: string; push?: boolean; pr?: boolean; dryRun?: boolean; format: Format }) => {
     const c = ctx();
+    checkDryRun(opts);
     const catalog = requireCatalog(c);
     const { createRequest } = await import('../../app/request.js');
     let values = opts.file ? await readRequestFile(c.cwd, opts.file) : undefined;
@@ -80,6 +82,7 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
         ...(values ? { values } : {}),
         ...(opts.id !== undefined ? { id: opts.id } : {}),
         ...(opts.base !== undefined ? { base: opts.base } : {}),
+        dryRun: Boolean(opts.dryRun),
         clock: c.clock,
       }),
     );
@@ -94,8 +97,9 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
       .option('--id <id>', `the request id (default: <subscription>-${action}-N)`)
       .option('--resume', 'run even though a previous operation left the subscription out of sync');
     if (action === 'modify') cmd.option('--set <input=value>', 'the new value of an input (repeatable)', collect, []);
-    common(cmd).action(async (subscription: string, opts: { set?: string[]; id?: string; resume?: boolean; base?: string; push?: boolean; pr?: boolean; format: Format }) => {
+    common(cmd).action(async (subscription: string, opts: { set?: string[]; id?: string; resume?: boolean; base?: string; push?: boolean; pr?: boolean; dryRun?: boolean; format: Format }) => {
       const c = ctx();
+      checkDryRun(opts);
       const catalog = requireCatalog(c);
       const { operateRequest } = await import('../../app/request.js');
       const result = await withSpinner(c, opts.format, `${action} ${subscription}`, () =>
@@ -105,6 +109,7 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
           ...(opts.id !== undefined ? { id: opts.id } : {}),
           ...(opts.base !== undefined ? { base: opts.base } : {}),
           ...(opts.resume ? { resume: true } : {}),
+          dryRun: Boolean(opts.dryRun),
           clock: c.clock,
         }),
       );
@@ -117,11 +122,12 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
     request
       .command('rebase <request>')
       .description('make a request again on the current base with the same inputs, keeping the resources it reserved'),
-  ).action(async (id: string, opts: { base?: string; push?: boolean; pr?: boolean; format: Format }) => {
+  ).action(async (id: string, opts: { base?: string; push?: boolean; pr?: boolean; dryRun?: boolean; format: Format }) => {
     const c = ctx();
+    checkDryRun(opts);
     const catalog = requireCatalog(c);
     const { rebaseRequest } = await import('../../app/request.js');
-    const result = await withSpinner(c, opts.format, `rebasing ${id}`, () => rebaseRequest(catalog, id, { ...(opts.base !== undefined ? { base: opts.base } : {}), clock: c.clock }));
+    const result = await withSpinner(c, opts.format, `rebasing ${id}`, () => rebaseRequest(catalog, id, { ...(opts.base !== undefined ? { base: opts.base } : {}), dryRun: Boolean(opts.dryRun), clock: c.clock }));
     await showRequest(c, catalog, result, opts);
     setExit(0);
   });
@@ -180,6 +186,13 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
     });
 }
 
+/** A dry run makes no branch: there is nothing to push or open a pull request for. */
+function checkDryRun(opts: { dryRun?: boolean; push?: boolean; pr?: boolean }): void {
+  if (opts.dryRun && (opts.push || opts.pr)) {
+    throw new UsageError('request/dry-run-delivery', `--dry-run makes no branch, so there is nothing to ${opts.push ? 'push' : 'open a pull request for'}`, { hint: 'drop --dry-run to make the request, or drop --push / --pr to preview it' });
+  }
+}
+
 /** Render a request's outcome (and deliver it with --push / --pr). Shared with `svc demo`. */
 export async function showRequest(c: CliContext, catalog: import('../../core/catalog/catalog.js').Catalog, result: import('../../app/request.js').RequestResult, opts: { push?: boolean; pr?: boolean; format: Format }): Promise<void> {
   const { requireModel } = await import('../../app/model.js');
@@ -199,6 +212,7 @@ export async function showRequest(c: CliContext, catalog: import('../../core/cat
       branch: result.branch,
       base: result.base,
       commit: result.commit,
+      dryRun: result.dryRun,
       targets: result.reports,
       diff: JSON.parse(diff),
       reservationsShared: result.notShared === undefined,
@@ -214,8 +228,13 @@ export async function showRequest(c: CliContext, catalog: import('../../core/cat
   }
   const col = c.color;
   if (result.swept) c.err(`${col.yellow('note')}: removed ${result.swept} index cop${result.swept === 1 ? 'y' : 'ies'} left by an interrupted request\n`);
-  c.out(`${col.green('✓')} ${result.action} ${col.bold(result.subscriptionId)} (${result.product}, ${result.customer}): ${result.status}\n`);
-  c.out(`  request ${col.bold(result.requestId)} on branch ${col.cyan(result.branch)} from ${result.base.ref} (${result.commit.slice(0, 12)})\n\n`);
+  if (result.commit === null) {
+    c.out(`${col.yellow('dry run')}: ${result.action} ${col.bold(result.subscriptionId)} (${result.product}, ${result.customer}) would be ${result.status}\n`);
+    c.out(`  request ${col.bold(result.requestId)} on branch ${col.cyan(result.branch)} from ${result.base.ref} (${result.base.commit.slice(0, 12)}): nothing was written, nothing reserved\n\n`);
+  } else {
+    c.out(`${col.green('✓')} ${result.action} ${col.bold(result.subscriptionId)} (${result.product}, ${result.customer}): ${result.status}\n`);
+    c.out(`  request ${col.bold(result.requestId)} on branch ${col.cyan(result.branch)} from ${result.base.ref} (${result.commit.slice(0, 12)})\n\n`);
+  }
   c.out(renderRequestDiff(result.files, schema, 'text' as DiffFormat, col, diffExtra(result)));
   if (result.notShared) c.err(`${col.yellow('note')}: reservations are recorded in this repository only (${result.notShared}); they are shared when refs/svc/reservations reaches the remote (the next request with a reachable remote pushes it)\n`);
   if (result.notReleased) c.err(`${col.yellow('warning')}: the resources ${result.subscriptionId} lets go of are not marked as let go of by this request (${result.notReleased.split('\n')[0]}), so its merge will not free them; \`svc request rebase ${result.requestId}\` marks them\n`);

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { git } from '../helpers/repo.js';
+import { json, otterNet, request, snapshot, type Created } from './helpers.js';
+
+const DIA = ['create', 'dedicated internet 1000', '--customer', 'acme', '--set', 'site=par01', '--set', 'ip_package=small', '--format', 'json'];
+
+interface Previewed extends Omit<Created, 'commit'> {
+  commit: string | null;
+  dryRun: boolean;
+  diff: { summary: unknown; allocations: { resource: string }[] };
+}
+
+const merge = (dir: string, branch: string) => git(dir, 'merge', '-q', '--no-ff', '-m', `merge ${branch}`, branch);
+
+describe('svc request --dry-run', () => {
+  it('create: shows exactly what the request then commits, and writes, commits and reserves nothing', () => {
+    const dir = otterNet();
+    const before = snapshot(dir);
+    const preview = json<Previewed>(request(dir, [...DIA, '--dry-run']));
+    expect(preview).toMatchObject({ request: 'dia-0001', dryRun: true, commit: null, status: 'active', branch: 'request/dia-0001' });
+    expect(preview.diff.allocations.map((a) => a.resource)).toContain('1000');
+    // No branch, no ledger commit, no index copy left: the repository as it was.
+    expect(snapshot(dir)).toBe(before);
+    const real = json<Previewed>(request(dir, DIA));
+    expect(real.dryRun).toBe(false);
+    expect(real.diff).toEqual(preview.diff);
+
+    const text = request(dir, ['create', 'dedicated internet 1000', '--customer', 'acme', '--set', 'site=par01', '--set', 'ip_package=small', '--dry-run']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('dry run: create dia-0002 (dedicated internet, acme) would be active\n');
+    expect(text.stdout).toContain('nothing was written, nothing reserved');
+  });
+
+  it('sees what open requests hold in the ledger: the next id and the next VLAN', () => {
+    const dir = otterNet();
+    json<Created>(request(dir, DIA));
+    const before = snapshot(dir);
+    const preview = json<Previewed>(request(dir, [...DIA, '--dry-run']));
+    expect(preview.request).toBe('dia-0002');
+    expect(preview.diff.allocations.map((a) => a.resource)).toContain('1001');
+    expect(snapshot(dir)).toBe(before);
+  });
+
+  it('modify, terminate and rebase preview alike; the branch a rebase would move stays where it is', () => {
+    const dir = otterNet();
+    merge(dir, json<Created>(request(dir, DIA)).branch);
+    const before = snapshot(dir);
+    const mod = json<Previewed>(request(dir, ['modify', 'dia-0001', '--set', 'ip_package=large', '--dry-run', '--format', 'json']));
+    expect(mod).toMatchObject({ request: 'dia-0001-modify-1', dryRun: true, commit: null, status: 'active' });
+    const end = json<Previewed>(request(dir, ['terminate', 'dia-0001', '--dry-run', '--format', 'json']));
+    expect(end).toMatchObject({ dryRun: true, status: 'terminated' });
+    expect(snapshot(dir)).toBe(before);
+
+    const open = json<Created>(request(dir, ['modify', 'dia-0001', '--set', 'ip_package=medium', '--format', 'json']));
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'main moves on');
+    const moved = snapshot(dir);
+    const rebase = json<Previewed>(request(dir, ['rebase', open.request, '--dry-run', '--format', 'json']));
+    expect(rebase).toMatchObject({ request: open.request, dryRun: true, commit: null });
+    expect(git(dir, 'rev-parse', open.branch).trim()).toBe(open.commit);
+    expect(snapshot(dir)).toBe(moved);
+  });
+
+  it('--dry-run with --push or --pr is a usage error: there is no branch to deliver', () => {
+    const dir = otterNet();
+    const before = snapshot(dir);
+    for (const flag of ['--push', '--pr']) {
+      const r = request(dir, [...DIA, '--dry-run', flag]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('error[request/dry-run-delivery]: --dry-run makes no branch');
+    }
+    expect(snapshot(dir)).toBe(before);
+  });
+});
