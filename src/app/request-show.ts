@@ -4,7 +4,7 @@ import { UsageError } from '../core/errors.js';
 import { ABANDONED_PREFIX, branchOf, checkRequestId, refOf } from '../core/request/names.js';
 import { didYouMean } from '../core/suggest.js';
 import { diffInventory, type DiffOutcome } from './diff.js';
-import { listRequests, requestSummary, type RequestSummary } from './request.js';
+import { listRequests, requestSummary, type RequestSummary } from './request-list.js';
 import { repoOf } from './revision-inventory.js';
 
 /** One request: what `svc request list` says of it, and the semantic diff of its commit. */

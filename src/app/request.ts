@@ -1,5 +1,5 @@
 import { commitToRef, type FileChange as CommitChange } from '../adapters/git/commit.js';
-import { defaultBranch, isMerged, listBranches, revParse, trailerValue, type BranchInfo } from '../adapters/git/read.js';
+import { defaultBranch, listBranches, revParse, trailerValue } from '../adapters/git/read.js';
 import { compareAndSwapRef, deleteRef, refState } from '../adapters/git/refs.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import { UsageError, ValidationError } from '../core/errors.js';
@@ -426,35 +426,6 @@ function toCommitChanges(files: FilePlan, prefix: string): CommitChange[] {
 function describe(reports: TargetReport[], status: string): string {
   const lines = reports.flatMap((r) => [`${r.generator ?? '(no generator)'}: ${r.outcome}${r.lifecycle ? ` (${r.lifecycle.from} → ${r.lifecycle.to})` : ''}`, ...r.logs.map((l) => `  ${l.message}`)]);
   return [...lines, `status: ${status}`].join('\n');
-}
-
-export interface RequestSummary {
-  requestId: string;
-  branch: string;
-  subscription: string;
-  product: string;
-  customer: string;
-  action: string;
-  state: 'open' | 'merged' | 'abandoned';
-  commit: string;
-}
-
-/** Every request branch (and abandoned request), with its trailers and whether it is merged. */
-export async function listRequests(catalog: Catalog): Promise<RequestSummary[]> {
-  const { repo } = repoOf(catalog);
-  const d = catalog.defaultBranch ?? (await defaultBranch(repo))?.name;
-  const out: RequestSummary[] = [];
-  for (const b of await listBranches(repo, [`refs/heads/${REQUEST_PREFIX}`, ABANDONED_PREFIX])) out.push(await requestSummary(repo, b, d));
-  return out.sort((a, b) => (a.requestId < b.requestId ? -1 : 1));
-}
-
-/** A request branch or abandoned tip as a summary; merged when `defaultName` (the default branch) contains it. */
-export async function requestSummary(repo: string, b: BranchInfo, defaultName: string | undefined): Promise<RequestSummary> {
-  const abandoned = b.ref.startsWith(ABANDONED_PREFIX);
-  const t = (k: string) => trailerValue(b.trailers, k) ?? '';
-  let state: RequestSummary['state'] = abandoned ? 'abandoned' : 'open';
-  if (!abandoned && defaultName && (await isMerged(repo, b.commit, defaultName).catch(() => false))) state = 'merged';
-  return { requestId: t(TRAILER.request), branch: abandoned ? '' : b.name, subscription: t(TRAILER.subscription), product: t(TRAILER.product), customer: t(TRAILER.customer), action: t(TRAILER.action), state, commit: b.commit };
 }
 
 export interface AbandonResult {

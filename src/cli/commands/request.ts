@@ -139,7 +139,7 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
     .action(async (opts: { format: 'table' | 'json' }) => {
       const c = ctx();
       const catalog = requireCatalog(c);
-      const { listRequests } = await import('../../app/request.js');
+      const { listRequests } = await import('../../app/request-list.js');
       const rows = await listRequests(catalog);
       if (opts.format === 'json') {
         c.out(`${JSON.stringify(rows, null, 2)}\n`);
