@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeFileHost, writeFileAtomic } from '../adapters/fs.js';
@@ -17,14 +17,15 @@ import type { BlockDef, ProductDef, ProductSet } from '../core/products/model.js
  * The catalog's resolved schema, remembered in .svc/schema-cache.json so that a quick command
  * (`svc list`, `svc show`) does not parse the YAML and compile the meta-schema each time.
  *
- * Never stale: the cache is keyed by svc's version, the built-in kinds' source, the generators
+ * Never stale: the cache is keyed by svc's version, a digest of the code that makes what it holds
+ * (modelSource: the built-in kinds, schema resolution, products), the generators
  * (names and targets: they decide which products a generator implements), and the path and
  * SHA-256 of every schema file the catalog's `schemas:` expand to (in order); any difference, an
  * unreadable or malformed cache, or a schema with errors means a full load (and, when the schema
  * is valid, a new cache). Only a valid schema is cached, so every diagnostic still comes from a
  * full load.
  */
-/** Bump when what is cached changes shape (KindSchema, ProductDef, BlockDef): 3 added ProductDef.implementedBy. */
+/** The cache file's own layout; a change to the code that fills it is caught by modelSource. */
 const CACHE_FORMAT = 3;
 
 interface CacheFile {
@@ -59,9 +60,9 @@ export function cachedCatalogSchema(catalog: Catalog, load: () => Loaded, host: 
 
 /** Undefined when a key cannot be made (then nothing is cached). */
 export function cacheKey(catalog: Catalog, host: FileHost): string | undefined {
-  const builtin = builtinSource();
-  if (builtin === undefined) return undefined;
-  const h = createHash('sha256').update(`svc ${SVC_VERSION}\0format ${CACHE_FORMAT}\0`).update(builtin).update('\0');
+  const code = modelSource();
+  if (code === undefined) return undefined;
+  const h = createHash('sha256').update(`svc ${SVC_VERSION}\0format ${CACHE_FORMAT}\0code ${code}\0`);
   const { files, diagnostics } = expandPaths(catalog.schemas, host, catalog.root);
   if (diagnostics.length) return undefined;
   // The products compile to kinds of the same model: their files are part of the key too.
@@ -71,13 +72,33 @@ export function cacheKey(catalog: Catalog, host: FileHost): string | undefined {
   return h.digest('hex');
 }
 
-/** The module that holds the built-in kinds: compiled (.js) in a build, TypeScript under the test runner. */
-function builtinSource(): string | undefined {
-  for (const ext of ['.js', '.ts']) {
-    const p = fileURLToPath(new URL(`../core/schema/builtin${ext}`, import.meta.url));
-    if (existsSync(p)) return readFileSync(p, 'utf8');
+/** The folders of svc's code that make what is cached, or check it: the built-in kinds, schema resolution and rules, products, YAML reading. */
+const MODEL_CODE = ['schema', 'products', 'yaml'];
+let modelCode: string | undefined | null = null;
+
+/**
+ * A digest of that code (compiled .js in a build, TypeScript under the test runner), once per
+ * process: any change to it, even within one version, makes earlier caches miss. About 35 files.
+ */
+function modelSource(): string | undefined {
+  if (modelCode !== null) return modelCode;
+  const core = fileURLToPath(new URL('../core/', import.meta.url));
+  const h = createHash('sha256');
+  let count = 0;
+  try {
+    for (const dir of MODEL_CODE) {
+      // With subfolders (schema/rules): a new rule may turn a cached schema invalid.
+      for (const name of readdirSync(join(core, dir), { recursive: true, encoding: 'utf8' }).sort()) {
+        if (!/\.(js|ts)$/.test(name) || name.endsWith('.d.ts')) continue;
+        h.update(`${dir}/${name}\0`).update(readFileSync(join(core, dir, name))).update('\0');
+        count++;
+      }
+    }
+  } catch {
+    count = 0;
   }
-  return undefined;
+  modelCode = count ? h.digest('hex') : undefined;
+  return modelCode;
 }
 
 function readCache(path: string, key: string): { schema: SchemaSet; products?: ProductSet } | undefined {

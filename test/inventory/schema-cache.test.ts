@@ -1,4 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nodeFileHost } from '../../src/adapters/fs.js';
 import { catalogSchema } from '../../src/app/inventory.js';
@@ -8,7 +10,7 @@ import { openCatalog, type Catalog } from '../../src/core/catalog/catalog.js';
 import { UsageError } from '../../src/core/errors.js';
 import { loadCatalogSchema } from '../../src/core/schema/catalog-schema.js';
 import type { SchemaSet } from '../../src/core/schema/model.js';
-import { git, otterNetRepo, writeTree } from '../helpers/repo.js';
+import { git, otterNetRepo, PROJECT_ROOT, tempDir, TEST_ENV, writeTree } from '../helpers/repo.js';
 import { catalogRepo, FIXTURE_SCHEMA } from './helpers.js';
 
 const catalogOf = (dir: string): Catalog => openCatalog(dir, nodeFileHost).catalog!;
@@ -115,5 +117,25 @@ describe('the resolved schema cache (.svc/schema-cache.json)', () => {
     // Only its targets change.
     writeTree(dir, { '.orchestrator.yml': second.replace('name: ports\n    file_path: generators/dedicated_internet.ts\n    targets: dedicated internet', 'name: ports\n    file_path: generators/dedicated_internet.ts\n    targets: port') });
     expect(requireModel(catalogOf(dir)).products!.products.get('port')!.implementedBy).toEqual(['ports']);
+  });
+
+  it('a change to svc\'s own model code, within one version, makes the cache miss', () => {
+    // Two installs of the same version: the built one, and a copy whose products code differs by a comment.
+    const copy = tempDir('svc-copy-');
+    for (const d of ['bin', 'dist']) cpSync(join(PROJECT_ROOT, d), join(copy, d), { recursive: true });
+    cpSync(join(PROJECT_ROOT, 'package.json'), join(copy, 'package.json'));
+    symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(copy, 'node_modules'));
+    appendFileSync(join(copy, 'dist/core/products/link.js'), '\n// changed\n');
+    const dir = otterNetRepo();
+    const keyAfter = (root: string) => {
+      const r = spawnSync(process.execPath, [join(root, 'bin/svc'), 'list', 'LocationSite', '--format', 'json'], { cwd: dir, env: TEST_ENV, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return (JSON.parse(readFileSync(cachePath(dir), 'utf8')) as { key: string }).key;
+    };
+    const built = keyAfter(PROJECT_ROOT);
+    expect(keyAfter(PROJECT_ROOT)).toBe(built);
+    const changed = keyAfter(copy);
+    expect(changed).not.toBe(built);
+    expect(keyAfter(PROJECT_ROOT)).toBe(built);
   });
 });
