@@ -7,6 +7,7 @@ const DIA = ['create', 'dedicated internet 1000', '--customer', 'acme', '--set',
 interface Previewed extends Omit<Created, 'commit'> {
   commit: string | null;
   dryRun: boolean;
+  reservationsShared: boolean;
   diff: { summary: unknown; allocations: { resource: string }[] };
 }
 
@@ -17,7 +18,7 @@ describe('svc request --dry-run', () => {
     const dir = otterNet();
     const before = snapshot(dir);
     const preview = json<Previewed>(request(dir, [...DIA, '--dry-run']));
-    expect(preview).toMatchObject({ request: 'dia-0001', dryRun: true, commit: null, status: 'active', branch: 'request/dia-0001' });
+    expect(preview).toMatchObject({ request: 'dia-0001', dryRun: true, commit: null, status: 'active', branch: 'request/dia-0001', reservationsShared: false });
     expect(preview.diff.allocations.map((a) => a.resource)).toContain('1000');
     // No branch, no ledger commit, no index copy left: the repository as it was.
     expect(snapshot(dir)).toBe(before);

@@ -215,7 +215,8 @@ export async function showRequest(c: CliContext, catalog: import('../../core/cat
       dryRun: result.dryRun,
       targets: result.reports,
       diff: JSON.parse(diff),
-      reservationsShared: result.notShared === undefined,
+      // A dry run reserves nothing, so nothing of it is shared.
+      reservationsShared: !result.dryRun && result.notShared === undefined,
       ...(result.notShared !== undefined ? { notShared: result.notShared } : {}),
       ...(result.notReleased !== undefined ? { notReleased: result.notReleased } : {}),
       ...(delivery ? { delivery } : {}),
