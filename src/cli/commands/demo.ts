@@ -24,7 +24,7 @@ export function registerDemo(program: Command, ctx: Ctx, setExit: SetExit): void
       }
       await showRequest(c, catalog, demo.request, { format: opts.format });
       if (opts.format === 'text') {
-        c.out(`\nGo on from here:\n  cd ${demo.dir}\n  svc request list\n  svc diff main request/${demo.request.requestId}\n  git merge --no-ff request/${demo.request.requestId} && svc request modify ${demo.request.subscriptionId} --set ip_package=large\n`);
+        c.out(`\nGo on from here:\n  cd ${demo.dir}\n  svc request list\n  svc request show ${demo.request.requestId}\n  git merge --no-ff request/${demo.request.requestId} && svc request modify ${demo.request.subscriptionId} --set ip_package=large\n`);
       }
       setExit(0);
     });

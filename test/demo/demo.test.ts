@@ -1,0 +1,47 @@
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { git, svc, tempDir } from '../helpers/repo.js';
+
+const NOW = { SVC_NOW: '2026-01-01T00:00:00Z' };
+
+describe('svc demo (the README\'s first command)', () => {
+  it('builds the Otter-net catalog in a new folder, requests one service, and prints the diff and where to go on', () => {
+    const parent = tempDir();
+    const r = svc(parent, ['demo', '--dir', 'otter'], { env: NOW });
+    expect(r.stderr.replace(/note: reservations are recorded in this repository only[^\n]*\n/, '')).toBe('');
+    expect(r.code).toBe(0);
+    const dir = join(parent, 'otter');
+    expect(r.stdout).toContain(`Otter-net scratch catalog: ${dir}\n`);
+    expect(r.stdout).toContain('✓ create dia-0001 (dedicated internet, Acme Corp): active\n');
+    expect(r.stdout).toContain('ProductDedicatedInternet dia-0001 (dedicated internet 1000): new → active');
+    expect(r.stdout).toContain(`Go on from here:\n  cd ${dir}\n  svc request list\n  svc request show dia-0001\n`);
+    // A repository with the catalog on main, the request on its branch, and a clean checkout.
+    expect(git(dir, 'log', '--format=%s', 'main').trim().split('\n')).toHaveLength(1);
+    expect(git(dir, 'rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe('main');
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+    expect(git(dir, 'log', '-1', '--format=%(trailers:key=Svc-Request,valueonly)', 'request/dia-0001').trim()).toBe('dia-0001');
+    // What it tells the user to do next works there.
+    expect(svc(dir, ['validate']).code).toBe(0);
+    const shown = svc(dir, ['request', 'show', 'dia-0001', '--format', 'json']);
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ requestId: 'dia-0001', state: 'open', customer: 'Acme Corp' });
+  });
+
+  it('--format json is the request\'s own JSON', () => {
+    const r = svc(tempDir(), ['demo', '--dir', 'd', '--format', 'json'], { env: NOW });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ request: 'dia-0001', action: 'create', status: 'active', dryRun: false, branch: 'request/dia-0001' });
+  });
+
+  it('a --dir that is not empty is refused (exit 2) and left as it was', () => {
+    const parent = tempDir();
+    const dir = join(parent, 'busy');
+    git(parent, 'init', '-q', 'busy');
+    writeFileSync(join(dir, 'notes.txt'), 'mine\n');
+    const r = svc(parent, ['demo', '--dir', 'busy'], { env: NOW });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error[demo/not-empty]');
+    expect(readdirSync(dir).sort()).toEqual(['.git', 'notes.txt']);
+  });
+});
