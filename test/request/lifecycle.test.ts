@@ -111,6 +111,14 @@ describe('modify, terminate, list, abandon', () => {
     expect(rows[0]).toMatchObject({ customer: 'acme', product: 'dedicated internet' });
     const table = request(dir, ['list']);
     expect(table.stdout).toMatch(/dia-0002\s+create\s+dia-0002\s+dedicated internet\s+acme\s+open/);
+    for (const [state, id] of [['open', b.request], ['merged', a.request], ['abandoned', c.request]] as const) {
+      expect(json<{ requestId: string }[]>(request(dir, ['list', '--state', state, '--format', 'json'])).map((r) => r.requestId)).toEqual([id]);
+    }
+    merge(dir, b.branch);
+    expect(request(dir, ['list', '--state', 'open']).stdout).toBe('no open requests\n');
+    const badState = request(dir, ['list', '--state', 'closed']);
+    expect(badState.code).toBe(2);
+    expect(badState.stderr).toContain("'closed' is invalid");
     const unknown = request(dir, ['abandon', 'nope-1']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no open request "nope-1"');

@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import type { RequestSummary } from '../../app/request-list.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
@@ -135,17 +136,19 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
   request
     .command('list')
     .description('every request branch: product, customer, action, state (open, merged, abandoned)')
+    .addOption(new Option('--state <state>', 'only the requests in this state').choices(['open', 'merged', 'abandoned']))
     .addOption(formatOption(['table', 'json'] as const))
-    .action(async (opts: { format: 'table' | 'json' }) => {
+    .action(async (opts: { state?: RequestSummary['state']; format: 'table' | 'json' }) => {
       const c = ctx();
       const catalog = requireCatalog(c);
       const { listRequests } = await import('../../app/request-list.js');
-      const rows = await listRequests(catalog);
+      const rows = (await listRequests(catalog)).filter((r) => opts.state === undefined || r.state === opts.state);
       if (opts.format === 'json') {
         c.out(`${JSON.stringify(rows, null, 2)}\n`);
       } else {
         const { renderTable } = await import('../render/table.js');
-        c.out(rows.length ? renderTable(['REQUEST', 'ACTION', 'SUBSCRIPTION', 'PRODUCT', 'CUSTOMER', 'STATE'], rows.map((r) => [r.requestId, r.action, r.subscription, r.product, r.customer, r.state])) : 'no requests yet: `svc request create <product>` makes one\n');
+        const none = opts.state === undefined ? 'no requests yet: `svc request create <product>` makes one\n' : `no ${opts.state} requests\n`;
+        c.out(rows.length ? renderTable(['REQUEST', 'ACTION', 'SUBSCRIPTION', 'PRODUCT', 'CUSTOMER', 'STATE'], rows.map((r) => [r.requestId, r.action, r.subscription, r.product, r.customer, r.state])) : none);
       }
       setExit(0);
     });
