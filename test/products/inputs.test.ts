@@ -108,6 +108,30 @@ describe('validating a request names the input, the value and what is allowed', 
   });
 });
 
+describe('IP inputs are checked as the inventory will read them', () => {
+  const field = (name: string, type: string) => `      - name: ${name}\n        type: ${type}\n        role: input\n`;
+  const text = `name: lab ip\ntype: LabIp\ntag: LIP\nproduct_blocks:\n  - name: lab_ip\n    type: LabIp\n    fields:\n${field('host4', 'ipaddress.IPv4Address')}${field('host6', 'ipaddress.IPv6Address')}${field('net4', 'ipaddress.IPv4Network')}${field('net6', 'ipaddress.IPv6Network')}`;
+  const set = loadOk([{ file: 'p.yml', text }]);
+  const lab = set.products.get('lab ip')!;
+  const problems = (inputs: Record<string, unknown>) => validateRequest(lab, set, { customer: 'c', ...inputs }).map((p) => p.message);
+
+  it('accepts addresses and prefixes of the right family', () => {
+    expect(problems({ host4: '192.0.2.1', host6: '2001:db8::1', net4: '192.0.2.0/24', net6: '2001:db8::/48' })).toEqual([]);
+    expect(problems({ host4: '192.0.2.1/24' })).toEqual([]);
+  });
+
+  it.each([
+    [{ host4: 'not-an-ip' }, 'host4: "not-an-ip" is not an IPv4 address'],
+    [{ host4: '2001:db8::1' }, 'host4: "2001:db8::1" is not an IPv4 address'],
+    [{ host4: '192.0.2.300' }, 'host4: "192.0.2.300" is not an IPv4 address'],
+    [{ host6: '192.0.2.1' }, 'host6: "192.0.2.1" is not an IPv6 address'],
+    [{ net4: '192.0.2.0/33' }, 'net4: "192.0.2.0/33" is not an IPv4 prefix (such as 192.0.2.0/24)'],
+    [{ net6: 'nope' }, 'net6: "nope" is not an IPv6 prefix (such as 2001:db8::/48)'],
+  ])('%j', (inputs, message) => {
+    expect(problems(inputs)).toEqual([message]);
+  });
+});
+
 describe('the JSON Schema of product files (for editors)', () => {
   it('compiles, accepts the example products and the SURF fixtures as plain data', async () => {
     const { parse } = await import('yaml');

@@ -130,6 +130,7 @@ describe('refusals leave nothing behind', () => {
     ['an invalid id', [...DIA, '--id', 'Bad Id'], 2, /"Bad Id" is not a valid request id/],
     ['a missing base', [...DIA, '--base', 'nope'], 2, /base "nope" is not a commit/],
     ['a --set without =', ['create', 'dedicated internet 1000', '--set', 'site'], 2, /expected input=value/],
+    ['an address that is not one', ['create', 'node Nokia', '--customer', 'a', '--set', 'node_name=pe-09', '--set', 'site=par01', '--set', 'loopback_ipv4=not-an-ip'], 1, /loopback_ipv4: "not-an-ip" is not an IPv4 address/],
   ];
   for (const [what, args, code, message] of cases) {
     it(what, () => {

@@ -3,6 +3,7 @@ import { diag } from '../diagnostics.js';
 import { ValidationError } from '../errors.js';
 import { newAjv } from '../own-schema.js';
 import { hfidOf } from '../inventory/hfid.js';
+import { normaliseIp } from '../inventory/values.js';
 import type { InventoryReader } from '../inventory/model.js';
 import type { SchemaSet } from '../schema/model.js';
 import { didYouMean } from '../suggest.js';
@@ -107,6 +108,21 @@ function bounds(f: FieldDef): JsonSchema {
   return { ...(f.list?.minItems !== undefined ? { minItems: f.list.minItems } : {}), ...(f.list?.maxItems !== undefined ? { maxItems: f.list.maxItems } : {}) };
 }
 
+/** The IP scalars: what the value must parse as, for the custom keyword IP_KEYWORD. */
+const IP_TYPES: Record<string, { kind: 'IPHost' | 'IPNetwork'; family: 4 | 6; what: string }> = {
+  ipv4: { kind: 'IPHost', family: 4, what: 'an IPv4 address' },
+  ipv6: { kind: 'IPHost', family: 6, what: 'an IPv6 address' },
+  ipv4_network: { kind: 'IPNetwork', family: 4, what: 'an IPv4 prefix (such as 192.0.2.0/24)' },
+  ipv6_network: { kind: 'IPNetwork', family: 6, what: 'an IPv6 prefix (such as 2001:db8::/48)' },
+};
+const IP_KEYWORD = 'x-svc-ip';
+
+/** Whether `text` is the IP value `type` names, as the inventory will read it (normaliseIp). */
+function isIpOf(type: string, text: unknown): boolean {
+  const t = IP_TYPES[type];
+  return t !== undefined && typeof text === 'string' && text.includes(':') === (t.family === 6) && normaliseIp(t.kind, text) !== undefined;
+}
+
 const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 function targetSchema(f: FieldDef, t: FieldTarget, opts: InputOptions): JsonSchema {
@@ -114,6 +130,7 @@ function targetSchema(f: FieldDef, t: FieldTarget, opts: InputOptions): JsonSche
     case 'enum':
       return { enum: [...t.values] };
     case 'scalar':
+      if (t.type in IP_TYPES) return { type: 'string', minLength: 1, [IP_KEYWORD]: t.type };
       if (t.type === 'int') return { type: 'integer', ...(f.minValue !== undefined ? { minimum: f.minValue } : {}), ...(f.maxValue !== undefined ? { maximum: f.maxValue } : {}) };
       if (t.type === 'bool') return { type: 'boolean' };
       if (t.type === 'uuid') return { type: 'string', pattern: UUID };
@@ -142,6 +159,13 @@ export function referenceChoices(kind: string, reader: InventoryReader, schema: 
 /** Built once each: one that only checks, one that also fills in defaults. */
 const ajvs: { check?: Ajv; fill?: Ajv } = {};
 
+function requestAjv(fill: boolean): Ajv {
+  const ajv = newAjv({ allErrors: true, strict: false, useDefaults: fill, verbose: true });
+  // Addresses and prefixes are checked as the inventory parses them, so a request never writes one it would refuse.
+  ajv.addKeyword({ keyword: IP_KEYWORD, type: 'string', schemaType: 'string', validate: (type: string, data: unknown) => isIpOf(type, data) });
+  return ajv;
+}
+
 /** Every problem with `request`, or an empty list. */
 export function validateRequest(product: ProductDef, set: ProductSet, request: unknown, opts: InputOptions = {}): InputProblem[] {
   return check(product, set, request, opts, false);
@@ -150,7 +174,7 @@ export function validateRequest(product: ProductDef, set: ProductSet, request: u
 /** `fill`: inputs left out that have a default get it, in `request` itself (ajv's useDefaults, nested blocks too). */
 function check(product: ProductDef, set: ProductSet, request: unknown, opts: InputOptions, fill: boolean): InputProblem[] {
   const schema = requestSchema(product, set, opts);
-  const validate = (ajvs[fill ? 'fill' : 'check'] ??= newAjv({ allErrors: true, strict: false, useDefaults: fill, verbose: true })).compile(schema);
+  const validate = (ajvs[fill ? 'fill' : 'check'] ??= requestAjv(fill)).compile(schema);
   if (validate(request)) return [];
   const props = Object.keys(schema.properties as object);
   const atActive = new Set(product.implementedBy.length === 0 ? formFields(product, set).filter((f) => f.field.required === 'active').map((f) => f.key) : []);
@@ -189,6 +213,8 @@ function problem(e: ErrorObject, request: unknown, props: string[]): InputProble
       return { input, value, message: `${input}: may not be empty` };
     case 'pattern':
       return { input, value, message: `${input}: ${shown} is not a valid UUID` };
+    case IP_KEYWORD:
+      return { input, value, message: `${input}: ${shown} is not ${IP_TYPES[String(e.schema)]?.what ?? 'an IP value'}` };
     case 'required': {
       const name = input === '(request)' ? String(p.missingProperty) : `${input}.${String(p.missingProperty)}`;
       return { input: name, message: `${name}: missing, and required` };
