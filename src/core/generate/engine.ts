@@ -115,13 +115,22 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
   const ran: { run: string; key: string; tracker: ReadTracker; report: TargetReport }[] = [];
   let reused = 0;
   const isTarget = (t: InventoryObject) => t.id === input.target || overlay.hfid(t)?.join('/') === input.target;
+  /**
+   * The objects of `kind` this generation looks at: every one, or the one `input.target` names. A
+   * request names its subscription by id: found directly, not by reading every object of the kind.
+   */
+  const targetsOf = (kind: string): InventoryObject[] => {
+    const byId = input.target === undefined ? undefined : overlay.current(input.target);
+    if (byId) return schema.isA(byId.kind, kind) ? [byId] : [];
+    const all = overlay.query(kind);
+    return input.target === undefined ? all : all.filter(isTarget);
+  };
   /** Whether `input.target` named anything this generation looks at. */
   let targetFound = false;
 
   for (const gen of [...input.generators].sort((a, b) => (a.def.name < b.def.name ? -1 : 1))) {
     const kind = targetKind(gen.def, schema, input.products);
-    let targets = overlay.query(kind);
-    if (input.target !== undefined) targets = targets.filter(isTarget);
+    const targets = targetsOf(kind);
     if (targets.length) targetFound = true;
     const seen = new Set<string>();
     for (const target of targets) {
@@ -262,11 +271,8 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
       if (product.implementedBy.length) continue;
       const kind = subscriptionKind(product.type);
       if (!schema.get(kind)) continue;
-      for (const target of overlay.query(kind)) {
-        if (input.target !== undefined) {
-          if (!isTarget(target)) continue;
-          targetFound = true;
-        }
+      for (const target of targetsOf(kind)) {
+        if (input.target !== undefined) targetFound = true;
         if (target.attributes.status !== 'provisioning') continue;
         const report: TargetReport = { generator: null, target: target.id, label: labelOf(overlay, target), outcome: 'checked', logs: [], released: [] };
         advanceLifecycle(target.id, report);
