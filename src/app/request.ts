@@ -10,7 +10,7 @@ import { findDependents } from '../core/products/dependencies.js';
 import { assertValidRequest } from '../core/products/inputs.js';
 import { transition } from '../core/products/lifecycle.js';
 import type { ProductDef, ProductSet, Variant } from '../core/products/model.js';
-import { finishOperation, startOperation } from '../core/products/operations.js';
+import { assertEnabled, finishOperation, startOperation } from '../core/products/operations.js';
 import type { LifecycleState } from '../core/products/states.js';
 import { subscriptionFromObject, subscriptionToObject } from '../core/products/subscription.js';
 import { findVariant, variantsOf } from '../core/products/variants.js';
@@ -136,6 +136,8 @@ export async function createRequest(catalog: Catalog, opts: CreateOptions): Prom
   const { product } = resolveProduct(ctx.products, opts.product, { ...values, ...opts.set });
   for (const [k, v] of Object.entries(opts.set)) values[k] = coerceInput(product, ctx.products, k, v);
   const { variant } = resolveProduct(ctx.products, opts.product, values);
+  // Before anything is asked of the inputs: a product that cannot be requested at all says so first.
+  assertEnabled(product, 'create', `a new ${variant.name}`);
   const customer = opts.customer ?? (typeof values.customer === 'string' ? values.customer : undefined);
   const description = opts.description ?? (typeof values.description === 'string' ? values.description : undefined);
   const request: Record<string, unknown> = { ...values, ...variant.fixedInputs, customer: customer ?? '' };

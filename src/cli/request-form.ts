@@ -3,6 +3,7 @@ import { openInventory } from '../app/inventory.js';
 import { requireModel } from '../app/model.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import { UsageError } from '../core/errors.js';
+import { assertEnabled } from '../core/products/operations.js';
 import { findVariant, variantsOf } from '../core/products/variants.js';
 import { didYouMean } from '../core/suggest.js';
 import { askRequest, inquirerPrompter, referenceChoicesFor, referenceKinds } from './form/index.js';
@@ -21,6 +22,8 @@ export async function askForRequest(catalog: Catalog, productName: string, color
     const names = [...products.products.values()].flatMap((p) => [p.name, ...variantsOf(p).map((v) => v.name)]);
     throw new UsageError('request/unknown-product', `no product or variant named "${productName}"`, { hint: didYouMean(productName, names) ?? '`svc products` lists them' });
   }
+  // Not a whole form for a product that cannot be requested.
+  assertEnabled(product, 'create', `a new ${named?.variant.name ?? product.name}`);
   const inv = openInventory(catalog, schema);
   try {
     const choices = referenceChoicesFor(referenceKinds(product, products), inv, schema);

@@ -1,6 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Chalk } from 'chalk';
+import { nodeFileHost } from '../../src/adapters/fs.js';
+import { askForRequest } from '../../src/cli/request-form.js';
+import { openCatalog } from '../../src/core/catalog/catalog.js';
 import { git, svc } from '../helpers/repo.js';
 import { fileAt, json, otterNet, request, snapshot, type Created } from './helpers.js';
 
@@ -120,6 +124,17 @@ function refusedLeavingNothing(dir: string, args: string[], ...says: string[]): 
 }
 
 describe('refusals leave nothing behind', () => {
+  it('a product whose file turns the create workflow off cannot be requested', async () => {
+    const dir = otterNet();
+    const file = join(dir, 'products/port.yml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('  - name: create\n    enabled: true', '  - name: create\n    enabled: false'));
+    git(dir, 'commit', '-qam', 'ports are made by hand');
+    refusedLeavingNothing(dir, ['create', 'port 1000', '--customer', 'otter', '--set', 'node=x', '--set', 'port_name=et-0/0/1'], 'error[operation/disabled]', 'has no enabled create workflow', 'enable it in products/port.yml');
+    // On a terminal, before the first question of the form.
+    const catalog = openCatalog(dir, nodeFileHost).catalog!;
+    await expect(askForRequest(catalog, 'port 1000', new Chalk({ level: 0 }))).rejects.toMatchObject({ code: 'operation/disabled', message: 'a new port 1000: product "port" has no enabled create workflow' });
+  });
+
   const cases: [string, string[], number, RegExp][] = [
     ['an unknown product', ['create', 'dedicated internt 1000', '--customer', 'a', '--set', 'site=par01', '--set', 'ip_package=small'], 2, /no product or variant named "dedicated internt 1000"[\s\S]*did you mean "dedicated internet 1000"/],
     ['a bad input value', ['create', 'dedicated internet 1000', '--customer', 'a', '--set', 'site=par01', '--set', 'ip_package=huge'], 1, /ip_package: "huge" is not one of small, medium, large/],

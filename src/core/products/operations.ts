@@ -16,13 +16,18 @@ export const OPERATION_STATES: Record<WorkflowName, readonly LifecycleState[]> =
   validate: ['active'],
 };
 
-export function startOperation(sub: Subscription, op: WorkflowName, product: ProductDef, opts: { resume?: boolean } = {}): Subscription {
-  const who = `subscription ${subscriptionLabel(sub)} (${sub.product})`;
-  if (op !== 'create' && !product.workflows[op]) {
+/** The product's file must enable `op` (`who`: what it was asked for, for the message). */
+export function assertEnabled(product: ProductDef, op: WorkflowName, who: string): void {
+  if (!product.workflows[op]) {
     throw new ValidationError('operation/disabled', `${who}: product "${product.name}" has no enabled ${op} workflow`, {
       hint: `enable it in ${product.file}: workflows: - name: ${op}, enabled: true`,
     });
   }
+}
+
+export function startOperation(sub: Subscription, op: WorkflowName, product: ProductDef, opts: { resume?: boolean } = {}): Subscription {
+  const who = `subscription ${subscriptionLabel(sub)} (${sub.product})`;
+  assertEnabled(product, op, who);
   if (!OPERATION_STATES[op].includes(sub.status)) {
     throw new ValidationError('operation/wrong-state', `${who} is ${sub.status}: ${op} runs on ${OPERATION_STATES[op].join(' or ')} subscriptions only`);
   }
