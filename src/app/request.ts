@@ -220,6 +220,12 @@ export async function operateRequest(catalog: Catalog, action: 'modify' | 'termi
       // A block made before blocks had names (filed by its id) gets its name, and so its readable hfid and path.
       next.attributes[BLOCK_NAME_ATTRIBUTE] ??= product.rootBlock;
       setInputs(next, fields, changes, inv.inventory);
+      // A modify that sets every input to what it already is would only bump the version: a typo, or
+      // a request made twice. --resume may still re-run one (after a failure), unchanged.
+      const same = (k: string) => JSON.stringify([next.attributes[k], next.relationships[k]]) === JSON.stringify([block.attributes[k], block.relationships[k]]);
+      if (!opts.resume && Object.keys(changes).every(same)) {
+        throw new UsageError('request/nothing-to-modify', `${sid} already has ${Object.entries(opts.set ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')}: nothing to modify`, { hint: 'give the value it should change to; `svc show` shows the current ones' });
+      }
       seed.upserts.push(next);
       subObj = moveTo(ctx, product, subObj, 'provisioning', [next], inv, opts.clock, action);
     } else {

@@ -69,6 +69,9 @@ describe('modify, terminate, list, abandon', () => {
     const bad = request(dir, ['modify', 'dia-0001', '--set', 'ip_package=huge']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('ip_package: "huge" is not one of small, medium, large');
+    const same = request(dir, ['modify', 'dia-0001', '--set', 'ip_package=small']);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain('error[request/nothing-to-modify]: dia-0001 already has ip_package=small: nothing to modify');
     expect(snapshot(dir)).toBe(before);
   });
 
