@@ -36,6 +36,10 @@ describe('svc request show', () => {
     expect(text.stdout).toContain(`  branch request/dia-0001 at ${created.commit.slice(0, 12)}, made on ${open.parent.slice(0, 12)}\n`);
     expect(text.stdout).toContain('ProductDedicatedInternet dia-0001 (dedicated internet 1000): new → active');
     expect(text.stdout).toContain('allocated');
+    // Bookkeeping (the generator's run record) only with --all, as in svc diff.
+    expect(text.stdout).toContain('1 bookkeeping change hidden');
+    expect(text.stdout).not.toContain('SvcGeneratorRun  1 added');
+    expect(request(dir, ['show', 'dia-0001', '--all']).stdout).toContain('SvcGeneratorRun  1 added');
     const md = request(dir, ['show', 'dia-0001', '--format', 'markdown']);
     expect(md.stdout.startsWith(`### Inventory diff: \`${open.parent.slice(0, 12)}\` → \`request/dia-0001\``)).toBe(true);
 
