@@ -1,7 +1,7 @@
-import { defaultBranch, listBranches, revParse } from '../adapters/git/read.js';
+import { currentBranch, defaultBranch, listBranches, revParse } from '../adapters/git/read.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import { UsageError } from '../core/errors.js';
-import { ABANDONED_PREFIX, branchOf, checkRequestId, refOf } from '../core/request/names.js';
+import { ABANDONED_PREFIX, branchOf, checkRequestId, refOf, REQUEST_PREFIX } from '../core/request/names.js';
 import { didYouMean } from '../core/suggest.js';
 import { diffInventory, type DiffOutcome } from './diff.js';
 import { listRequests, requestSummary, type RequestSummary } from './request-list.js';
@@ -21,9 +21,10 @@ export interface RequestDetail extends RequestSummary {
  * commit on top of its base (create, modify, terminate and rebase all make it so), so its change
  * is that commit's diff against its parent: the same diff when it is open, merged or abandoned.
  */
-export async function describeRequest(catalog: Catalog, requestId: string, opts: { all?: boolean } = {}): Promise<RequestDetail> {
-  checkRequestId(requestId);
+export async function describeRequest(catalog: Catalog, named: string | undefined, opts: { all?: boolean } = {}): Promise<RequestDetail> {
   const { repo } = repoOf(catalog);
+  const requestId = named ?? (await checkedOutRequest(repo));
+  checkRequestId(requestId);
   const refs = [refOf(requestId), `${ABANDONED_PREFIX}${requestId}`];
   // An open branch wins over an abandoned tip of the same id.
   const found = (await listBranches(repo, refs)).filter((b) => refs.includes(b.ref)).sort((a, b) => refs.indexOf(a.ref) - refs.indexOf(b.ref))[0];
@@ -38,4 +39,11 @@ export async function describeRequest(catalog: Catalog, requestId: string, opts:
   const summary = await requestSummary(repo, found, catalog.defaultBranch ?? (await defaultBranch(repo))?.name);
   const diff = await diffInventory(catalog, { base: parent, head: found.ref.startsWith(ABANDONED_PREFIX) ? found.ref : found.name, all: Boolean(opts.all) });
   return { ...summary, ref: found.ref, parent, diff };
+}
+
+/** No id given: the request whose branch is checked out. */
+async function checkedOutRequest(repo: string): Promise<string> {
+  const branch = await currentBranch(repo);
+  if (branch?.startsWith(REQUEST_PREFIX)) return branch.slice(REQUEST_PREFIX.length);
+  throw new UsageError('request/which', `name the request to show: ${branch === null ? 'HEAD is detached' : `the checked-out branch ${branch} is not a request branch`}`, { hint: '`svc request list` shows the requests; or check out request/<id>' });
 }

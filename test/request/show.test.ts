@@ -16,7 +16,8 @@ interface Shown {
   diff: { format: string; summary: { added: number; changed: number; removed: number }; lifecycle: unknown[]; allocations: unknown[]; kinds: unknown[] };
 }
 
-const show = (dir: string, id: string) => json<Shown>(request(dir, ['show', id, '--format', 'json']));
+/** `id` '': the checked-out request. */
+const show = (dir: string, id: string) => json<Shown>(request(dir, ['show', ...(id ? [id] : []), '--format', 'json']));
 
 describe('svc request show', () => {
   it('shows a request open, merged and abandoned alike: what it is for and the diff of its commit', () => {
@@ -54,6 +55,18 @@ describe('svc request show', () => {
     expect(abandoned).toMatchObject({ state: 'abandoned', branch: '', ref: `refs/svc/abandoned/${second.request}`, commit: second.commit });
     expect(abandoned.diff.summary.added).toBe(7);
     expect(request(dir, ['show', second.request]).stdout).toContain(`kept as refs/svc/abandoned/${second.request} at ${second.commit.slice(0, 12)}`);
+  });
+
+  it('without an id: the request whose branch is checked out, else a usage error that says why', () => {
+    const dir = otterNet();
+    const created = json<Created>(request(dir, DIA));
+    const onMain = request(dir, ['show']);
+    expect(onMain.code).toBe(2);
+    expect(onMain.stderr).toContain('error[request/which]: name the request to show: the checked-out branch main is not a request branch');
+    git(dir, 'switch', '-q', created.branch);
+    expect(show(dir, '').requestId).toBe('dia-0001');
+    git(dir, 'switch', '-q', '--detach', 'main');
+    expect(request(dir, ['show']).stderr).toContain('HEAD is detached');
   });
 
   it('an unknown or malformed request id: exit 2 with a suggestion, nothing changed', () => {

@@ -136,10 +136,15 @@ export async function defaultBranch(repo: string, remote = 'origin'): Promise<De
     return { name, ref: refs.has(`refs/heads/${name}`) || (await revParse(repo, `refs/heads/${name}`)) ? `refs/heads/${name}` : target, source: 'remote-head' };
   }
   for (const name of ['main', 'master'] as const) if (refs.has(`refs/heads/${name}`)) return { name, ref: `refs/heads/${name}`, source: name };
+  const current = await currentBranch(repo);
+  return current === null ? null : { name: current, ref: `refs/heads/${current}`, source: 'current' };
+}
+
+/** The branch HEAD is on (its name without refs/heads/), or null when HEAD is detached. */
+export async function currentBranch(repo: string): Promise<string | null> {
   const cur = await gitRaw(repo, ['symbolic-ref', '-q', 'HEAD']);
   const ref = cur.stdout.toString().trim();
-  if (cur.code === 0 && ref.startsWith('refs/heads/')) return { name: ref.slice(11), ref, source: 'current' };
-  return null;
+  return cur.code === 0 && ref.startsWith('refs/heads/') ? ref.slice(11) : null;
 }
 
 export interface Trailer {

@@ -154,11 +154,11 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
     });
 
   request
-    .command('show <request>')
-    .description("one request, open, merged or abandoned: what it is for and its commit's semantic diff (markdown: a pull request body)")
+    .command('show [request]')
+    .description("one request (default: the checked-out request branch's), open, merged or abandoned: what it is for and its commit's semantic diff (markdown: a pull request body)")
     .option('--all', "also show svc's bookkeeping objects (generator runs)")
     .addOption(formatOption<Format>(['text', 'json', 'markdown']))
-    .action(async (id: string, opts: { all?: boolean; format: Format }) => {
+    .action(async (id: string | undefined, opts: { all?: boolean; format: Format }) => {
       const c = ctx();
       const catalog = requireCatalog(c);
       const { describeRequest } = await import('../../app/request-show.js');
