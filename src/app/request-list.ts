@@ -18,10 +18,15 @@ export interface RequestSummary {
 /** Every request branch (and abandoned request), with its trailers and whether it is merged. */
 export async function listRequests(catalog: Catalog): Promise<RequestSummary[]> {
   const { repo } = repoOf(catalog);
-  const d = catalog.defaultBranch ?? (await defaultBranch(repo))?.name;
+  const d = await defaultBranchName(catalog, repo);
   const out: RequestSummary[] = [];
   for (const b of await listBranches(repo, [`refs/heads/${REQUEST_PREFIX}`, ABANDONED_PREFIX])) out.push(await requestSummary(repo, b, d));
   return out.sort((a, b) => (a.requestId < b.requestId ? -1 : 1));
+}
+
+/** The catalog's default branch (as configured, else as git tells it): what a request is merged into. */
+export async function defaultBranchName(catalog: Catalog, repo: string): Promise<string | undefined> {
+  return catalog.defaultBranch ?? (await defaultBranch(repo))?.name;
 }
 
 /** A request branch or abandoned tip as a summary; merged when `defaultName` (the default branch) contains it. */

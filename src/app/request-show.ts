@@ -1,10 +1,10 @@
-import { currentBranch, defaultBranch, listBranches, revParse } from '../adapters/git/read.js';
+import { currentBranch, listBranches, revParse } from '../adapters/git/read.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import { UsageError } from '../core/errors.js';
 import { ABANDONED_PREFIX, branchOf, checkRequestId, refOf, REQUEST_PREFIX } from '../core/request/names.js';
 import { didYouMean } from '../core/suggest.js';
 import { diffInventory, type DiffOutcome } from './diff.js';
-import { listRequests, requestSummary, type RequestSummary } from './request-list.js';
+import { defaultBranchName, listRequests, requestSummary, type RequestSummary } from './request-list.js';
 import { repoOf } from './revision-inventory.js';
 
 /** One request: what `svc request list` says of it, and the semantic diff of its commit. */
@@ -36,7 +36,7 @@ export async function describeRequest(catalog: Catalog, named: string | undefine
   }
   const parent = await revParse(repo, `${found.commit}^`);
   if (!parent) throw new UsageError('request/no-base', `${found.ref} has no parent commit: it was not made by svc request`);
-  const summary = await requestSummary(repo, found, catalog.defaultBranch ?? (await defaultBranch(repo))?.name);
+  const summary = await requestSummary(repo, found, await defaultBranchName(catalog, repo));
   const diff = await diffInventory(catalog, { base: parent, head: found.ref.startsWith(ABANDONED_PREFIX) ? found.ref : found.name, all: Boolean(opts.all) });
   return { ...summary, ref: found.ref, parent, diff };
 }
