@@ -1,5 +1,6 @@
 import { openIndex, type OpenedIndex } from '../adapters/index/refresh.js';
 import { SqliteInventory } from '../adapters/index/inventory.js';
+import type { Listed } from '../adapters/index/reader.js';
 import type { ReaderChoice } from '../adapters/index/sources.js';
 import { nodeFileHost } from '../adapters/fs.js';
 import type { Catalog } from '../core/catalog/catalog.js';
@@ -109,19 +110,23 @@ export interface ObjectView {
   relationships: { name: string; direction: 'out' | 'in'; cardinality: string; peer: string; peers: { id: string; kind: string; hfid: string[] | null }[] }[];
 }
 
-function viewOf(inv: SqliteInventory, obj: InventoryObject, rels: RelationView[] | undefined): ObjectView {
+/**
+ * `own`: the object's path and hfid when a listing read them already. `peerHfid`: the hfids of
+ * peers, shared by the rows of one listing (the interfaces of a device all name it).
+ */
+function viewOf(inv: SqliteInventory, obj: InventoryObject, rels: RelationView[] | undefined, own?: Omit<Listed, 'obj'>, peerHfid: (id: string) => string[] | null = (id) => inv.hfidOf(id) ?? null): ObjectView {
   return {
     id: obj.id,
     kind: obj.kind,
-    hfid: inv.hfidOf(obj.id) ?? null,
-    path: inv.pathOf(obj.id) ?? '',
+    hfid: own ? (own.hfid ?? null) : (inv.hfidOf(obj.id) ?? null),
+    path: own ? inv.display(own.path) : (inv.pathOf(obj.id) ?? ''),
     attributes: obj.attributes,
     relationships: (rels ?? outgoing(inv.schema, obj)).map((r) => ({
       name: r.name,
       direction: r.direction,
       cardinality: r.cardinality,
       peer: r.peer,
-      peers: r.peers.map((p) => ({ id: p.id, kind: p.kind, hfid: inv.hfidOf(p.id) ?? null })),
+      peers: r.peers.map((p) => ({ id: p.id, kind: p.kind, hfid: peerHfid(p.id) })),
     })),
   };
 }
@@ -143,7 +148,13 @@ export function listObjects(catalog: Catalog, kind: string, filterArgs: readonly
   const inv = openInventory(catalog, schema);
   try {
     const peers = resolvePeers(inv, kind, filter.relationships);
-    return { schema, objects: inv.query(kind, filter.attributes, peers).map((o) => viewOf(inv, o, undefined)) };
+    const hfids = new Map<string, string[] | null>();
+    const peerHfid = (id: string) => {
+      let h = hfids.get(id);
+      if (h === undefined) hfids.set(id, (h = inv.hfidOf(id) ?? null));
+      return h;
+    };
+    return { schema, objects: inv.listing(kind, filter.attributes, peers).map(({ obj, ...own }) => viewOf(inv, obj, undefined, own, peerHfid)) };
   } finally {
     inv.close();
   }

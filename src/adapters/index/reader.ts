@@ -93,9 +93,17 @@ export class IndexReader {
    * object that matches.
    */
   query(kind: string, filter: Record<string, AttributeValue> = {}, peers: Record<string, string | null> = {}): InventoryObject[] {
+    return this.listing(kind, filter, peers).map((e) => e.obj);
+  }
+
+  /**
+   * query(), each object with its file's path (relative to the inventory folder) and its hfid: what
+   * a listing shows, read by the same statement rather than looked up object by object.
+   */
+  listing(kind: string, filter: Record<string, AttributeValue> = {}, peers: Record<string, string | null> = {}): Listed[] {
     const k = this.schema.get(kind);
     if (!k) throw new UsageError('inventory/unknown-kind', `unknown kind "${kind}"`, { hint: didYouMean(kind, this.schema.kinds.keys()) ?? 'see the kinds in `svc schema`' });
-    const out: { path: string; obj: InventoryObject }[] = [];
+    const out: Listed[] = [];
     for (const key of Object.keys(filter)) {
       if (!k.attributes.some((a) => a.name === key)) {
         throw new UsageError('inventory/unknown-filter', `${kind} has no attribute "${key}"`, { hint: didYouMean(key, k.attributes.map((a) => a.name)) ?? `attributes: ${k.attributes.map((a) => a.name).join(', ')}` });
@@ -124,12 +132,18 @@ export class IndexReader {
           params.push(v);
         }
       }
-      const sql = `SELECT k.*, o.path AS "o.path" FROM ${q(t.table)} k JOIN objects o ON o.rid = k.rid${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY o.path`;
+      // CROSS JOIN keeps the kind table outside: without statistics SQLite would rather walk the
+      // whole path index of `objects` (every object of every kind) to save sorting this kind's rows,
+      // ten times slower for a kind of 1,000 objects among 100,000.
+      const sql = `SELECT k.*, o.path AS "o.path", o.hfid AS "o.hfid" FROM ${q(t.table)} k CROSS JOIN objects o ON o.rid = k.rid${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY o.path`;
       let st = this.queryStmts.get(sql);
       if (!st) this.queryStmts.set(sql, (st = this.db.prepare(sql)));
-      for (const row of st.all(...params) as Record<string, unknown>[]) out.push({ path: String(row['o.path']), obj: this.toObject(t, row) });
+      for (const row of st.all(...params) as Record<string, unknown>[]) {
+        const hfid = row['o.hfid'];
+        out.push({ path: String(row['o.path']), hfid: typeof hfid === 'string' ? (JSON.parse(hfid) as string[]) : undefined, obj: this.toObject(t, row) });
+      }
     }
-    return out.sort((a, b) => cmp(a.path, b.path)).map((x) => x.obj);
+    return out.sort((a, b) => cmp(a.path, b.path));
   }
 
   private readonly referrerStmts = new Map<string, { t: KindTable; ids: Database.Statement; rows: Database.Statement; args: string[] }[]>();
@@ -286,6 +300,14 @@ export class IndexReader {
     }
     return sortDiagnostics(out);
   }
+}
+
+/** An object as a listing shows it. */
+export interface Listed {
+  obj: InventoryObject;
+  /** Relative to the inventory folder. */
+  path: string;
+  hfid: string[] | undefined;
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
