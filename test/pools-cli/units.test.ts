@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import type { PoolsReport } from '../../src/app/pools.js';
-import { bar, renderPools } from '../../src/cli/commands/pools.js';
+import { bar, renderPools } from '../../src/cli/render/pools.js';
 import { parseDuration } from '../../src/core/pools/duration.js';
 import { poolUsage, type PoolSource } from '../../src/core/pools/usage.js';
 import type { InventoryObject } from '../../src/core/inventory/model.js';

@@ -1,15 +1,13 @@
 import type { Command } from 'commander';
-import type { ChalkInstance } from 'chalk';
-import type { PoolsGcReport, PoolsReport } from '../../app/pools.js';
-import { parseDuration } from '../../core/pools/duration.js';
-import { poolUsageJson } from '../../core/pools/usage.js';
-import { formatCount, formatPercent } from '../../core/pools/utilisation.js';
 import { requireCatalog } from '../catalog.js';
 import { formatOption } from '../options.js';
 import { renderDiagnosticsText } from '../render/diagnostics.js';
-import { renderTable } from '../render/table.js';
 import type { Ctx, SetExit } from './index.js';
 
+/**
+ * `svc pools` and `svc pools gc`. The pool model (IP arithmetic included) and the renderers are
+ * imported when a pools command runs: every other command would pay for them at start-up.
+ */
 export function registerPools(program: Command, ctx: Ctx, setExit: SetExit): void {
   const pools = program
     .command('pools')
@@ -22,7 +20,7 @@ export function registerPools(program: Command, ctx: Ctx, setExit: SetExit): voi
     .addOption(formatOption(['table', 'json'] as const))
     .action(async (opts: { format: 'table' | 'json' }) => {
       const c = ctx();
-      const { poolsReport } = await import('../../app/pools.js');
+      const [{ poolsReport }, { poolsJson, renderPools }] = await Promise.all([import('../../app/pools.js'), import('../render/pools.js')]);
       const report = await poolsReport(requireCatalog(c));
       if (opts.format === 'json') c.out(`${JSON.stringify(poolsJson(report), null, 2)}\n`);
       else {
@@ -41,90 +39,13 @@ export function registerPools(program: Command, ctx: Ctx, setExit: SetExit): voi
     .addOption(formatOption(['text', 'json'] as const))
     .action(async (opts: { grace: string; dryRun?: boolean; settleOnly?: boolean; format: 'text' | 'json' }) => {
       const c = ctx();
+      const { parseDuration } = await import('../../core/pools/duration.js');
       const graceMs = parseDuration(opts.grace);
       const catalog = requireCatalog(c);
-      const { poolsGc } = await import('../../app/pools.js');
+      const [{ poolsGc }, { gcJson, renderGc }] = await Promise.all([import('../../app/pools.js'), import('../render/pools.js')]);
       const report = await poolsGc(catalog, { graceMs, dryRun: Boolean(opts.dryRun), settleOnly: Boolean(opts.settleOnly), clock: c.clock, ...(catalog.defaultBranch ? { defaultBranch: catalog.defaultBranch } : {}) });
       if (opts.format === 'json') c.out(`${JSON.stringify(gcJson(report, Boolean(opts.dryRun)), null, 2)}\n`);
       else c.out(renderGc(report, Boolean(opts.dryRun), c.color));
       setExit(0);
     });
-}
-
-/**
- * The documented JSON of `svc pools --format json`. Counts are decimal strings (IPv6 sizes exceed
- * JSON's safe integers); `reservations` is null when the repository has no ledger yet.
- */
-export function poolsJson(r: PoolsReport) {
-  return {
-    ledger: r.ledger !== null,
-    pools: r.pools.map((p) => ({ ...poolUsageJson(p), reservations: p.reservations })),
-    otherReservations: r.otherReservations,
-    diagnostics: r.diagnostics,
-  };
-}
-
-const BAR_WIDTH = 10;
-
-/** `[###-------]`, coloured by how full: green, yellow from 75%, red from 90%. Any use shows at least one mark. */
-export function bar(percent: number, color: ChalkInstance, anyUsed = percent > 0): string {
-  const filled = Math.min(BAR_WIDTH, Math.max(anyUsed ? 1 : 0, Math.floor((percent / 100) * BAR_WIDTH)));
-  const paint = percent >= 90 ? color.red : percent >= 75 ? color.yellow : color.green;
-  return `[${paint('#'.repeat(filled))}${color.dim('-'.repeat(BAR_WIDTH - filled))}]`;
-}
-
-/** The table for people; `bar` only on a terminal, so piped output stays plain. */
-export function renderPools(r: PoolsReport, opts: { bar: boolean; color: ChalkInstance }): string {
-  if (!r.pools.length) return 'no pools in the inventory (pools are CoreNumberPool, CoreIPPrefixPool and CoreIPAddressPool objects: `svc load` them)\n';
-  const headers = ['POOL', 'TYPE', 'EXTENT', 'SIZE', 'USED', 'FREE', 'USE', ...(r.ledger ? ['RESERVED (held/permanent)'] : [])];
-  const rows = r.pools.map((p) => [
-    p.name,
-    p.type,
-    p.extent,
-    formatCount(p.size),
-    formatCount(p.used),
-    formatCount(p.free),
-    opts.bar ? `${bar(p.percent, opts.color, p.used > 0n)} ${formatPercent(p)}` : formatPercent(p),
-    ...(p.reservations ? [`${p.reservations.held}/${p.reservations.permanent}`] : []),
-  ]);
-  let out = renderTable(headers, rows);
-  for (const o of r.otherReservations) out += `ledger also reserves in ${o.pool}: ${o.held} held, ${o.permanent} permanent\n`;
-  const releasing = [...r.pools.map((p) => p.reservations?.releasing ?? 0), ...r.otherReservations.map((o) => o.releasing)].reduce((a, b) => a + b, 0);
-  if (releasing) out += `${releasing} reservation(s) let go of by requests not merged yet: freed when they merge, given back if they are abandoned\n`;
-  return out;
-}
-
-/** The documented JSON of `svc pools gc --format json`. */
-export function gcJson(r: PoolsGcReport, dryRun: boolean) {
-  return {
-    dryRun,
-    ledger: r.ledger,
-    applied: r.applied,
-    shared: r.shared,
-    ...(r.offlineReason !== undefined ? { offlineReason: r.offlineReason } : {}),
-    released: r.released.map((x) => ({ pool: x.pool, key: x.key, resource: x.resource, holder: x.holder, created: x.created })),
-    restored: r.restored.map((x) => ({ pool: x.pool, key: x.key, resource: x.resource, holder: x.holder })),
-    kept: r.kept,
-    settled: r.settled,
-  };
-}
-
-function renderGc(r: PoolsGcReport, dryRun: boolean, color: ChalkInstance): string {
-  if (!r.ledger) return 'no reservation ledger in this repository: nothing to collect\n';
-  let out = '';
-  for (const x of r.released) out += `  ${dryRun ? 'would release' : color.yellow('released')}  ${x.pool}  ${x.resource}  (key ${x.key}, held by ${x.holder})\n`;
-  for (const x of r.restored) out += `  ${dryRun ? 'would restore' : color.cyan('restored')}  ${x.pool}  ${x.resource}  (key ${x.key}: the request letting go of it is gone)\n`;
-  for (const h of r.settled) out += `  ${dryRun ? 'would settle' : color.green('settled')}  ${h}: merged, what it holds is now permanent and what it let go of is free\n`;
-  for (const h of r.kept) out += `  ${color.dim('kept')}  ${h}: its branch is gone, but its reservations are inside the grace period\n`;
-  const n = r.released.length;
-  const k = r.restored.length;
-  if (k) out += dryRun ? `dry run: ${k} reservation(s) would be restored\n` : `${color.green('✓')} restored ${k} reservation(s)\n`;
-  if (dryRun && r.offlineReason !== undefined) out += `  ${color.yellow('offline')}: ${r.offlineReason}\n`;
-  if (!n) out += `${color.green('✓')} nothing to release\n`;
-  else if (dryRun) out += `dry run: ${n} reservation(s) would be released\n`;
-  else {
-    out += `${color.green('✓')} released ${n} reservation(s)\n`;
-    if (r.offlineReason !== undefined) out += `  ${color.yellow('not yet shared')}: ${r.offlineReason}; the next ledger update pushes it\n`;
-  }
-  return out;
 }
