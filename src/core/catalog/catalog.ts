@@ -3,7 +3,8 @@ import { diag, hasErrors, type Diagnostic } from '../diagnostics.js';
 import { UsageError } from '../errors.js';
 import { ownValidator } from '../own-schema.js';
 import type { FileHost } from '../host.js';
-import { parseYaml, type YamlSource } from '../yaml/source.js';
+import type { YamlSource } from '../yaml/source.js';
+import { parseYamlQuick } from '../yaml/quick.js';
 import { checkShape } from '../yaml/shape.js';
 import { catalogConfigSchema } from './config-schema.js';
 
@@ -84,7 +85,7 @@ export function openCatalog(cwd: string, host: FileHost, explicitDir?: string, m
 
 /** Pure: the config text → a Catalog with defaults, or the diagnostics that prevent one. */
 export function parseCatalog(text: string, root: string, displayName = CONFIG_FILE, memo?: ConfigMemo): CatalogLoad {
-  const source = parseYaml(text, displayName);
+  const source = parseYamlQuick(text, displayName);
   const diagnostics: Diagnostic[] = [...source.diagnostics];
   if (hasErrors(diagnostics)) return { catalog: undefined, diagnostics };
   const value = source.value ?? {};

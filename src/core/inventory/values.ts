@@ -1,4 +1,4 @@
-import { Address4, Address6 } from 'ip-address';
+import { createRequire } from 'node:module';
 import type { AttributeKind } from '../schema/model.js';
 import type { AttributeValue } from './model.js';
 
@@ -53,6 +53,11 @@ export function typeProblem(kind: AttributeKind, value: unknown): string | undef
   }
 }
 
+const load = createRequire(import.meta.url);
+let ipModule: typeof import('ip-address') | undefined;
+/** ip-address, loaded on first use: about 20 ms that reading the inventory (svc list, show) never needs. */
+const ipAddress = () => (ipModule ??= load('ip-address') as typeof import('ip-address'));
+
 /** Cheap shape check for the hot path; full parsing (normaliseIp) is for writing and filters. */
 function looksLikeIp(text: string): boolean {
   return /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(text) && (text.includes('.') || text.includes(':'));
@@ -65,6 +70,7 @@ function looksLikeIp(text: string): boolean {
  */
 export function normaliseIp(kind: 'IPHost' | 'IPNetwork', text: string): string | undefined {
   try {
+    const { Address4, Address6 } = ipAddress();
     const v6 = text.includes(':');
     const a = v6 ? new Address6(text) : new Address4(text);
     const bits = a.subnetMask;

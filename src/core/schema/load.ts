@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics.js';
 import type { FileHost } from '../host.js';
 import type { RawSchemaDocument, SchemaFile } from './raw.js';
-import { parseSchemaYaml } from './source.js';
+import { parseYamlQuick } from '../yaml/quick.js';
 
 export const YAML_EXTS = ['.yml', '.yaml'] as const;
 
@@ -28,7 +28,7 @@ export function readSchemaFiles(files: readonly string[], host: FileHost, root: 
   const out: SchemaFile[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const f of files) {
-    const source = parseSchemaYaml(host.readText(f), displayPath(f, root));
+    const source = parseYamlQuick(host.readText(f), displayPath(f, root));
     diagnostics.push(...source.diagnostics);
     if (source.diagnostics.some((d) => d.severity === 'error')) continue;
     out.push({ source, doc: (source.value ?? {}) as RawSchemaDocument, builtin: false });

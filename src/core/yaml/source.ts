@@ -1,5 +1,14 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, Node } from 'yaml';
 import { diag, type Diagnostic, type SourceLocation } from '../diagnostics.js';
+
+const load = createRequire(import.meta.url);
+let yamlModule: typeof import('yaml') | undefined;
+/**
+ * The `yaml` package, loaded on first use (about 30 ms): only a finding's position, a file js-yaml
+ * refuses (./quick.ts) or writing YAML needs it, so a quick command with valid files never loads it.
+ */
+const yaml = () => (yamlModule ??= load('yaml') as typeof import('yaml'));
 
 export type YamlPath = readonly (string | number)[];
 
@@ -29,6 +38,7 @@ const yamlCodeHints: Record<string, string> = {
 };
 
 export function parseYaml(text: string, file: string): YamlSource {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const pos = (offset: number): SourceLocation => {
@@ -57,6 +67,7 @@ export function parseYaml(text: string, file: string): YamlSource {
 }
 
 function walk(doc: Document, path: YamlPath, wantKey: boolean): number {
+  const { isMap, isScalar, isSeq } = yaml();
   let node: Node | null | undefined = doc.contents as Node | null;
   let offset = node?.range?.[0] ?? 0;
   for (let i = 0; i < path.length; i++) {
