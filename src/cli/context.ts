@@ -1,4 +1,4 @@
-import chalk, { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 
 /**
  * What a command needs from the process, gathered once in main.ts so commands (and tests that run
@@ -20,11 +20,9 @@ export interface CliContext {
   clock: () => Date;
 }
 
-export function processContext(catalogDir: string | undefined): CliContext {
+/** `color`: loadColor's (./color.ts), which honours NO_COLOR and FORCE_COLOR. */
+export function processContext(catalogDir: string | undefined, color: ChalkInstance): CliContext {
   const isTTY = Boolean(process.stdout.isTTY);
-  // NO_COLOR (https://no-color.org) wins; FORCE_COLOR is honoured by chalk itself.
-  const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
-  const color = noColor ? new Chalk({ level: 0 }) : chalk;
   return {
     cwd: process.cwd(),
     catalogDir,

@@ -9,7 +9,7 @@ import type { Catalog } from '../core/catalog/catalog.js';
 import { GitError } from '../core/errors.js';
 import type { SchemaSet } from '../core/schema/model.js';
 import { renderRequestDiff } from './render/request-diff.js';
-import { Chalk } from 'chalk';
+import { plainColor } from './color.js';
 
 export interface Delivery {
   pushed: boolean;
@@ -38,7 +38,7 @@ export async function deliver(catalog: Catalog, r: RequestResult, schema: Schema
     }
   }
   if (!want.pr) return { pushed, pr: 'none', message: notes.join('\n') };
-  const body = renderRequestDiff(r.files, schema, 'markdown', new Chalk({ level: 0 }), { labels: r.labels, range: { base: r.base.ref, head: r.branch } });
+  const body = renderRequestDiff(r.files, schema, 'markdown', plainColor, { labels: r.labels, range: { base: r.base.ref, head: r.branch } });
   const dir = mkdtempSync(join(tmpdir(), 'svc-pr-'));
   const bodyFile = join(dir, `${r.requestId}.md`);
   writeFileSync(bodyFile, body);

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { SVC_VERSION } from '../adapters/version.js';
+import { loadColor } from './color.js';
 import { processContext, type CliContext } from './context.js';
 import { exitCodeFor } from './run.js';
 import { registerCommands } from './commands/index.js';
@@ -29,14 +30,15 @@ async function main(): Promise<void> {
   }
   let code = 0;
   let context: CliContext | undefined;
-  const ctxFor = (dir: string | undefined) => (context ??= processContext(dir));
+  const color = await loadColor(process.env, Boolean(process.stdout.isTTY));
+  const ctxFor = (dir: string | undefined) => (context ??= processContext(dir, color));
   const program = buildProgram(ctxFor, (c) => {
     code = c;
   });
   try {
     await program.parseAsync(process.argv);
   } catch (e) {
-    code = exitCodeFor(e, context ?? processContext(undefined));
+    code = exitCodeFor(e, context ?? processContext(undefined, color));
   }
   process.exitCode = code;
 }
