@@ -18,6 +18,7 @@ import { buildSubscription, coerceInput, setInputs } from '../core/request/build
 import { ABANDONED_PREFIX, branchOf, checkRequestId, nextSubscriptionId, operationRequestId, refOf, REQUEST_PREFIX, TRAILER, type RequestAction } from '../core/request/names.js';
 import type { GenerateInput, TargetReport } from '../core/generate/engine.js';
 import { planGeneration } from '../core/generate/engine.js';
+import { generatorLabel } from '../core/generate/label.js';
 import type { SchemaSet } from '../core/schema/model.js';
 import { didYouMean } from '../core/suggest.js';
 import { formFields } from '../core/products/inputs.js';
@@ -432,7 +433,7 @@ function toCommitChanges(files: FilePlan, prefix: string): CommitChange[] {
 }
 
 function describe(reports: TargetReport[], status: string): string {
-  const lines = reports.flatMap((r) => [`${r.generator ?? '(no generator)'}: ${r.outcome}${r.lifecycle ? ` (${r.lifecycle.from} → ${r.lifecycle.to})` : ''}`, ...r.logs.map((l) => `  ${l.message}`)]);
+  const lines = reports.flatMap((r) => [`${generatorLabel(r)}: ${r.outcome}${r.lifecycle ? ` (${r.lifecycle.from} → ${r.lifecycle.to})` : ''}`, ...r.logs.map((l) => `  ${l.message}`)]);
   return [...lines, `status: ${status}`].join('\n');
 }
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { GenerateResult } from '../../app/generate.js';
 import type { TargetReport } from '../../core/generate/engine.js';
+import { generatorLabel } from '../../core/generate/label.js';
 import { requireCatalog } from '../catalog.js';
 import type { CliContext } from '../context.js';
 import { formatOption } from '../options.js';
@@ -64,7 +65,7 @@ function renderText(r: GenerateResult, changed: boolean, check: boolean, c: CliC
   let out = '';
   for (const t of r.reports) {
     const move = t.lifecycle ? `  ${t.lifecycle.from} → ${t.lifecycle.to}` : '';
-    out += `${col.bold(t.generator ?? '(no generator)')}  ${t.label}  ${OUTCOME[t.outcome](col)}${move}\n`;
+    out += `${col.bold(generatorLabel(t))}  ${t.label}  ${OUTCOME[t.outcome](col)}${move}\n`;
     for (const l of t.logs) out += `  ${col.dim(l.level)} ${l.message}\n`;
     if (t.pending) out += `  ${col.yellow('pending')} ${t.pending}\n`;
   }

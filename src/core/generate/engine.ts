@@ -57,7 +57,7 @@ export interface GenerateInput {
 export type TargetOutcome = 'generated' | 'released' | 'checked';
 
 export interface TargetReport {
-  /** Null for a product without a generator (outcome `checked`). */
+  /** Null for a product without a generator (outcome `checked`): see generatorLabel. */
   generator: string | null;
   target: string;
   /** The target's kind and human-friendly id (or id), for people. */
