@@ -42,3 +42,24 @@ describe('the config memo', () => {
     expect(fresh.remembered).toEqual(['schemas: [schemas]\n']);
   });
 });
+
+describe('.orchestrator.yml as read (js-yaml for the value, the yaml parser for positions)', () => {
+  const codes = (text: string) => parseCatalog(text, '/cat').diagnostics.map((d) => `${d.code} ${d.line}:${d.column}`);
+
+  it('a syntax error or a repeated key is reported where it is, by the position-keeping parser', () => {
+    expect(codes('schemas: [schemas\ninventory: inventory\n')).toEqual([expect.stringMatching(/^yaml\/syntax \d+:\d+$/)]);
+    expect(codes('schemas: [schemas]\ninventory: a\ninventory: b\n')).toEqual(['yaml/syntax 3:1']);
+  });
+
+  it('a finding about a well-formed text points at the key it is about', () => {
+    expect(codes('schemas: [schemas]\n\nproduct: [products]\n')).toEqual(['config/unknown-key 3:1']);
+    expect(codes('schemas:\n  - schemas\n  - ../elsewhere\n')).toEqual(['config/outside-catalog 3:5']);
+  });
+
+  it('values come out as YAML 1.2 reads them, and an empty file is an empty catalog', () => {
+    const c = parseCatalog('schemas: [schemas]\ninventory: "inv"\ndefault_branch: no\n', '/cat').catalog!;
+    expect(c.inventory).toBe('/cat/inv');
+    expect(c.defaultBranch).toBe('no');
+    expect(parseCatalog('', '/cat').catalog?.schemas).toEqual(['/cat/schemas']);
+  });
+});
