@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { blobId, listObjectFiles } from '../../src/adapters/inventory/files.js';
 import type { FileChange } from '../../src/adapters/index/ingest.js';
 import { compileLayout } from '../../src/adapters/index/layout.js';
-import { IndexReader } from '../../src/adapters/index/reader.js';
+import { IndexReader, listingStatement } from '../../src/adapters/index/reader.js';
 import { applyTreeChanges } from '../../src/adapters/index/refresh.js';
 import { openInventory } from '../../src/app/inventory.js';
 import { git, writeTree } from '../helpers/repo.js';
@@ -61,6 +61,24 @@ describe('the SQLite index', () => {
     // Other `one` relationships keep an index of their own.
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'i_k_DcimSwitch_r_site'").pluck().get()).toBe(1);
     db.close();
+  });
+
+  it('lists a kind from its own table outward, whatever the other kinds hold, and reads the index memory-mapped', () => {
+    const dir = catalogRepo();
+    withInventory(dir, (inv) => {
+      const t = compileLayout(inv.schema).kinds.get('DcimInterface')!;
+      const plan = (filter: Record<string, string>, peers: Record<string, string | null>) => {
+        const st = listingStatement(t, filter, peers)!;
+        return (inv.database.prepare(`EXPLAIN QUERY PLAN ${st.sql}`).all(...st.params) as { detail: string }[]).map((p) => p.detail);
+      };
+      // Never the whole path index of every object (SQLite's choice without CROSS JOIN, to skip a sort).
+      for (const p of [plan({}, {}), plan({ name: 'Ethernet1' }, {}), plan({}, { device: sw })]) {
+        expect(p[0]).toMatch(/^(SCAN|SEARCH) k\b/);
+        expect(p.join(' ; ')).not.toContain('i_objects_path');
+      }
+      expect(plan({}, { device: sw })[0]).toContain('uc_DcimInterface_0');
+      expect(inv.database.pragma('mmap_size', { simple: true })).toBeGreaterThan(0);
+    });
   });
 
   it('refreshes incrementally after a commit, and after a branch switch', () => {

@@ -109,36 +109,13 @@ export class IndexReader {
         throw new UsageError('inventory/unknown-filter', `${kind} has no attribute "${key}"`, { hint: didYouMean(key, k.attributes.map((a) => a.name)) ?? `attributes: ${k.attributes.map((a) => a.name).join(', ')}` });
       }
     }
-    kinds: for (const concrete of this.schema.concreteKinds(kind)) {
+    for (const concrete of this.schema.concreteKinds(kind)) {
       const t = this.table(concrete);
-      const where: string[] = [];
-      const params: unknown[] = [];
-      for (const [rel, peer] of Object.entries(peers)) {
-        const one = t.ones.find((o) => o.rel.name === rel);
-        if (one) {
-          where.push(peer === null ? `k.${q(one.col)} IS NULL` : `k.${q(one.col)} = ?`);
-          if (peer !== null) params.push(peer);
-        } else if (t.manys.some((m) => m.name === rel)) {
-          where.push(peer === null ? 'NOT EXISTS (SELECT 1 FROM edges e WHERE e.src = k.id AND e.rel = ?)' : 'EXISTS (SELECT 1 FROM edges e WHERE e.src = k.id AND e.rel = ? AND e.dst = ?)');
-          params.push(rel, ...(peer === null ? [] : [peer]));
-        } else continue kinds;
-      }
-      for (const [key, value] of Object.entries(filter)) {
-        const a = t.attrs.find((x) => x.a.name === key)!;
-        const v = toSql(a.a.kind, value);
-        if (v === null) where.push(`k.${q(a.col)} IS NULL`);
-        else {
-          where.push(`k.${q(a.col)} = ?`);
-          params.push(v);
-        }
-      }
-      // CROSS JOIN keeps the kind table outside: without statistics SQLite would rather walk the
-      // whole path index of `objects` (every object of every kind) to save sorting this kind's rows,
-      // ten times slower for a kind of 1,000 objects among 100,000.
-      const sql = `SELECT k.*, o.path AS "o.path", o.hfid AS "o.hfid" FROM ${q(t.table)} k CROSS JOIN objects o ON o.rid = k.rid${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY o.path`;
-      let st = this.queryStmts.get(sql);
-      if (!st) this.queryStmts.set(sql, (st = this.db.prepare(sql)));
-      for (const row of st.all(...params) as Record<string, unknown>[]) {
+      const statement = listingStatement(t, filter, peers);
+      if (!statement) continue;
+      let st = this.queryStmts.get(statement.sql);
+      if (!st) this.queryStmts.set(statement.sql, (st = this.db.prepare(statement.sql)));
+      for (const row of st.all(...statement.params) as Record<string, unknown>[]) {
         const hfid = row['o.hfid'];
         out.push({ path: String(row['o.path']), hfid: typeof hfid === 'string' ? (JSON.parse(hfid) as string[]) : undefined, obj: this.toObject(t, row) });
       }
@@ -300,6 +277,39 @@ export class IndexReader {
     }
     return sortDiagnostics(out);
   }
+}
+
+/**
+ * The statement listing a concrete kind's objects that match, in path order; undefined when `peers`
+ * names a relationship this kind does not store (none of its objects can match).
+ */
+export function listingStatement(t: KindTable, filter: Record<string, AttributeValue>, peers: Record<string, string | null>): { sql: string; params: unknown[] } | undefined {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  for (const [rel, peer] of Object.entries(peers)) {
+    const one = t.ones.find((o) => o.rel.name === rel);
+    if (one) {
+      where.push(peer === null ? `k.${q(one.col)} IS NULL` : `k.${q(one.col)} = ?`);
+      if (peer !== null) params.push(peer);
+    } else if (t.manys.some((m) => m.name === rel)) {
+      where.push(peer === null ? 'NOT EXISTS (SELECT 1 FROM edges e WHERE e.src = k.id AND e.rel = ?)' : 'EXISTS (SELECT 1 FROM edges e WHERE e.src = k.id AND e.rel = ? AND e.dst = ?)');
+      params.push(rel, ...(peer === null ? [] : [peer]));
+    } else return undefined;
+  }
+  for (const [key, value] of Object.entries(filter)) {
+    const a = t.attrs.find((x) => x.a.name === key)!;
+    const v = toSql(a.a.kind, value);
+    if (v === null) where.push(`k.${q(a.col)} IS NULL`);
+    else {
+      where.push(`k.${q(a.col)} = ?`);
+      params.push(v);
+    }
+  }
+  // CROSS JOIN keeps the kind table outside: without statistics SQLite would rather walk the whole
+  // path index of `objects` (every object of every kind) to save sorting this kind's rows, ten times
+  // slower for a kind of 1,000 objects among 100,000.
+  const sql = `SELECT k.*, o.path AS "o.path", o.hfid AS "o.hfid" FROM ${q(t.table)} k CROSS JOIN objects o ON o.rid = k.rid${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY o.path`;
+  return { sql, params };
 }
 
 /** An object as a listing shows it. */
