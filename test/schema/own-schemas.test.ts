@@ -63,3 +63,18 @@ describe('.orchestrator.yml as read (js-yaml for the value, the yaml parser for 
     expect(parseCatalog('', '/cat').catalog?.schemas).toEqual(['/cat/schemas']);
   });
 });
+
+describe('aliases that expand without bound (a "billion laughs")', () => {
+  it('in .orchestrator.yml: a YAML finding where the aliases start, not a hang or a crash', () => {
+    const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdefgh'[i]}`).join(', ')}]`), 'schemas: *h', ''].join('\n');
+    const load = parseCatalog(laughs, '/cat');
+    expect(load.catalog).toBeUndefined();
+    expect(load.diagnostics.map((d) => `${d.code} ${d.line}:${d.column}`)).toEqual(['yaml/syntax 2:8']);
+    expect(load.diagnostics[0]!.hint).toMatch(/aliases/);
+  });
+
+  it('a few aliases still read as their values', () => {
+    const c = parseCatalog('x: &s [schemas, more]\nschemas: *s\n', '/cat', '.orchestrator.yml', { known: () => true, remember: () => undefined }).catalog!;
+    expect(c.schemas).toEqual(['/cat/schemas', '/cat/more']);
+  });
+});

@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import { parseYaml, type YamlSource } from './source.js';
 
 const load = createRequire(import.meta.url);
+/** `&name` or `*name` where YAML may read one; also matches some plain text (a slower parse, never a wrong one). */
+const ANCHOR_OR_ALIAS = /(^|[\s[{,:-])[&*][^\s,[\]{}]/m;
 let jsYaml: typeof import('js-yaml') | undefined;
 
 /**
@@ -13,6 +15,10 @@ let jsYaml: typeof import('js-yaml') | undefined;
  * like `yaml`.
  */
 export function parseYamlQuick(text: string, file: string): YamlSource {
+  // js-yaml shares an aliased value instead of copying it, with no limit: a few lines of nested
+  // aliases then make a value whose walk (the shape check, hashing) never ends. A text that may hold
+  // an anchor or an alias goes to the yaml parser, which counts their expansions.
+  if (ANCHOR_OR_ALIAS.test(text)) return parseYaml(text, file);
   let value: unknown;
   try {
     const { CORE_SCHEMA, load: parse } = (jsYaml ??= load('js-yaml') as typeof import('js-yaml'));

@@ -37,6 +37,9 @@ const yamlCodeHints: Record<string, string> = {
   MULTILINE_IMPLICIT_KEY: 'a key may not span several lines: check for a missing colon or quote',
 };
 
+/** How many times aliases may be expanded in one document (the yaml package's guard). */
+const MAX_ALIAS_COUNT = 100;
+
 export function parseYaml(text: string, file: string): YamlSource {
   const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
@@ -55,7 +58,20 @@ export function parseYaml(text: string, file: string): YamlSource {
   }
   let value: unknown;
   if (doc.errors.length === 0) {
-    value = doc.toJS({ maxAliasCount: 100 });
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      // The only way toJS fails on a document without errors: aliases that expand past the limit
+      // (a "billion laughs"), which would otherwise cost memory and time without bound.
+      let at = 0;
+      yaml().visit(doc, {
+        Alias(_, node) {
+          at = node.range?.[0] ?? 0;
+          return yaml().visit.BREAK;
+        },
+      });
+      diagnostics.push(diag('error', 'yaml/syntax', `YAML: ${e instanceof Error ? e.message : String(e)}`, pos(at), { hint: `aliases (*name) here expand to more than ${MAX_ALIAS_COUNT} copies: write the values out` }));
+    }
   }
   return {
     file,
