@@ -144,12 +144,17 @@ describe('the reservation ledger in git', () => {
     const dir = tempRepo({ a: '1' });
     for (let round = 0; round < 10; round++) {
       const p = spawn(process.execPath, [WORKER, dir, `request/k${round}`, '1000', '-'], { env: TEST_ENV });
-      await new Promise((r) => setTimeout(r, 150 + ((round * 37) % 120)));
+      const closed = new Promise((r) => p.on('close', r));
+      // Killed once it is inside its loop of updates (its first reservation is written), at a
+      // point that moves from round to round: a fixed delay from the spawn would, on a slow or busy
+      // machine, kill some workers before they start and make the test depend on the machine.
+      await Promise.race([new Promise((r) => p.stdout.once('data', r)), closed]);
+      await new Promise((r) => setTimeout(r, (round * 37) % 60));
       p.kill('SIGKILL');
-      await new Promise((r) => p.on('close', r));
+      await closed;
     }
-    // Git children of a killed worker finish on their own; give them a moment.
-    await new Promise((r) => setTimeout(r, 300));
+    // Git children of a killed worker finish on their own (a busy machine may take a while).
+    for (let waited = 0; leftovers(join(dir, '.git')).length > 0 && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
     expect(git(dir, 'cat-file', '-t', LEDGER_REF).trim()).toBe('commit');
     expect(git(dir, 'fsck', '--no-dangling', '--no-progress')).toBe('');
     expect(leftovers(join(dir, '.git'))).toEqual([]);
