@@ -11,14 +11,29 @@ afterAll(() => {
 });
 
 /**
+ * A repository `build` makes (in a folder of its own: a test's temporary folder is fine), made once
+ * per test file and name and copied for each caller: the copy has the same commits, work tree and
+ * `.svc` (its index), so a test starts where the build ended without paying for it again.
+ */
+export function fromTemplate(name: string, build: () => string): string {
+  let template = templates.get(name);
+  if (!template) {
+    template = mkdtempSync(join(tmpdir(), `svc-template-${name}-`));
+    templates.set(name, template);
+    cpSync(build(), template, { recursive: true });
+  }
+  const dir = tempDir('svc-otter-');
+  cpSync(template, dir, { recursive: true });
+  return dir;
+}
+
+/**
  * The Otter-net catalog with its bootstrap data loaded by the real `svc load`, plus `extra` files,
  * committed on main. Built once per test file and name (loading takes a while), copied per test.
  */
 export function otterNetLoaded(name = 'plain', extra: FileTree = {}, message = 'Otter-net with its bootstrap data'): string {
-  let template = templates.get(name);
-  if (!template) {
-    template = mkdtempSync(join(tmpdir(), `svc-otter-${name}-`));
-    templates.set(name, template);
+  return fromTemplate(`otter-${name}`, () => {
+    const dir = tempDir('svc-otter-build-');
     const files: FileTree = { '.orchestrator.yml': readFileSync(join(PROJECT_ROOT, '.orchestrator.yml'), 'utf8') };
     for (const d of ['schemas', 'products', 'generators', 'bootstrap']) {
       for (const e of readdirSync(join(PROJECT_ROOT, d), { recursive: true, withFileTypes: true })) {
@@ -27,17 +42,15 @@ export function otterNetLoaded(name = 'plain', extra: FileTree = {}, message = '
         files[full.slice(PROJECT_ROOT.length + 1)] = readFileSync(full, 'utf8');
       }
     }
-    git(template, 'init', '-q', '-b', 'main');
-    git(template, 'config', 'gc.auto', '0');
-    git(template, 'config', 'commit.gpgsign', 'false');
-    writeTree(template, files);
-    const load = svc(template, ['load', 'bootstrap']);
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'config', 'gc.auto', '0');
+    git(dir, 'config', 'commit.gpgsign', 'false');
+    writeTree(dir, files);
+    const load = svc(dir, ['load', 'bootstrap']);
     if (load.code !== 0) throw new Error(`bootstrap load failed: ${load.stderr}`);
-    writeTree(template, extra);
-    git(template, 'add', '-A');
-    git(template, 'commit', '-q', '-m', message);
-  }
-  const dir = tempDir('svc-otter-');
-  cpSync(template, dir, { recursive: true });
-  return dir;
+    writeTree(dir, extra);
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', message);
+    return dir;
+  });
 }

@@ -1,20 +1,27 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { fromTemplate } from '../helpers/otter.js';
 import { git, otterNetRepo, PROJECT_ROOT, svc, writeTree, type FileTree, type RunResult } from '../helpers/repo.js';
 
-/** The Otter-net catalog with its bootstrap data loaded and committed, as a team would start. */
+/**
+ * The Otter-net catalog with its bootstrap data loaded and committed, as a team would start: the
+ * catalog committed, then the bootstrap loaded by the real `svc load` in a commit of its own. Made
+ * once per test file, copied per test.
+ */
 export function loadedOtterNet(): string {
-  const repo = otterNetRepo();
-  const files: FileTree = {};
-  for (const f of readdirSync(join(PROJECT_ROOT, 'bootstrap'))) files[`bootstrap/${f}`] = readFileSync(join(PROJECT_ROOT, 'bootstrap', f), 'utf8');
-  writeTree(repo, files);
-  git(repo, 'config', 'user.name', 'Test Author');
-  git(repo, 'config', 'user.email', 'author@example.test');
-  ok(svc(repo, ['load', 'bootstrap']));
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', 'bootstrap loaded');
-  return repo;
+  return fromTemplate('pools-loaded', () => {
+    const repo = otterNetRepo();
+    const files: FileTree = {};
+    for (const f of readdirSync(join(PROJECT_ROOT, 'bootstrap'))) files[`bootstrap/${f}`] = readFileSync(join(PROJECT_ROOT, 'bootstrap', f), 'utf8');
+    writeTree(repo, files);
+    git(repo, 'config', 'user.name', 'Test Author');
+    git(repo, 'config', 'user.email', 'author@example.test');
+    ok(svc(repo, ['load', 'bootstrap']));
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'bootstrap loaded');
+    return repo;
+  });
 }
 
 export function ok(r: RunResult): RunResult {

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { objectPath } from '../../src/core/inventory/paths.js';
+import { fromTemplate } from '../helpers/otter.js';
 import { git, svc, writeTree } from '../helpers/repo.js';
 import { loadedOtterNet, ok, writeSubscription } from './helpers.js';
 
@@ -24,14 +25,17 @@ const snapshot = (repo: string): string => git(repo, 'status', '--porcelain', '-
 const RUN_1 = 'inventory/SvcGeneratorRun/dedicated_internet/aaaa000000000001.json';
 const RUN_2 = 'inventory/SvcGeneratorRun/dedicated_internet/aaaa000000000002.json';
 
+/** Two services generated and committed (made once for the file, copied per test). */
 function generated(): string {
-  const repo = loadedOtterNet();
-  writeSubscription(repo, 1, 'small');
-  writeSubscription(repo, 2, 'small', 'par02');
-  ok(svc(repo, ['generate']));
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', 'two services');
-  return repo;
+  return fromTemplate('pools-generated', () => {
+    const repo = loadedOtterNet();
+    writeSubscription(repo, 1, 'small');
+    writeSubscription(repo, 2, 'small', 'par02');
+    ok(svc(repo, ['generate']));
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'two services');
+    return repo;
+  });
 }
 
 const edit = (repo: string, rel: string, from: string, to: string) => {
