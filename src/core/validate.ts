@@ -1,8 +1,9 @@
 import type { Catalog } from './catalog/catalog.js';
 import { sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import type { FileHost } from './host.js';
-import { inventoryStage } from './inventory-check/stage.js';
-import { allocationsStage } from './inventory-check/allocations.js';
+import { checkAllocations } from './inventory-check/allocations.js';
+import { checkInventory } from './inventory-check/check.js';
+import { readObjectFiles } from './inventory-check/stage.js';
 import { mergeProductKinds } from './products/compile.js';
 import { loadCatalogProducts } from './products/load.js';
 import { loadCatalogSchema } from './schema/catalog-schema.js';
@@ -31,12 +32,14 @@ export function validateCatalog(catalog: Catalog, host: FileHost, extra: { ledge
   const model = schema.schema && products.products && !products.diagnostics.some((d) => d.severity === 'error')
     ? products.products.products.size ? mergeProductKinds(schema.files, products.products) : schema.schema
     : undefined;
-  const inventory = model ? inventoryStage(catalog, model, host) : undefined;
+  // Read once for both checks (each picks the kinds it needs).
+  const files = model ? readObjectFiles(catalog, host) : undefined;
+  const inventory = model && files ? checkInventory(model, files) : undefined;
   if (inventory) {
     diagnostics.push(...inventory.diagnostics);
     checked['objects'] = inventory.objects;
   }
-  const allocations = model && inventory ? allocationsStage(catalog, model, host, extra.ledgerProblems) : undefined;
+  const allocations = model && files ? checkAllocations(model, files, extra.ledgerProblems) : undefined;
   if (allocations) diagnostics.push(...allocations.diagnostics);
   if (allocations?.records) checked['allocation records'] = allocations.records;
   return { diagnostics: sortDiagnostics(diagnostics), checked };

@@ -1,18 +1,14 @@
-import { relative, sep } from 'node:path';
-import type { Catalog } from '../catalog/catalog.js';
 import { diag, sortDiagnostics, type Diagnostic, type SourceLocation } from '../diagnostics.js';
 import { RUN_KIND, runFromObject, type GeneratorRun } from '../generate/records.js';
-import type { FileHost } from '../host.js';
 import { decodeObject } from '../inventory/codec.js';
 import { parseHfidPath } from '../inventory/hfid.js';
-import { kindOfPath, OBJECT_FILE_EXT } from '../inventory/paths.js';
+import { kindOfPath } from '../inventory/paths.js';
 import { POOL_KINDS, poolFromObject } from '../pools/from-inventory.js';
 import { parseAddress, parsePrefix } from '../pools/ip.js';
 import { checkPool, compilePool, type CompiledPool } from '../pools/model.js';
 import { namespaceOf } from '../pools/namespace.js';
 import { findHeldTwice, type AllocationRecord, type Holding } from '../pools/records.js';
 import type { SchemaSet } from '../schema/model.js';
-import { displayPath } from '../schema/load.js';
 import { label } from './attributes.js';
 import type { Located, ObjectFileText } from './model.js';
 import { resolveInventory } from './resolve.js';
@@ -203,14 +199,3 @@ function locateRecord(run: Located, r: AllocationRecord): SourceLocation {
   return { file: run.file.file, line, column: i - before.lastIndexOf('\n') };
 }
 
-/** The stage: the work tree's object files, undefined when the catalog has no inventory folder. */
-export function allocationsStage(catalog: Pick<Catalog, 'root' | 'inventory'>, schema: SchemaSet, host: FileHost, ledgerProblems?: readonly string[]): AllocationsCheck | undefined {
-  if (!host.isDirectory(catalog.inventory)) return undefined;
-  const listed = host.listFiles(catalog.inventory, [OBJECT_FILE_EXT]).map((abs) => ({ abs, path: relative(catalog.inventory, abs).split(sep).join('/') }));
-  const read = (f: { abs: string; path: string }): ObjectFileText => ({ path: f.path, file: displayPath(f.abs, catalog.root), text: host.readText(f.abs) });
-  // Only the kinds the check can need are read; number pools first, since they name the kind they count.
-  const pools = listed.filter((f) => kindOfPath(f.path) === 'CoreNumberPool').map(read);
-  const kinds = kindsToRead(schema, pools);
-  const rest = listed.filter((f) => kindOfPath(f.path) !== 'CoreNumberPool' && kinds.has(kindOfPath(f.path) ?? '')).map(read);
-  return checkAllocations(schema, [...pools, ...rest], ledgerProblems);
-}
