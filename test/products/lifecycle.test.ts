@@ -1,6 +1,6 @@
 import { refusal } from '../helpers/errors.js';
 import { describe, expect, it } from 'vitest';
-import { blockingDependencies, blockingDependents, findDependencies, findDependents, SAFE_USED_BY_TRANSITIONS, statesAllowing } from '../../src/core/products/dependencies.js';
+import { blockingDependencies, blockingDependents, dependentsMap, findDependencies, findDependents, SAFE_USED_BY_TRANSITIONS, statesAllowing } from '../../src/core/products/dependencies.js';
 import { transition, TRANSITIONS, type TransitionContext } from '../../src/core/products/lifecycle.js';
 import { LIFECYCLE_STATES, type LifecycleState } from '../../src/core/products/states.js';
 import { subscriptionFromObject, subscriptionToObject, type Subscription } from '../../src/core/products/subscription.js';
@@ -118,6 +118,17 @@ describe('dependencies between subscriptions', () => {
     expect(findDependents(w.reader, 'sub-node').map((s) => s.id)).toEqual(['sub-port']);
     expect(findDependents(w.reader, 'sub-port')).toEqual([]);
     expect(findDependents(w.reader, 'sub-dia')).toEqual([]);
+  });
+
+  it('dependentsMap answers for every subscription in one pass, reading each object at most once (validate asks for all)', () => {
+    const w = world();
+    provisionDia(w);
+    const reads = new Map<string, number>();
+    const counting = { ...w.reader, get: (id: string) => (reads.set(id, (reads.get(id) ?? 0) + 1), w.reader.get(id)), list: (k: string) => w.reader.list(k) };
+    const map = dependentsMap(counting);
+    expect(Object.fromEntries([...map].map(([used, users]) => [used, [...users]]))).toEqual({ 'sub-node': ['sub-port'] });
+    expect([...reads.values()].every((n) => n === 1)).toBe(true);
+    for (const id of ['sub-node', 'sub-port', 'sub-dia']) expect(findDependents(w.reader, id, map)).toEqual(findDependents(w.reader, id));
   });
 
   it('a node cannot be terminated while a port on it is active; the refusal names the port', () => {

@@ -1,7 +1,7 @@
 import { diag, type Diagnostic } from '../diagnostics.js';
 import type { InventoryReader, PeerRef } from '../inventory/model.js';
 import { subscriptionKind } from './compile.js';
-import { blockingDependents, findDependents } from './dependencies.js';
+import { blockingDependents, dependentsMap, findDependents } from './dependencies.js';
 import type { ProductSet } from './model.js';
 import { missingFields } from './requirements.js';
 import { isLifecycleState } from './states.js';
@@ -16,6 +16,7 @@ import { variantsOf } from './variants.js';
  */
 export function checkSubscriptions(set: ProductSet, reader: InventoryReader): Diagnostic[] {
   const out: Diagnostic[] = [];
+  let dependents: Map<string, Set<string>> | undefined;
   for (const product of set.products.values()) {
     const variants = variantsOf(product).map((v) => v.name);
     for (const obj of reader.list(subscriptionKind(product.type))) {
@@ -40,7 +41,7 @@ export function checkSubscriptions(set: ProductSet, reader: InventoryReader): Di
       if (sub.status === 'terminated' && sub.end_date === undefined) {
         out.push(diag('warning', 'subscription/no-end-date', `${who} is terminated without an end_date`, undefined, at));
       }
-      for (const d of blockingDependents(sub.status, findDependents(reader, sub.id))) {
+      for (const d of blockingDependents(sub.status, findDependents(reader, sub.id, (dependents ??= dependentsMap(reader))))) {
         out.push(diag('error', 'subscription/unsafe-dependent', `${who} is ${sub.status} while ${subscriptionLabel(d)} (${d.product}), which uses it, is ${d.status}`, undefined, { ...at, hint: 'the subscriptions that use one must be in a state safe for its state (SURF rules)' }));
       }
     }

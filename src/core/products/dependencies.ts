@@ -24,22 +24,42 @@ export const SAFE_USED_BY_TRANSITIONS: Record<LifecycleState, readonly Lifecycle
   terminated: ['initial', 'terminated'],
 };
 
-/** The subscriptions whose blocks use a block owned by `subscriptionId`, sorted by id. */
-export function findDependents(reader: Pick<InventoryReader, 'get' | 'list'>, subscriptionId: string): Subscription[] {
-  const users = new Set<string>();
+/**
+ * For every subscription (by id) that has dependents, the subscriptions whose blocks use one of its
+ * blocks. One pass over every block, reading each peer once: asking findDependents once per
+ * subscription would read every block again for each (1,000 subscriptions: two minutes).
+ */
+export function dependentsMap(reader: Pick<InventoryReader, 'get' | 'list'>): Map<string, Set<string>> {
+  const owners = new Map<string, string | undefined>();
+  const ownerOfId = (id: string): string | undefined => {
+    if (!owners.has(id)) {
+      const peer = reader.get(id);
+      owners.set(id, peer === undefined ? undefined : ownerOf(peer));
+    }
+    return owners.get(id);
+  };
+  const out = new Map<string, Set<string>>();
   for (const block of reader.list(BLOCK_GENERIC)) {
-    const owner = ownerOf(block);
-    if (owner === undefined || owner === subscriptionId || users.has(owner)) continue;
-    const uses = Object.entries(block.relationships).some(([name, ref]) => {
-      if (name === OWNER_RELATIONSHIP) return false;
-      return (Array.isArray(ref) ? ref : [ref]).some((r) => {
-        const peer = reader.get(r.id);
-        return peer !== undefined && ownerOf(peer) === subscriptionId;
-      });
-    });
-    if (uses) users.add(owner);
+    const user = ownerOf(block);
+    owners.set(block.id, user);
+    if (user === undefined) continue;
+    for (const [name, ref] of Object.entries(block.relationships)) {
+      if (name === OWNER_RELATIONSHIP) continue;
+      for (const r of Array.isArray(ref) ? ref : [ref]) {
+        const used = ownerOfId(r.id);
+        if (used === undefined || used === user) continue;
+        let users = out.get(used);
+        if (!users) out.set(used, (users = new Set()));
+        users.add(user);
+      }
+    }
   }
-  return subscriptionsOf(reader, users);
+  return out;
+}
+
+/** The subscriptions whose blocks use a block owned by `subscriptionId`, sorted by id (`known`: dependentsMap's answer, when it was asked already). */
+export function findDependents(reader: Pick<InventoryReader, 'get' | 'list'>, subscriptionId: string, known?: ReadonlyMap<string, ReadonlySet<string>>): Subscription[] {
+  return subscriptionsOf(reader, (known ?? dependentsMap(reader)).get(subscriptionId) ?? []);
 }
 
 /** The dependents that moving to `to` would break: those not in a safe state for it. */
