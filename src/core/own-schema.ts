@@ -1,14 +1,14 @@
 import type { Ajv as AjvClass, Options, ValidateFunction } from 'ajv';
-import { createRequire } from 'node:module';
+import { lazyModule } from './lazy-module.js';
 
-const load = createRequire(import.meta.url);
+const ajv = lazyModule<typeof import('ajv')>('ajv');
 
 /**
  * A new ajv, its module loaded on first use: loading ajv costs about 25 ms, which a quick command
  * (`svc list` with every cache warm) never needs.
  */
 export function newAjv(options: Options): AjvClass {
-  const { Ajv } = load('ajv') as typeof import('ajv');
+  const { Ajv } = ajv();
   return new Ajv(options);
 }
 

@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import type { AttributeKind } from '../schema/model.js';
 import type { AttributeValue } from './model.js';
+import { lazyModule } from '../lazy-module.js';
 
 /**
  * How each attribute kind is typed in files, in memory and in SQLite. One table so the codec, the
@@ -53,10 +53,8 @@ export function typeProblem(kind: AttributeKind, value: unknown): string | undef
   }
 }
 
-const load = createRequire(import.meta.url);
-let ipModule: typeof import('ip-address') | undefined;
-/** ip-address, loaded on first use: about 20 ms that reading the inventory (svc list, show) never needs. */
-const ipAddress = () => (ipModule ??= load('ip-address') as typeof import('ip-address'));
+/** Only writing and filters need it (normaliseIp), never reading the inventory (svc list, show). */
+const ipAddress = lazyModule<typeof import('ip-address')>('ip-address');
 
 /** Cheap shape check for the hot path; full parsing (normaliseIp) is for writing and filters. */
 function looksLikeIp(text: string): boolean {

@@ -1,10 +1,10 @@
-import { createRequire } from 'node:module';
+import { lazyModule } from '../lazy-module.js';
 import { parseYaml, type YamlSource } from './source.js';
 
-const load = createRequire(import.meta.url);
+const jsYaml = lazyModule<typeof import('js-yaml')>('js-yaml');
+
 /** `&name` or `*name` where YAML may read one; also matches some plain text (a slower parse, never a wrong one). */
 const ANCHOR_OR_ALIAS = /(^|[\s[{,:-])[&*][^\s,[\]{}]/m;
-let jsYaml: typeof import('js-yaml') | undefined;
 
 /**
  * Files svc reads on every command (.orchestrator.yml, schema files) are mostly valid: js-yaml
@@ -21,8 +21,8 @@ export function parseYamlQuick(text: string, file: string): YamlSource {
   if (ANCHOR_OR_ALIAS.test(text)) return parseYaml(text, file);
   let value: unknown;
   try {
-    const { CORE_SCHEMA, load: parse } = (jsYaml ??= load('js-yaml') as typeof import('js-yaml'));
-    value = parse(text, { schema: CORE_SCHEMA, filename: file });
+    const { CORE_SCHEMA, load } = jsYaml();
+    value = load(text, { schema: CORE_SCHEMA, filename: file });
   } catch {
     return parseYaml(text, file);
   }

@@ -1,14 +1,12 @@
-import { createRequire } from 'node:module';
 import type { Document, Node } from 'yaml';
 import { diag, type Diagnostic, type SourceLocation } from '../diagnostics.js';
+import { lazyModule } from '../lazy-module.js';
 
-const load = createRequire(import.meta.url);
-let yamlModule: typeof import('yaml') | undefined;
 /**
- * The `yaml` package, loaded on first use (about 30 ms): only a finding's position, a file js-yaml
- * refuses (./quick.ts) or writing YAML needs it, so a quick command with valid files never loads it.
+ * The `yaml` package: only a finding's position, a file js-yaml refuses (./quick.ts) or writing YAML
+ * needs it, so a quick command with valid files never loads it.
  */
-const yaml = () => (yamlModule ??= load('yaml') as typeof import('yaml'));
+const yaml = lazyModule<typeof import('yaml')>('yaml');
 
 export type YamlPath = readonly (string | number)[];
 
