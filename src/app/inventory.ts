@@ -118,7 +118,7 @@ function viewOf(inv: SqliteInventory, obj: InventoryObject, rels: RelationView[]
   return {
     id: obj.id,
     kind: obj.kind,
-    hfid: own ? (own.hfid ?? null) : (inv.hfidOf(obj.id) ?? null),
+    hfid: own ? (own.hfidJson === null ? null : (JSON.parse(own.hfidJson) as string[])) : (inv.hfidOf(obj.id) ?? null),
     path: own ? inv.display(own.path) : (inv.pathOf(obj.id) ?? ''),
     attributes: obj.attributes,
     relationships: (rels ?? outgoing(inv.schema, obj)).map((r) => ({

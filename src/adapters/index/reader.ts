@@ -116,8 +116,7 @@ export class IndexReader {
       let st = this.queryStmts.get(statement.sql);
       if (!st) this.queryStmts.set(statement.sql, (st = this.db.prepare(statement.sql)));
       for (const row of st.all(...statement.params) as Record<string, unknown>[]) {
-        const hfid = row['o.hfid'];
-        out.push({ path: String(row['o.path']), hfid: typeof hfid === 'string' ? (JSON.parse(hfid) as string[]) : undefined, obj: this.toObject(t, row) });
+        out.push({ path: String(row['o.path']), hfidJson: (row['o.hfid'] as string | null) ?? null, obj: this.toObject(t, row) });
       }
     }
     return out.sort((a, b) => cmp(a.path, b.path));
@@ -317,7 +316,8 @@ export interface Listed {
   obj: InventoryObject;
   /** Relative to the inventory folder. */
   path: string;
-  hfid: string[] | undefined;
+  /** The hfid as the index keeps it (JSON text), parsed only by a caller that shows it: query() serves generation too. */
+  hfidJson: string | null;
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
