@@ -3,7 +3,7 @@ import { sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import type { FileHost } from './host.js';
 import { checkAllocations } from './inventory-check/allocations.js';
 import { checkInventory } from './inventory-check/check.js';
-import { readObjectFiles } from './inventory-check/stage.js';
+import { readObjectFiles } from './inventory-check/read-files.js';
 import { mergeProductKinds } from './products/compile.js';
 import { loadCatalogProducts } from './products/load.js';
 import { loadCatalogSchema } from './schema/catalog-schema.js';

@@ -2,14 +2,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nodeFileHost } from '../../src/adapters/fs.js';
 import { checkInventory } from '../../src/core/inventory-check/check.js';
-import { readObjectFiles } from '../../src/core/inventory-check/stage.js';
+import { readObjectFiles } from '../../src/core/inventory-check/read-files.js';
 import { tempDir, writeTree } from '../helpers/repo.js';
 import { fixtureSchema } from '../load/helpers.js';
 import { fixtureInventory } from './helpers.js';
 
 const schema = fixtureSchema();
 
-describe('the inventory stage of svc validate', () => {
+describe('the object files svc validate reads', () => {
   it('is skipped when the catalog has no inventory folder', () => {
     const root = tempDir();
     expect(readObjectFiles({ root, inventory: join(root, 'inventory') }, nodeFileHost)).toBeUndefined();
