@@ -91,6 +91,11 @@ describe('svc load (end to end, real git and SQLite)', () => {
     ['dangling reference', header('NetworkLoopback') + '    - name: lo0\n      device: ams9-core1\n', /bad\.yml:7:15: error\[load\/dangling-reference\]: NetworkLoopback "ams9-core1 \/ lo0": device refers to NetworkDevice "ams9-core1", which does not exist\n  hint: did you mean "ams1-core1"\?/],
     ['duplicate', header('BuiltinTag') + '    - name: red\n    - name: red\n', /bad\.yml:7:7: error\[load\/duplicate\]: BuiltinTag "red": defined twice in this load \(first at bad\.yml:6\)/],
     ['missing mandatory attribute', header('LocationCountry') + '    - name: France\n', /bad\.yml:6:7: error\[load\/missing-mandatory\]: LocationCountry "France": mandatory attribute code \(Text\) is missing/],
+    [
+      'aliases that expand without bound',
+      header('BuiltinTag') + ['    - name: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdef'.split('').map((k, i) => `    - name: &${k} [${Array(10).fill(`*${'abcdef'[i]}`).join(', ')}]`)].join('\n') + '\n',
+      /bad\.yml:7:17: error\[yaml\/syntax\]: YAML: Excessive alias count[^\n]*\n  hint: aliases \(\*name\) here expand to more than 100 copies/,
+    ],
   ];
   it.each(bad)('refuses %s with a clear error and changes nothing', (_what, text, message) => {
     const dir = fixtureRepo();
