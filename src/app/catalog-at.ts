@@ -1,6 +1,7 @@
 import { join, relative, sep } from 'node:path';
 import { listTree, readBlobs } from '../adapters/git/read.js';
-import { CONFIG_FILE, parseCatalog, type Catalog } from '../core/catalog/catalog.js';
+import { parseCatalog, type Catalog } from '../core/catalog/catalog.js';
+import { CONFIG_FILE } from '../core/catalog/root.js';
 import { diag, hasErrors, type Diagnostic } from '../core/diagnostics.js';
 import { UsageError } from '../core/errors.js';
 import type { FileHost } from '../core/host.js';

@@ -2,6 +2,7 @@ import { openIndex, type OpenedIndex } from '../adapters/index/refresh.js';
 import { SqliteInventory } from '../adapters/index/inventory.js';
 import type { Listed } from '../adapters/index/reader.js';
 import type { ReaderChoice } from '../adapters/index/sources.js';
+import type { StatusAnswer } from '../adapters/index/gitstate.js';
 import { nodeFileHost } from '../adapters/fs.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import { UsageError } from '../core/errors.js';
@@ -19,8 +20,8 @@ import { storedRelationships } from '../core/inventory/ownership.js';
  * Composition for commands: the catalog's inventory over its SQLite index, brought up to date
  * (incrementally, or rebuilt) before it is returned. Close it when done.
  */
-export function openInventory(catalog: Pick<Catalog, 'root' | 'inventory'>, schema: SchemaSet, opts: { dbPath?: string; reader?: ReaderChoice } = {}): SqliteInventory {
-  const opened: OpenedIndex = openIndex({ catalogRoot: catalog.root, inventoryDir: catalog.inventory, schema, ...(opts.dbPath ? { dbPath: opts.dbPath } : {}), ...(opts.reader ? { reader: opts.reader } : {}) });
+export function openInventory(catalog: Pick<Catalog, 'root' | 'inventory'>, schema: SchemaSet, opts: { dbPath?: string; reader?: ReaderChoice; status?: StatusAnswer } = {}): SqliteInventory {
+  const opened: OpenedIndex = openIndex({ catalogRoot: catalog.root, inventoryDir: catalog.inventory, schema, ...opts });
   return new SqliteInventory(opened, catalog.inventory);
 }
 
@@ -140,12 +141,20 @@ function outgoing(schema: SchemaSet, obj: InventoryObject): RelationView[] {
   });
 }
 
+/**
+ * What the readers below take from the command: git status as asked at its start (see openIndex),
+ * awaited only once the arguments are known good, so that a usage error never waits for git.
+ */
+export interface ReadOptions {
+  status?: Promise<StatusAnswer | undefined>;
+}
+
 /** `svc list`: objects of a kind (a generic: every inheriting kind) matching the filters. */
-export function listObjects(catalog: Catalog, kind: string, filterArgs: readonly string[]): { schema: SchemaSet; objects: ObjectView[] } {
+export async function listObjects(catalog: Catalog, kind: string, filterArgs: readonly string[], opts: ReadOptions = {}): Promise<{ schema: SchemaSet; objects: ObjectView[] }> {
   const schema = catalogSchema(catalog);
   requireKind(schema, kind);
   const filter = parseFilters(schema, kind, filterArgs);
-  const inv = openInventory(catalog, schema);
+  const inv = openInventory(catalog, schema, { status: await opts.status });
   try {
     const peers = resolvePeers(inv, kind, filter.relationships);
     const hfids = new Map<string, string[] | null>();
@@ -161,10 +170,10 @@ export function listObjects(catalog: Catalog, kind: string, filterArgs: readonly
 }
 
 /** `svc show`: one object by id or hfid (several components as several arguments), with both directions. */
-export function showObject(catalog: Catalog, kind: string, ref: readonly string[]): ObjectView {
+export async function showObject(catalog: Catalog, kind: string, ref: readonly string[], opts: ReadOptions = {}): Promise<ObjectView> {
   const schema = catalogSchema(catalog);
   requireKind(schema, kind);
-  const inv = openInventory(catalog, schema);
+  const inv = openInventory(catalog, schema, { status: await opts.status });
   try {
     let obj: InventoryObject | undefined;
     if (ref.length === 1 && ID_PATTERN.test(ref[0]!)) {

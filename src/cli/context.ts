@@ -1,4 +1,6 @@
 import type { ChalkInstance } from 'chalk';
+import type { StatusAnswer } from '../adapters/index/gitstate.js';
+import { earlyAnswer, type EarlyStatus } from './early-status.js';
 
 /**
  * What a command needs from the process, gathered once in main.ts so commands (and tests that run
@@ -18,10 +20,12 @@ export interface CliContext {
   color: ChalkInstance;
   /** svc's clock. SVC_NOW (ISO 8601) fixes it, for tests and reproducible runs. */
   clock: () => Date;
+  /** git status as asked when svc started, for the catalog at `root` (./early-status.ts). */
+  earlyStatus?: (root: string) => Promise<StatusAnswer | undefined>;
 }
 
 /** `color`: loadColor's (./color.ts), which honours NO_COLOR and FORCE_COLOR. */
-export function processContext(catalogDir: string | undefined, color: ChalkInstance): CliContext {
+export function processContext(catalogDir: string | undefined, color: ChalkInstance, early?: EarlyStatus): CliContext {
   const isTTY = Boolean(process.stdout.isTTY);
   return {
     cwd: process.cwd(),
@@ -33,6 +37,7 @@ export function processContext(catalogDir: string | undefined, color: ChalkInsta
     stdinTTY: Boolean(process.stdin.isTTY),
     color,
     clock: clockFrom(process.env.SVC_NOW),
+    earlyStatus: (root) => earlyAnswer(early, root),
   };
 }
 

@@ -1,46 +1,7 @@
-import { Command } from 'commander';
-import { SVC_VERSION } from '../adapters/version.js';
-import { loadColor } from './color.js';
-import { processContext, type CliContext } from './context.js';
-import { exitCodeFor } from './run.js';
-import { registerCommands } from './commands/index.js';
+// The entry point. git status is started before the rest of svc is even loaded (see
+// ./early-status.ts); only then is the program imported, which takes as long as git does.
+import { startEarlyStatus } from './early-status.js';
 
-/** Builds the program. `ctxFor` is called once the global options are parsed. */
-export function buildProgram(ctxFor: (catalogDir: string | undefined) => CliContext, setExit: (code: number) => void): Command {
-  const program = new Command('svc')
-    .description('A service factory in a git repository: schemas, products, generators and an inventory as text, indexed in SQLite')
-    .version(SVC_VERSION, '-V, --version')
-    .option('-C <dir>', 'run as if svc was started in <dir> (the catalog root)')
-    .showSuggestionAfterError(true)
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride()
-    .configureHelp({ sortSubcommands: true });
-  const ctx = (): CliContext => ctxFor(program.opts<{ C?: string }>().C);
-  registerCommands(program, ctx, setExit);
-  return program;
-}
-
-async function main(): Promise<void> {
-  // `svc list | head`: a reader that stops early is not an error (git and coreutils exit quietly too).
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw e;
-    });
-  }
-  let code = 0;
-  let context: CliContext | undefined;
-  const color = await loadColor(process.env, Boolean(process.stdout.isTTY));
-  const ctxFor = (dir: string | undefined) => (context ??= processContext(dir, color));
-  const program = buildProgram(ctxFor, (c) => {
-    code = c;
-  });
-  try {
-    await program.parseAsync(process.argv);
-  } catch (e) {
-    code = exitCodeFor(e, context ?? processContext(undefined, color));
-  }
-  process.exitCode = code;
-}
-
-await main();
+const early = startEarlyStatus(process.argv.slice(2), process.cwd());
+const { main } = await import('./program.js');
+await main(early);

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { isAbsolute, relative } from 'node:path';
 import { gitSync, gitSyncBytes } from '../git/run.js';
 import type { BlobFormat } from '../inventory/files.js';
@@ -112,10 +113,60 @@ export function statusScope(tracked: number, inventory: number): StatusScope {
   return inventory * 2 >= tracked ? 'repo' : 'folder';
 }
 
+/** How dirtyPaths asks git status in a scope; `folder` is the inventory folder relative to git's working folder. */
+function statusArgs(scopeOf: StatusScope, folder: string): string[] {
+  const args = ['-c', 'core.untrackedCache=true', 'status', '--porcelain', '-z', '--no-renames'];
+  if (scopeOf === 'repo') args.push('--untracked-files=normal');
+  else args.push('--untracked-files=all', '--', folder === '' ? '.' : folder);
+  return args;
+}
+
+/** git status's output, asked in `scope` before the refresh that uses it (see startStatus). */
+export interface StatusAnswer {
+  scope: StatusScope;
+  text: string;
+}
+
+export interface PendingStatus {
+  /** undefined when git failed: the refresh then asks again, and reports what went wrong. */
+  answer: Promise<StatusAnswer | undefined>;
+  /** Stops git if it still runs: a command that ends without the answer leaves no git behind. */
+  cancel(): void;
+}
+
+/**
+ * git status started without waiting for it, in `dir` (the catalog root; `folder` is the inventory
+ * folder relative to it), so that a command can load while git stats every file. Porcelain paths
+ * are relative to the repository's top whatever the working folder, so dirtyPaths reads the answer
+ * as its own. Only valid for a refresh that nothing in the work tree or git's index has changed
+ * since: the caller's promise.
+ */
+export function startStatus(dir: string, scopeOf: StatusScope, folder: string): PendingStatus {
+  let settled = false;
+  const child = spawn('git', statusArgs(scopeOf, folder), { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] });
+  const chunks: Buffer[] = [];
+  child.stdout.on('data', (d: Buffer) => chunks.push(d));
+  const answer = new Promise<StatusAnswer | undefined>((resolve) => {
+    child.on('error', () => resolve(undefined));
+    child.on('close', (code) => {
+      settled = true;
+      resolve(code === 0 ? { scope: scopeOf, text: Buffer.concat(chunks).toString('utf8') } : undefined);
+    });
+  });
+  return {
+    answer,
+    cancel: () => {
+      // SIGTERM: git removes its index.lock on the way out, so nothing is left half-written.
+      if (!settled) child.kill('SIGTERM');
+    },
+  };
+}
+
 /**
  * Uncommitted changes under the inventory folder (staged or not, untracked files too): the paths
  * whose work-tree content may differ from HEAD, sorted, each once (git lists a path twice when it is
- * deleted in git's index and new in the work tree).
+ * deleted in git's index and new in the work tree). `asked`: git status's output in this scope,
+ * taken since the command started (startStatus), used instead of asking again.
  *
  * git keeps an untracked cache in .git/index (core.untrackedCache) that spares status reading every
  * folder to find new files: about half of a status of a 100k-file inventory. But git (2.39) uses it
@@ -123,13 +174,11 @@ export function statusScope(tracked: number, inventory: number): StatusScope {
  * folder (--untracked-files=normal). So in scope `repo` status is asked that way, and the files of
  * new folders are then listed by `git ls-files --others` on those folders alone.
  */
-export function dirtyPaths(g: GitView, scopeOf: StatusScope = 'folder'): string[] {
-  const args = ['-c', 'core.untrackedCache=true', 'status', '--porcelain', '-z', '--no-renames'];
-  if (scopeOf === 'repo') args.push('--untracked-files=normal');
-  else args.push('--untracked-files=all', '--', scope(g));
+export function dirtyPaths(g: GitView, scopeOf: StatusScope = 'folder', asked?: StatusAnswer): string[] {
+  const text = asked?.scope === scopeOf ? asked.text : gitSync(g.top, statusArgs(scopeOf, scope(g)));
   const out: string[] = [];
   const folders: string[] = [];
-  for (const entry of gitSync(g.top, args).split('\0')) {
+  for (const entry of text.split('\0')) {
     if (entry.length < 4) continue;
     const p = strip(g, entry.slice(3));
     if (p === undefined) continue;

@@ -3,7 +3,8 @@ import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import type { SchemaSet } from '../../core/schema/model.js';
 import { blobId, isObjectFile, readObjectFile, type BlobFormat } from '../inventory/files.js';
-import { changedBetween, dirtyPaths, gitView, headTree, type GitView } from './gitstate.js';
+import { changedBetween, dirtyPaths, gitView, headTree, type GitView, type StatusAnswer } from './gitstate.js';
+import { indexPath } from './peek.js';
 import { buildPlan, linkOrder } from './build-kit.js';
 import { FreshBuild } from './fresh.js';
 import { ingest, type FileChange } from './ingest.js';
@@ -42,6 +43,12 @@ export interface IndexTarget {
   dbPath?: string;
   /** Who reads the files of a full build; default 'auto' (a worker thread for big inventories). */
   reader?: ReaderChoice;
+  /**
+   * git status as asked since the command started (gitstate.ts startStatus): an incremental refresh
+   * in the same scope uses it instead of asking again. Only for a command that has changed nothing
+   * in the work tree or git's index since.
+   */
+  status?: StatusAnswer;
 }
 
 export interface OpenedIndex {
@@ -55,10 +62,6 @@ export interface OpenedIndex {
   readContent: (path: string) => FileChange | undefined;
   /** How blob ids are hashed: as the repository names objects, so they compare with git's. */
   blobFormat: BlobFormat;
-}
-
-export function indexPath(catalogRoot: string): string {
-  return join(catalogRoot, '.svc', 'index.sqlite');
 }
 
 export function openIndex(target: IndexTarget): OpenedIndex {
@@ -81,7 +84,7 @@ export function openIndex(target: IndexTarget): OpenedIndex {
   if (existing.db && g) {
     const db = existing.db;
     try {
-      const changed = refreshIncremental(db, layout, g, base);
+      const changed = refreshIncremental(db, layout, g, base, target.status);
       if (changed !== undefined) return { db, ...base, how: changed === 0 ? 'fresh' : 'incremental', changed };
       existing.reason = 'the recorded tree is no longer in the repository';
     } catch (e) {
@@ -127,7 +130,7 @@ function openExisting(dbPath: string, wanted: Record<string, string>): { db: Dat
 }
 
 /** Number of files re-read, or undefined when only a rebuild can tell. */
-function refreshIncremental(db: Database.Database, layout: Layout, g: GitView, base: Pick<OpenedIndex, 'display' | 'readContent'>): number | undefined {
+function refreshIncremental(db: Database.Database, layout: Layout, g: GitView, base: Pick<OpenedIndex, 'display' | 'readContent'>, asked?: StatusAnswer): number | undefined {
   const meta = db.prepare('SELECT value FROM meta WHERE key = ?').pluck();
   const oldTree = (meta.get('tree') as string | undefined) ?? '';
   const status = meta.get('status') === 'repo' ? 'repo' : 'folder';
@@ -139,7 +142,7 @@ function refreshIncremental(db: Database.Database, layout: Layout, g: GitView, b
     if (!between) return undefined;
     for (const p of between) candidates.add(p);
   }
-  const dirty = dirtyPaths(g, status).filter(isObjectFile);
+  const dirty = dirtyPaths(g, status, asked).filter(isObjectFile);
   for (const p of dirty) candidates.add(p);
   const blobOf = db.prepare('SELECT blob FROM objects WHERE path = ?').pluck();
   const changes: FileChange[] = [];

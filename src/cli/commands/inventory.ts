@@ -33,7 +33,7 @@ export function registerInventory(program: Command, ctx: Ctx, setExit: SetExit):
       const c = ctx();
       const catalog = requireCatalog(c);
       const { listObjects } = await import('../../app/inventory.js');
-      const { schema, objects } = listObjects(catalog, kind, opts.filter);
+      const { schema, objects } = await listObjects(catalog, kind, opts.filter, { status: c.earlyStatus?.(catalog.root) });
       const format = opts.format ?? (c.isTTY ? 'table' : 'json');
       if (format !== 'table') return structured(c, format, objects);
       const k = schema.get(kind)!;
@@ -65,7 +65,7 @@ export function registerInventory(program: Command, ctx: Ctx, setExit: SetExit):
       const c = ctx();
       const catalog = requireCatalog(c);
       const { showObject } = await import('../../app/inventory.js');
-      const view = showObject(catalog, kind, ref);
+      const view = await showObject(catalog, kind, ref, { status: c.earlyStatus?.(catalog.root) });
       const format = opts.format ?? (c.isTTY ? 'text' : 'json');
       if (format !== 'text') return structured(c, format, view);
       const b = c.color.bold;

@@ -1,4 +1,4 @@
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { diag, hasErrors, type Diagnostic } from '../diagnostics.js';
 import { UsageError } from '../errors.js';
 import { ownValidator } from '../own-schema.js';
@@ -7,8 +7,7 @@ import type { YamlSource } from '../yaml/source.js';
 import { parseYamlQuick } from '../yaml/quick.js';
 import { checkShape } from '../yaml/shape.js';
 import { catalogConfigSchema } from './config-schema.js';
-
-export const CONFIG_FILE = '.orchestrator.yml';
+import { CONFIG_FILE, findCatalogRoot } from './root.js';
 
 export interface GeneratorDefinition {
   name: string;
@@ -40,17 +39,6 @@ export interface CatalogLoad {
 }
 
 const validator = ownValidator(catalogConfigSchema);
-
-/** Like git finds .git: the nearest folder upward from `start` that holds .orchestrator.yml. */
-export function findCatalogRoot(start: string, host: FileHost): string | undefined {
-  let dir = resolve(start);
-  for (;;) {
-    if (host.exists(join(dir, CONFIG_FILE))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
-}
 
 /**
  * Config texts known to pass the JSON Schema check, so that it can be skipped (the check is the only
