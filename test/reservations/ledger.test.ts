@@ -23,6 +23,7 @@ interface Line {
   key: string;
   resource: string;
   shared: boolean;
+  attempts: number;
 }
 
 /** Start a worker process; resolves with its JSON lines once it exits. */
@@ -92,6 +93,8 @@ describe('the reservation ledger in git', () => {
     expect(all.map((r) => r.resource).sort()).toEqual([...resources].sort());
     // One commit per reservation: none was overwritten by a racing process.
     expect(git(dir, 'rev-list', '--count', LEDGER_REF).trim()).toBe('24');
+    // Each took its turn (the ledger lock): no process planned and wrote objects in vain.
+    expect(results.map((r) => r.attempts)).toEqual(Array(24).fill(1));
     expect(leftovers(join(dir, '.git'))).toEqual([]);
   });
 

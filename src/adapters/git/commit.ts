@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { CatFile } from './catfile.js';
 import { encodeCommit, makeObject, objectFormat, resolveIdentity, writeObjects, type GitObject, type Identity, type ObjectFormat } from './objects.js';
@@ -69,18 +70,23 @@ export interface RepoPaths {
   /** The work tree root, or the git dir for a bare repository. */
   root: string;
   gitDir: string;
+  /** The folder a linked worktree shares with the main one (refs, objects): gitDir everywhere else. */
+  commonDir: string;
   bare: boolean;
 }
 
 export async function repoPaths(dir: string): Promise<RepoPaths> {
-  const r = await gitRaw(dir, ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--show-toplevel']);
+  // --show-toplevel last: in a bare repository it fails after the others have answered.
+  const r = await gitRaw(dir, ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--git-common-dir', '--show-toplevel']);
   const lines = r.stdout.toString('utf8').split('\n');
   if (lines[0] !== 'true' && lines[0] !== 'false') {
     throw new UsageError('git/not-a-repository', `${dir} is not inside a git repository`, { hint: 'run `git init` first, or pass the folder of a repository' });
   }
   const bare = lines[0] === 'true';
   const gitDir = lines[1] ?? '';
-  return { bare, gitDir, root: bare ? gitDir : (lines[2] ?? dir) };
+  // git prints the common folder relative to where it was asked, when it can.
+  const commonDir = resolve(dir, lines[2] || gitDir);
+  return { bare, gitDir, commonDir, root: bare ? gitDir : (lines[3] ?? dir) };
 }
 
 /**

@@ -9,6 +9,7 @@ import { encodeCommit, makeObject, objectFormat, resolveIdentity, writeObjects, 
 import { compareAndSwapRef, fetchRef, hasRemote, pushRef, resolveRef } from './refs.js';
 import { gitOk, gitRaw } from './run.js';
 import { RefConflictError } from './errors.js';
+import { withLedgerLock } from './ledger-lock.js';
 import { editTree, listFiles } from './tree-edit.js';
 
 /**
@@ -113,7 +114,13 @@ const backoff = (attempt: number): Promise<void> => sleep(Math.min(400, 5 * 2 **
  * `plan` may run several times (after a lost race): it must only act through the draft.
  */
 export async function updateLedger<T>(opts: LedgerOptions, plan: LedgerPlan<T>): Promise<LedgerOutcome<T>> {
-  const { root: repo } = await repoPaths(opts.repo);
+  const { root, commonDir } = await repoPaths(opts.repo);
+  // A dry run writes nothing, so it needs no turn (./ledger-lock.ts).
+  if (opts.dryRun) return attempts(root, opts, plan);
+  return withLedgerLock(commonDir, () => attempts(root, opts, plan));
+}
+
+async function attempts<T>(repo: string, opts: LedgerOptions, plan: LedgerPlan<T>): Promise<LedgerOutcome<T>> {
   const ref = opts.ref ?? LEDGER_REF;
   const clock = opts.clock ?? (() => new Date());
   const format = await objectFormat(repo);
