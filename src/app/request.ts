@@ -382,6 +382,8 @@ async function generateAndCommit(ctx: Context, inv: RevisionInventory, p: Plan):
       notReleased = e instanceof Error ? e.message : String(e);
     }
   }
+  // The files' texts before: one git process for all of them, not one each.
+  await inv.prefetch([...files.writes.map((w) => w.path), ...files.deletes]);
   return {
     requestId: p.requestId,
     subscriptionId: p.subscriptionId,

@@ -32,6 +32,8 @@ export interface RevisionInventory {
   tree: string;
   /** The file at the commit, relative to the inventory folder; undefined when absent. */
   read(path: string): string | undefined;
+  /** Reads these files at the commit with one git process, so that `read` of each finds them read. */
+  prefetch(paths: readonly string[]): Promise<void>;
   close(): void;
 }
 
@@ -96,12 +98,17 @@ export async function openInventoryAt(catalog: Catalog, schema: SchemaSet, commi
       const args = meta ? ['diff-tree', '-r', '-z', '--no-renames', '--name-only', meta, tree || emptyTree(repo)] : ['ls-tree', '-r', '-z', '--name-only', tree];
       for (const p of gitSync(repo, args).split('\0')) if (p) changed.add(p);
     }
+    const prefetch = async (wanted: readonly string[]): Promise<void> => {
+      const missing = wanted.filter((p) => !cache.has(p));
+      if (missing.length === 0) return;
+      const blobs = await readBlobs(repo, commit, missing.map((p) => (prefix === '' ? p : `${prefix}/${p}`)));
+      for (const p of missing) {
+        const b = blobs.get(prefix === '' ? p : `${prefix}/${p}`);
+        cache.set(p, b ? b.toString('utf8') : null);
+      }
+    };
     const paths = [...changed].sort();
-    const blobs = await readBlobs(repo, commit, paths.map((p) => (prefix === '' ? p : `${prefix}/${p}`)));
-    paths.forEach((p) => {
-      const b = blobs.get(prefix === '' ? p : `${prefix}/${p}`);
-      cache.set(p, b ? b.toString('utf8') : null);
-    });
+    await prefetch(paths);
     const layout = compileLayout(schema);
     const display = (p: string) => (prefix === '' ? p : `${relative(catalog.root, join(repo, prefix)).split('\\').join('/')}/${p}`);
     const readContent = (p: string): FileChange | undefined => {
@@ -118,6 +125,7 @@ export async function openInventoryAt(catalog: Catalog, schema: SchemaSet, commi
       prefix,
       tree,
       read,
+      prefetch,
       close: () => {
         inventory.close();
         rmSync(copy, { force: true });

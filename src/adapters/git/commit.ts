@@ -75,7 +75,23 @@ export interface RepoPaths {
   bare: boolean;
 }
 
+/**
+ * Where a folder's repository keeps its folders does not change while svc runs, and a request asks
+ * it once per ledger update: remembered per folder for the life of the process (answers only: a
+ * folder that is not a repository yet may become one, as `svc init` makes it).
+ */
+const known = new Map<string, RepoPaths>();
+
 export async function repoPaths(dir: string): Promise<RepoPaths> {
+  const key = resolve(dir);
+  const hit = known.get(key);
+  if (hit) return hit;
+  const paths = await askRepoPaths(dir);
+  known.set(key, paths);
+  return paths;
+}
+
+async function askRepoPaths(dir: string): Promise<RepoPaths> {
   // --show-toplevel last: in a bare repository it fails after the others have answered.
   const r = await gitRaw(dir, ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--git-common-dir', '--show-toplevel']);
   const lines = r.stdout.toString('utf8').split('\n');
