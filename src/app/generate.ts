@@ -14,6 +14,7 @@ import { openInventory } from './inventory.js';
 import { requireModel } from './model.js';
 import type { SchemaSet } from '../core/schema/model.js';
 import type { ProductSet } from '../core/products/model.js';
+import type { StatusAnswer } from '../adapters/index/gitstate.js';
 
 export interface GenerateOptions {
   target?: string;
@@ -23,6 +24,8 @@ export interface GenerateOptions {
   /** Run every target, even those whose remembered run still holds (and remember afresh). */
   noCache?: boolean;
   clock: () => Date;
+  /** git status as asked at the command's start (see ReadOptions in ./inventory.ts). */
+  status?: Promise<StatusAnswer | undefined>;
 }
 
 export interface GenerateResult {
@@ -77,7 +80,7 @@ export async function loadHandles(catalog: Catalog, only?: string | readonly str
 export async function generate(catalog: Catalog, opts: GenerateOptions): Promise<GenerateResult> {
   const { schema, products } = requireModel(catalog);
   const handles = await loadHandles(catalog, opts.generator);
-  const inv = openInventory(catalog, schema);
+  const inv = openInventory(catalog, schema, { status: await opts.status });
   try {
     const store = sqliteMemoStore(inv.database);
     const model = modelDigest(schema, products);

@@ -5,17 +5,18 @@ import { indexPath, peekStatus } from '../adapters/index/peek.js';
 import { findCatalogRoot } from '../core/catalog/root.js';
 
 /**
- * git status started as svc starts, for the commands that only read the inventory. A refresh asks
- * git status, which stats every file of the work tree: on a 100,000-object inventory that is most of
- * `svc list`'s time, and svc spends as long again loading its modules before it gets to ask. Asked
- * first, git runs while svc loads.
+ * git status started as svc starts, for the commands whose first act on the inventory is to read
+ * it. A refresh asks git status, which stats every file of the work tree: on a 100,000-object
+ * inventory that is most of `svc list`'s time, and svc spends as long again loading its modules
+ * before it gets to ask. Asked first, git runs while svc loads.
  *
- * Only `list` and `show`: they change nothing in the work tree or git's index before they open the
- * inventory, so an answer taken at their start is the answer the refresh would get. The arguments
- * are read here before commander parses them, so a guess that turns out wrong (another catalog,
- * another scope, an index that gets rebuilt) only means the answer goes unused.
+ * Only `list`, `show` and `generate`: none changes anything in the work tree or git's index before
+ * its first refresh (generate writes object files after it, and refreshes no more), so an answer
+ * taken at their start is the answer that refresh would get. The arguments are read here before
+ * commander parses them, so a guess that turns out wrong (another catalog, another scope, an index
+ * that gets rebuilt) only means the answer goes unused.
  */
-const READERS = new Set(['list', 'show']);
+const EARLY = new Set(['list', 'show', 'generate']);
 
 export interface EarlyStatus {
   /** The catalog root git status was asked in. */
@@ -24,10 +25,10 @@ export interface EarlyStatus {
 }
 
 /**
- * The subcommand and the global `-C` folder of an invocation of a reader; undefined for anything
- * else (another command, help, version, an option before the subcommand other than -C).
+ * The subcommand and the global `-C` folder of an invocation of one of those commands; undefined for
+ * anything else (another command, help, version, an option before the subcommand other than -C).
  */
-export function readerInvocation(args: readonly string[]): { command: string; dir: string | undefined } | undefined {
+export function earlyInvocation(args: readonly string[]): { command: string; dir: string | undefined } | undefined {
   let command: string | undefined;
   let dir: string | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -41,12 +42,12 @@ export function readerInvocation(args: readonly string[]): { command: string; di
       command = a;
     }
   }
-  return command !== undefined && READERS.has(command) ? { command, dir } : undefined;
+  return command !== undefined && EARLY.has(command) ? { command, dir } : undefined;
 }
 
-/** Starts git status for a reader run from `cwd` on a catalog with a complete index; else undefined. */
+/** Starts git status for such a command run from `cwd` on a catalog with a complete index; else undefined. */
 export function startEarlyStatus(args: readonly string[], cwd: string): EarlyStatus | undefined {
-  const run = readerInvocation(args);
+  const run = earlyInvocation(args);
   if (!run) return undefined;
   const root = findCatalogRoot(resolve(cwd, run.dir ?? '.'), nodeFileHost);
   if (root === undefined) return undefined;

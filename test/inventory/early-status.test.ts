@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startStatus } from '../../src/adapters/index/gitstate.js';
 import { indexPath, peekStatus } from '../../src/adapters/index/peek.js';
-import { earlyAnswer, readerInvocation, startEarlyStatus } from '../../src/cli/early-status.js';
+import { earlyAnswer, earlyInvocation, startEarlyStatus } from '../../src/cli/early-status.js';
 import { git, svc, tempDir, writeTree } from '../helpers/repo.js';
 import { catalogRepo, objectFile } from './helpers.js';
 
@@ -26,13 +26,14 @@ function slowStatus(dir: string): void {
 }
 
 describe('which invocations start git status early', () => {
-  it('list and show, with -C before or after the command; nothing else', () => {
-    expect(readerInvocation(['list', 'DcimSwitch'])).toEqual({ command: 'list', dir: undefined });
-    expect(readerInvocation(['-C', 'cat', 'show', 'DcimSwitch', 'x'])).toEqual({ command: 'show', dir: 'cat' });
-    expect(readerInvocation(['-Ccat', 'list', 'K'])).toEqual({ command: 'list', dir: 'cat' });
-    expect(readerInvocation(['list', 'K', '--filter', 'a=b', '-C', 'cat'])).toEqual({ command: 'list', dir: 'cat' });
-    for (const args of [[], ['validate'], ['generate', 'list'], ['--help'], ['list', '--help'], ['show', '-h'], ['-V', 'list'], ['--', 'list'], ['--format', 'json', 'list']]) {
-      expect(readerInvocation(args)).toBeUndefined();
+  it('list, show and generate, with -C before or after the command; nothing else', () => {
+    expect(earlyInvocation(['list', 'DcimSwitch'])).toEqual({ command: 'list', dir: undefined });
+    expect(earlyInvocation(['-C', 'cat', 'show', 'DcimSwitch', 'x'])).toEqual({ command: 'show', dir: 'cat' });
+    expect(earlyInvocation(['-Ccat', 'list', 'K'])).toEqual({ command: 'list', dir: 'cat' });
+    expect(earlyInvocation(['list', 'K', '--filter', 'a=b', '-C', 'cat'])).toEqual({ command: 'list', dir: 'cat' });
+    expect(earlyInvocation(['generate', '--dry-run'])).toEqual({ command: 'generate', dir: undefined });
+    for (const args of [[], ['validate'], ['request', 'create', 'x'], ['load', 'list'], ['--help'], ['list', '--help'], ['show', '-h'], ['-V', 'list'], ['--', 'list'], ['--format', 'json', 'list']]) {
+      expect(earlyInvocation(args)).toBeUndefined();
     }
   });
 
@@ -72,6 +73,18 @@ describe('svc list and show with git status asked first', () => {
     expect(p.code).toBe(0);
     expect(JSON.parse(p.stdout).attributes.prefix).toBe('10.0.1.0/24');
     expect(p.calls.filter((c) => c.startsWith('status '))).toHaveLength(1);
+  });
+
+  it('svc generate asks git status once and first too, its first refresh coming before anything it writes', () => {
+    const dir = catalogRepo();
+    expect(svc(dir, ['generate']).code).toBe(0);
+    unlinkSync(join(dir, 'inventory/DcimRouter/atl1-edge1.json'));
+    const r = gitCalls(dir, ['generate', '--format', 'json']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(JSON.parse(r.stdout)).toMatchObject({ upToDate: true, targets: [] });
+    expect(r.calls[0]).toMatch(/^status /);
+    expect(r.calls.filter((c) => c.startsWith('status '))).toHaveLength(1);
+    expect(names(svc(dir, ['list', 'DcimGenericDevice']).stdout)).toEqual(['atl1-core1']);
   });
 
   it('with -C from another folder, and for a catalog inside a bigger repository (status of the inventory folder alone)', () => {

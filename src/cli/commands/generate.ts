@@ -27,6 +27,7 @@ export function registerGenerate(program: Command, ctx: Ctx, setExit: SetExit): 
         dryRun: Boolean(opts.dryRun || opts.check),
         noCache: !opts.cache,
         clock: c.clock,
+        status: c.earlyStatus?.(catalog.root),
       });
       const changed = result.files.writes.length + result.files.deletes.length > 0;
       if (opts.format === 'json') c.out(`${JSON.stringify(toJson(result, changed), null, 2)}\n`);
