@@ -1,7 +1,7 @@
 import { LEDGER_REF, openLedger, readLedger, type LedgerOutcome } from '../adapters/git/ledger.js';
 import { RefConflictError } from '../adapters/git/errors.js';
 import { mergedRequests } from '../adapters/git/merged.js';
-import { compareAndSwapRef, deleteRef } from '../adapters/git/refs.js';
+import { compareAndSwapRef, deleteRef, hasRemote } from '../adapters/git/refs.js';
 import { letGoReservations, reserveResource, revertReservations, settleHolders } from '../adapters/git/reservations.js';
 import type { Choose, ReservationRef } from '../core/reservations/model.js';
 import { letGo, pendingHolders, reserve, settleHolder, type LetGo, type ReserveRequest, type ReserveResult } from '../core/reservations/ops.js';
@@ -43,10 +43,18 @@ export class LedgerSession implements LedgerChanges {
   /** Why a change is only local (no remote, or it could not be reached), when one is. */
   offline: string | undefined;
 
+  /** The shared remote (`origin`, or null for none), asked of git once for the whole session. */
+  private remote: Promise<string | null> | undefined;
+
   constructor(
     private readonly repo: string,
     private readonly clock: () => Date,
   ) {}
+
+  private async options(): Promise<{ repo: string; clock: () => Date; remote: string | null }> {
+    this.remote ??= hasRemote(this.repo, 'origin').then((has) => (has ? 'origin' : null));
+    return { repo: this.repo, clock: this.clock, remote: await this.remote };
+  }
 
   private track(out: LedgerOutcome<unknown>): void {
     if (!out.shared) this.offline ??= out.offlineReason ?? 'the repository has no remote';
@@ -58,7 +66,7 @@ export class LedgerSession implements LedgerChanges {
   }
 
   async reserve(req: ReserveRequest, choose: Choose): Promise<ReserveResult> {
-    const out = await reserveResource({ repo: this.repo, clock: this.clock }, req, choose);
+    const out = await reserveResource(await this.options(), req, choose);
     this.track(out);
     if (!out.value.existing) this.made.push({ pool: req.pool, key: req.key });
     return out.value;
@@ -66,7 +74,7 @@ export class LedgerSession implements LedgerChanges {
 
   /** `by` no longer needs these (see letGo in core/reservations/ops.ts). */
   async letGo(refs: readonly ReservationRef[], by: string): Promise<LetGo> {
-    const out = await letGoReservations({ repo: this.repo, clock: this.clock }, refs, by);
+    const out = await letGoReservations(await this.options(), refs, by);
     this.track(out);
     this.retired.push(...out.value.retired.map((r) => ({ pool: r.pool, key: r.key })));
     return out.value;
@@ -80,7 +88,7 @@ export class LedgerSession implements LedgerChanges {
   async settleMerged(): Promise<string[]> {
     const { lettingGo } = await readLedger({ repo: this.repo }, (d) => pendingHolders(d));
     const merged = await mergedRequests(this.repo, lettingGo);
-    if (merged.length) this.track(await settleHolders({ repo: this.repo, clock: this.clock }, merged));
+    if (merged.length) this.track(await settleHolders(await this.options(), merged));
     return merged;
   }
 
@@ -105,7 +113,7 @@ export class LedgerSession implements LedgerChanges {
           if (!(e instanceof RefConflictError)) throw e;
         }
       }
-      if (this.made.length || this.retired.length) await revertReservations({ repo: this.repo, clock: this.clock }, this.made, this.retired);
+      if (this.made.length || this.retired.length) await revertReservations(await this.options(), this.made, this.retired);
       return 'released';
     } catch {
       return 'failed';

@@ -5,7 +5,7 @@ import { Chalk } from 'chalk';
 import { nodeFileHost } from '../../src/adapters/fs.js';
 import { askForRequest } from '../../src/cli/request-form.js';
 import { openCatalog } from '../../src/core/catalog/catalog.js';
-import { git, svc } from '../helpers/repo.js';
+import { git, svc, tempDir } from '../helpers/repo.js';
 import { fileAt, json, otterNet, request, snapshot, type Created } from './helpers.js';
 
 const DIA = ['create', 'dedicated internet 1000', '--customer', 'acme', '--set', 'site=par01', '--set', 'ip_package=small'];
@@ -47,6 +47,18 @@ describe('svc request create', () => {
     git(dir, 'stash', '-u', '-q');
     git(dir, 'checkout', '-q', 'request/dia-0001');
     expect(svc(dir, ['validate']).code).toBe(0);
+  });
+
+  it('asks git where the shared remote is once for all its ledger updates, and reads the files it changes with one cat-file', () => {
+    const dir = otterNet();
+    const trace = join(tempDir('svc-trace-'), 'trace.txt');
+    const created = json<Created>(request(dir, [...DIA, '--format', 'json'], { GIT_TRACE: trace }));
+    const calls = [...readFileSync(trace, 'utf8').matchAll(/trace: built-in: git (.*)$/gm)].map((m) => m[1]!);
+    expect(created.status).toBe('active');
+    // Four ledger updates (the subscription id, a VLAN, a prefix, a port), one question about the remote.
+    expect(calls.filter((c) => c.startsWith("update-ref -m 'svc reservations'"))).toHaveLength(4);
+    expect(calls.filter((c) => c.startsWith('config --get remote.origin.url'))).toHaveLength(1);
+    expect(calls.filter((c) => c.startsWith('cat-file blob'))).toEqual([]);
   });
 
   it('the next request gets the next id and other resources, even from the same base', () => {
