@@ -1,6 +1,6 @@
 import { fetchSharedLedger, LEDGER_REF, readLedger, updateLedger } from '../adapters/git/ledger.js';
 import { repoPaths } from '../adapters/git/commit.js';
-import { hasRemote, resolveRef } from '../adapters/git/refs.js';
+import { resolveRef, sharedRemote } from '../adapters/git/refs.js';
 import { GitError } from '../core/errors.js';
 import { gcReservations, liveBranches, settleHolders } from '../adapters/git/reservations.js';
 import { mergedRequests } from '../adapters/git/merged.js';
@@ -111,7 +111,7 @@ export interface PoolsGcReport extends GcResult {
  */
 export async function poolsGc(catalog: Pick<Catalog, 'root'>, opts: PoolsGcOptions): Promise<PoolsGcReport> {
   const { root } = await repoPaths(catalog.root);
-  let remote = opts.remote === undefined ? ((await hasRemote(root, 'origin')) ? 'origin' : null) : opts.remote;
+  let remote = await sharedRemote(root, opts.remote);
   // What the remote's ledger waits on counts too: a fresh clone (CI) has no local ledger at all.
   let shared: string | null = null;
   let offline: { remote: string; reason: string } | undefined;

@@ -1,7 +1,7 @@
 import { LEDGER_REF, openLedger, readLedger, type LedgerOutcome } from '../adapters/git/ledger.js';
 import { RefConflictError } from '../adapters/git/errors.js';
 import { mergedRequests } from '../adapters/git/merged.js';
-import { compareAndSwapRef, deleteRef, hasRemote } from '../adapters/git/refs.js';
+import { compareAndSwapRef, deleteRef, sharedRemote } from '../adapters/git/refs.js';
 import { letGoReservations, reserveResource, revertReservations, settleHolders } from '../adapters/git/reservations.js';
 import type { Choose, ReservationRef } from '../core/reservations/model.js';
 import { letGo, pendingHolders, reserve, settleHolder, type LetGo, type ReserveRequest, type ReserveResult } from '../core/reservations/ops.js';
@@ -52,7 +52,7 @@ export class LedgerSession implements LedgerChanges {
   ) {}
 
   private async options(): Promise<{ repo: string; clock: () => Date; remote: string | null }> {
-    this.remote ??= hasRemote(this.repo, 'origin').then((has) => (has ? 'origin' : null));
+    this.remote ??= sharedRemote(this.repo);
     return { repo: this.repo, clock: this.clock, remote: await this.remote };
   }
 

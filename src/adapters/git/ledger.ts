@@ -6,7 +6,7 @@ import { replay } from '../../core/reservations/ops.js';
 import { CatFile } from './catfile.js';
 import { repoPaths } from './commit.js';
 import { encodeCommit, makeObject, objectFormat, resolveIdentity, writeObjects, type GitObject, type Identity, type ObjectFormat } from './objects.js';
-import { compareAndSwapRef, fetchRef, hasRemote, pushRef, resolveRef } from './refs.js';
+import { compareAndSwapRef, fetchRef, pushRef, resolveRef, sharedRemote } from './refs.js';
 import { gitOk, gitRaw } from './run.js';
 import { RefConflictError } from './errors.js';
 import { withLedgerLock } from './ledger-lock.js';
@@ -124,7 +124,7 @@ async function attempts<T>(repo: string, opts: LedgerOptions, plan: LedgerPlan<T
   const ref = opts.ref ?? LEDGER_REF;
   const clock = opts.clock ?? (() => new Date());
   const format = await objectFormat(repo);
-  let remote = opts.remote === undefined ? ((await hasRemote(repo, 'origin')) ? 'origin' : null) : opts.remote;
+  let remote = await sharedRemote(repo, opts.remote);
   const wantedRemote = remote;
   let offlineReason: string | undefined;
   let who: Identity | undefined = opts.identity;

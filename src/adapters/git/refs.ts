@@ -149,3 +149,9 @@ export async function hasRemote(repo: string, remote: string): Promise<boolean> 
   const r = await gitRaw(repo, ['config', '--get', `remote.${remote}.url`]);
   return r.code === 0 && r.stdout.toString().trim() !== '';
 }
+
+/** The remote the reservation ledger is shared through: `given` when the caller chose (null: none), else `origin` when configured. */
+export async function sharedRemote(repo: string, given?: string | null): Promise<string | null> {
+  if (given !== undefined) return given;
+  return (await hasRemote(repo, 'origin')) ? 'origin' : null;
+}
