@@ -81,7 +81,9 @@ export async function openInventoryAt(catalog: Catalog, schema: SchemaSet, commi
   try {
     db = new Database(copy);
     const tree = (await treeIdAt(repo, commit, prefix)) ?? '';
-    const spec = (p: string) => `${commit}:${prefix === '' ? p : `${prefix}/${p}`}`;
+    // A path of the inventory folder as the repository names it.
+    const inRepo = (p: string) => (prefix === '' ? p : `${prefix}/${p}`);
+    const spec = (p: string) => `${commit}:${inRepo(p)}`;
     const cache = new Map<string, string | null>();
     const read = (p: string): string | undefined => {
       if (!cache.has(p)) {
@@ -101,9 +103,9 @@ export async function openInventoryAt(catalog: Catalog, schema: SchemaSet, commi
     const prefetch = async (wanted: readonly string[]): Promise<void> => {
       const missing = wanted.filter((p) => !cache.has(p));
       if (missing.length === 0) return;
-      const blobs = await readBlobs(repo, commit, missing.map((p) => (prefix === '' ? p : `${prefix}/${p}`)));
+      const blobs = await readBlobs(repo, commit, missing.map(inRepo));
       for (const p of missing) {
-        const b = blobs.get(prefix === '' ? p : `${prefix}/${p}`);
+        const b = blobs.get(inRepo(p));
         cache.set(p, b ? b.toString('utf8') : null);
       }
     };
