@@ -91,6 +91,17 @@ export interface RunResult {
   stderr: string;
 }
 
+/**
+ * Run bin/svc as svc() does, and list the git commands it started, in order, as GIT_TRACE saw them
+ * (`status --porcelain ...`, `rev-parse ...`; leading `-c name=value` options left out).
+ */
+export function svcTraced(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): RunResult & { calls: string[] } {
+  const trace = join(tempDir('svc-trace-'), 'trace.txt');
+  const r = svc(cwd, args, { env: { ...env, GIT_TRACE: trace } });
+  const text = existsSync(trace) ? readFileSync(trace, 'utf8') : '';
+  return { ...r, calls: [...text.matchAll(/trace: built-in: git (.*)$/gm)].map((m) => m[1]!.replace(/^(-c \S+ )+/, '')) };
+}
+
 /** Run the real bin/svc as a process. */
 export function svc(cwd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): RunResult {
   const r = spawnSync(process.execPath, [SVC_BIN, ...args], {

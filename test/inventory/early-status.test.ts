@@ -1,19 +1,11 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startStatus } from '../../src/adapters/index/gitstate.js';
 import { indexPath, peekStatus } from '../../src/adapters/index/peek.js';
 import { earlyAnswer, earlyInvocation, startEarlyStatus } from '../../src/cli/early-status.js';
-import { git, svc, tempDir, writeTree } from '../helpers/repo.js';
+import { git, svc, svcTraced, tempDir, writeTree } from '../helpers/repo.js';
 import { catalogRepo, objectFile } from './helpers.js';
-
-/** The git commands a run of svc started, in order, as GIT_TRACE saw them (`status`, `rev-parse`, ...). */
-function gitCalls(dir: string, args: string[], cwd = dir): { code: number; stdout: string; stderr: string; calls: string[] } {
-  const trace = join(tempDir('svc-trace-'), 'trace.txt');
-  const r = svc(cwd, args, { env: { GIT_TRACE: trace } });
-  const calls = existsSync(trace) ? [...readFileSync(trace, 'utf8').matchAll(/trace: built-in: git (.*)$/gm)].map((m) => m[1]!.replace(/^-c \S+ /, '')) : [];
-  return { ...r, calls };
-}
 
 const names = (stdout: string) => (JSON.parse(stdout) as { attributes: { name: string } }[]).map((o) => o.attributes.name);
 
@@ -64,12 +56,12 @@ describe('svc list and show with git status asked first', () => {
     expect(svc(dir, ['list', 'IpamPrefix']).stdout).toBe('[]\n');
     writeTree(dir, { [sw]: swText, [pfx]: pfxText });
     unlinkSync(join(dir, 'inventory/DcimRouter/atl1-edge1.json'));
-    const r = gitCalls(dir, ['list', 'DcimGenericDevice']);
+    const r = svcTraced(dir, ['list', 'DcimGenericDevice']);
     expect([r.code, r.stderr]).toEqual([0, '']);
     expect(names(r.stdout)).toEqual(['atl1-core1', 'atl1-core2']);
     expect(r.calls[0]).toMatch(/^status /);
     expect(r.calls.filter((c) => c.startsWith('status '))).toHaveLength(1);
-    const p = gitCalls(dir, ['show', 'IpamPrefix', '10.0.1.0/24']);
+    const p = svcTraced(dir, ['show', 'IpamPrefix', '10.0.1.0/24']);
     expect(p.code).toBe(0);
     expect(JSON.parse(p.stdout).attributes.prefix).toBe('10.0.1.0/24');
     expect(p.calls.filter((c) => c.startsWith('status '))).toHaveLength(1);
@@ -79,7 +71,7 @@ describe('svc list and show with git status asked first', () => {
     const dir = catalogRepo();
     expect(svc(dir, ['generate']).code).toBe(0);
     unlinkSync(join(dir, 'inventory/DcimRouter/atl1-edge1.json'));
-    const r = gitCalls(dir, ['generate', '--format', 'json']);
+    const r = svcTraced(dir, ['generate', '--format', 'json']);
     expect([r.code, r.stderr]).toEqual([0, '']);
     expect(JSON.parse(r.stdout)).toMatchObject({ upToDate: true, targets: [] });
     expect(r.calls[0]).toMatch(/^status /);
@@ -99,7 +91,7 @@ describe('svc list and show with git status asked first', () => {
     expect(peekStatus(indexPath(join(dir, 'catalog')))).toEqual({ scope: 'folder', inventory: 'inventory' });
     const [site, siteText] = objectFile('LocationSite', ['ORD1'], { name: 'ORD1' });
     writeTree(join(dir, 'catalog'), { [site]: siteText });
-    const r = gitCalls(dir, ['list', 'LocationSite', '-C', join(dir, 'catalog')], elsewhere);
+    const r = svcTraced(elsewhere, ['list', 'LocationSite', '-C', join(dir, 'catalog')]);
     expect([r.code, r.stderr]).toEqual([0, '']);
     expect(names(r.stdout)).toEqual(['ATL1', 'ORD1']);
     expect(r.calls[0]).toBe('status --porcelain -z --no-renames --untracked-files=all -- inventory');
@@ -109,7 +101,7 @@ describe('svc list and show with git status asked first', () => {
   it('the answer serves the catalog it was asked for, found from a folder inside it; no other', async () => {
     const dir = catalogRepo();
     expect(svc(dir, ['list', 'LocationSite']).code).toBe(0);
-    const r = gitCalls(dir, ['list', 'LocationSite'], join(dir, 'inventory/LocationSite'));
+    const r = svcTraced(join(dir, 'inventory/LocationSite'), ['list', 'LocationSite']);
     expect([r.code, names(r.stdout)]).toEqual([0, ['ATL1']]);
     expect(r.calls[0]).toMatch(/^status /);
     expect(r.calls.filter((c) => c.startsWith('status '))).toHaveLength(1);

@@ -5,8 +5,8 @@ import { Chalk } from 'chalk';
 import { nodeFileHost } from '../../src/adapters/fs.js';
 import { askForRequest } from '../../src/cli/request-form.js';
 import { openCatalog } from '../../src/core/catalog/catalog.js';
-import { git, svc, tempDir } from '../helpers/repo.js';
-import { fileAt, json, otterNet, request, snapshot, type Created } from './helpers.js';
+import { git, svc, svcTraced } from '../helpers/repo.js';
+import { fileAt, json, NOW, otterNet, request, snapshot, type Created } from './helpers.js';
 
 const DIA = ['create', 'dedicated internet 1000', '--customer', 'acme', '--set', 'site=par01', '--set', 'ip_package=small'];
 
@@ -51,10 +51,9 @@ describe('svc request create', () => {
 
   it('asks git where the shared remote is once for all its ledger updates, and reads the files it changes with one cat-file', () => {
     const dir = otterNet();
-    const trace = join(tempDir('svc-trace-'), 'trace.txt');
-    const created = json<Created>(request(dir, [...DIA, '--format', 'json'], { GIT_TRACE: trace }));
-    const calls = [...readFileSync(trace, 'utf8').matchAll(/trace: built-in: git (.*)$/gm)].map((m) => m[1]!);
-    expect(created.status).toBe('active');
+    const r = svcTraced(dir, ['request', ...DIA, '--format', 'json'], NOW);
+    const calls = r.calls;
+    expect(json<Created>(r).status).toBe('active');
     // Four ledger updates (the subscription id, a VLAN, a prefix, a port), one question about the remote.
     expect(calls.filter((c) => c.startsWith("update-ref -m 'svc reservations'"))).toHaveLength(4);
     expect(calls.filter((c) => c.startsWith('config --get remote.origin.url'))).toHaveLength(1);
