@@ -2,7 +2,7 @@ import { join, relative, sep } from 'node:path';
 import { nodeFileHost } from '../adapters/fs.js';
 import { repoPaths } from '../adapters/git/commit.js';
 import { defaultBranch, mergeBase, revParse, workTreeChanges } from '../adapters/git/read.js';
-import { gitOk, gitRaw } from '../adapters/git/run.js';
+import { gitOk, gitRaw, TREES_ONLY } from '../adapters/git/run.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { SchemaSet } from '../core/schema/model.js';
@@ -180,7 +180,7 @@ async function readChanges(repo: string, prefix: string, base: string, head: str
   const spec = prefix ? ['--', prefix] : [];
   const raw = new Map<string, RawChange>();
   if (head !== null) {
-    const out = await gitOk(repo, ['--literal-pathspecs', 'diff-tree', '-r', '-z', '--raw', '--no-renames', base, head, ...spec]);
+    const out = await gitOk(repo, ['--literal-pathspecs', 'diff-tree', '-r', '-z', '--raw', '--no-renames', base, head, ...spec], { env: TREES_ONLY });
     for (const c of parseRaw(out.toString('utf8'))) raw.set(c.path, c);
   } else {
     const untracked = (await workTreeChanges(repo, prefix || undefined)).filter((w) => w.index === '?').map((w) => w.path);

@@ -9,7 +9,7 @@ import { applyTreeChanges, type OpenedIndex } from '../adapters/index/refresh.js
 import { indexPath } from '../adapters/index/peek.js';
 import { blobId } from '../adapters/inventory/files.js';
 import { readBlobs, treeIdAt } from '../adapters/git/read.js';
-import { gitSync } from '../adapters/git/run.js';
+import { gitSync, TREES_ONLY } from '../adapters/git/run.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import { GitError } from '../core/errors.js';
 import type { SchemaSet } from '../core/schema/model.js';
@@ -98,7 +98,7 @@ export async function openInventoryAt(catalog: Catalog, schema: SchemaSet, commi
     const changed = new Set(dirty);
     if (meta !== tree) {
       const args = meta ? ['diff-tree', '-r', '-z', '--no-renames', '--name-only', meta, tree || emptyTree(repo)] : ['ls-tree', '-r', '-z', '--name-only', tree];
-      for (const p of gitSync(repo, args).split('\0')) if (p) changed.add(p);
+      for (const p of gitSync(repo, args, { env: TREES_ONLY }).split('\0')) if (p) changed.add(p);
     }
     const prefetch = async (wanted: readonly string[]): Promise<void> => {
       const missing = wanted.filter((p) => !cache.has(p));

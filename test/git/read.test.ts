@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { commitToRef } from '../../src/adapters/git/commit.js';
 import { defaultBranch, diffTrees, isMerged, listBranches, listTree, mergeBase, readBlobs, revParse, treeIdAt, workTreeChanges } from '../../src/adapters/git/read.js';
 import { deleteRef, fetchRef, pushRef } from '../../src/adapters/git/refs.js';
+import { changedBetween } from '../../src/adapters/index/gitstate.js';
 import { git, tempDir, tempRepo } from '../helpers/repo.js';
 import { pinGitEnv } from './env.js';
 
@@ -58,6 +59,18 @@ describe('reading revisions without a checkout', () => {
     expect(await isMerged(dir, 'req', 'main')).toBe(false);
     expect(await isMerged(dir, 'main', 'req')).toBe(true);
     expect(await revParse(dir, '--help')).toBeNull();
+  });
+
+  it('compares two trees without reading git\'s index (diff-tree would read all of it, for nothing)', async () => {
+    const dir = tempRepo({ 'inv/a.yml': 'a\n', 'inv/b.yml': 'b\n' });
+    writeFileSync(join(dir, 'inv/a.yml'), 'a2\n');
+    git(dir, 'commit', '-q', '-am', 'edit');
+    // An index git cannot read: a diff-tree that read it would die.
+    writeFileSync(join(dir, '.git/index'), 'not an index');
+    expect(() => git(dir, 'diff-tree', '-r', '--name-only', 'HEAD~1', 'HEAD')).toThrow(/index/);
+    expect(await diffTrees(dir, 'HEAD~1', 'HEAD')).toEqual([{ status: 'M', path: 'inv/a.yml' }]);
+    const view = { top: dir, prefix: 'inv', gitDir: join(dir, '.git'), format: 'sha1' as const };
+    expect(changedBetween(view, git(dir, 'rev-parse', 'HEAD~1:inv').trim(), git(dir, 'rev-parse', 'HEAD:inv').trim())).toEqual(['a.yml']);
   });
 
   it('lists uncommitted changes under a path, untracked files included', async () => {

@@ -1,6 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import { CatFile, withCatFile } from './catfile.js';
-import { gitOk, gitRaw } from './run.js';
+import { gitOk, gitRaw, TREES_ONLY } from './run.js';
 
 /**
  * Reading any revision without a checkout. `repo` is the repository root (see repoPaths in
@@ -68,7 +68,7 @@ export interface PathChange {
 export async function diffTrees(repo: string, from: string, to: string, path?: string): Promise<PathChange[]> {
   const args = [LIT, 'diff-tree', '-r', '-z', '--no-renames', '--name-status', from, to];
   if (path) args.push('--', path);
-  const r = await gitRaw(repo, args);
+  const r = await gitRaw(repo, args, { env: TREES_ONLY });
   if (r.code !== 0) throw new UsageError('git/unknown-revision', `cannot compare ${from} and ${to}: ${r.stderr.trim()}`);
   const parts = r.stdout.toString('utf8').split('\0');
   const out: PathChange[] = [];

@@ -1,4 +1,7 @@
 import { execFile, execFileSync, spawn, type ExecFileOptions } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GitError } from '../../core/errors.js';
 
 /**
@@ -13,6 +16,16 @@ export interface GitRunOptions {
 }
 
 const MAX_BUFFER = 1024 * 1024 * 1024;
+
+/**
+ * The environment for `git diff-tree`, which compares trees only but reads git's index first all the
+ * same: 55 ms of its 70 ms for 100,000 tracked files (GIT_TRACE_PERFORMANCE: "read cache"), spent on
+ * every refresh after a commit. With GIT_INDEX_FILE naming a file that does not exist, git reads an
+ * empty index instead (a missing index is allowed, as in a fresh repository) and the answer is the
+ * same: diff-tree never looks at the index's entries and never writes it. The folder is random so
+ * that the file cannot exist.
+ */
+export const TREES_ONLY: NodeJS.ProcessEnv = { GIT_INDEX_FILE: join(tmpdir(), `svc-no-index-${randomUUID()}`, 'index') };
 
 export function gitSync(cwd: string, args: string[], opts: GitRunOptions = {}): string {
   return runSync(cwd, args, opts, 'utf8').toString();

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { isAbsolute, relative } from 'node:path';
-import { gitSync, gitSyncBytes } from '../git/run.js';
+import { gitSync, gitSyncBytes, TREES_ONLY } from '../git/run.js';
 import type { BlobFormat } from '../inventory/files.js';
 
 /**
@@ -91,7 +91,7 @@ function paths(g: GitView, text: string): string[] {
 /** Paths that differ between two trees of the inventory folder; undefined when git cannot tell (a tree was pruned). */
 export function changedBetween(g: GitView, from: string, to: string): string[] | undefined {
   try {
-    return gitSync(g.top, ['diff-tree', '-r', '-z', '--no-renames', '--name-only', from, to]).split('\0').filter(Boolean);
+    return gitSync(g.top, ['diff-tree', '-r', '-z', '--no-renames', '--name-only', from, to], { env: TREES_ONLY }).split('\0').filter(Boolean);
   } catch {
     return undefined;
   }
