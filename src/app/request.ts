@@ -1,4 +1,5 @@
 import { commitToRef, type FileChange as CommitChange } from '../adapters/git/commit.js';
+import { resolveIdentity, type Identity } from '../adapters/git/objects.js';
 import { defaultBranch, listBranches, revParse, trailerValue } from '../adapters/git/read.js';
 import { compareAndSwapRef, deleteRef, refState } from '../adapters/git/refs.js';
 import type { Catalog } from '../core/catalog/catalog.js';
@@ -80,6 +81,8 @@ interface Context {
   schema: SchemaSet;
   products: ProductSet;
   repo: string;
+  /** Who commits, asked of git once however many commits the command makes (ledger updates, the branch). */
+  committer: () => Promise<Identity>;
 }
 
 function context(catalog: Catalog): Context {
@@ -87,7 +90,9 @@ function context(catalog: Catalog): Context {
   if (!model.products || model.products.products.size === 0) {
     throw new UsageError('request/no-products', 'this catalog has no products to request', { hint: 'add product files under products/ (see `svc init` for an example)' });
   }
-  return { catalog, schema: model.schema, products: model.products, repo: repoOf(catalog).repo };
+  const repo = repoOf(catalog).repo;
+  let who: Promise<Identity> | undefined;
+  return { catalog, schema: model.schema, products: model.products, repo, committer: () => (who ??= resolveIdentity(repo)) };
 }
 
 /** The product and variant named by `name`: a variant name ("dedicated internet 1000"), or a product name/type with fixed inputs in `values`. */
@@ -285,7 +290,7 @@ function moveTo(ctx: Context, product: ProductDef, obj: InventoryObject, to: Lif
 
 /** The shared ledger as a request changes it: for real, or (a dry run) in memory only. */
 function ledgerFor(ctx: Context, opts: { dryRun?: boolean; clock: () => Date }): LedgerChanges {
-  return opts.dryRun ? new PreviewLedger(ctx.repo, opts.clock) : new LedgerSession(ctx.repo, opts.clock);
+  return opts.dryRun ? new PreviewLedger(ctx.repo, opts.clock) : new LedgerSession(ctx.repo, opts.clock, ctx.committer);
 }
 
 /** The ledger pools of subscription ids, one per product tag. */
@@ -369,6 +374,7 @@ async function generateAndCommit(ctx: Context, inv: RevisionInventory, p: Plan):
       [TRAILER.action, p.action],
     ],
     date: p.clock(),
+    identity: await ctx.committer(),
   });
   // What the subscription lets go of (a terminate, a smaller package) is marked as let go of by this
   // request, once its branch exists: free for every branch when it is merged, back to the

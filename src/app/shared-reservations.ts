@@ -1,4 +1,5 @@
 import { LEDGER_REF, openLedger, readLedger, type LedgerOutcome } from '../adapters/git/ledger.js';
+import type { Identity } from '../adapters/git/objects.js';
 import { RefConflictError } from '../adapters/git/errors.js';
 import { mergedRequests } from '../adapters/git/merged.js';
 import { compareAndSwapRef, deleteRef, sharedRemote } from '../adapters/git/refs.js';
@@ -49,11 +50,13 @@ export class LedgerSession implements LedgerChanges {
   constructor(
     private readonly repo: string,
     private readonly clock: () => Date,
+    /** Who signs the ledger's commits; default: asked of git at each commit. */
+    private readonly committer?: () => Promise<Identity>,
   ) {}
 
-  private async options(): Promise<{ repo: string; clock: () => Date; remote: string | null }> {
+  private async options(): Promise<{ repo: string; clock: () => Date; remote: string | null; identity?: () => Promise<Identity> }> {
     this.remote ??= sharedRemote(this.repo);
-    return { repo: this.repo, clock: this.clock, remote: await this.remote };
+    return { repo: this.repo, clock: this.clock, remote: await this.remote, ...(this.committer ? { identity: this.committer } : {}) };
   }
 
   private track(out: LedgerOutcome<unknown>): void {

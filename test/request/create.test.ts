@@ -5,7 +5,7 @@ import { Chalk } from 'chalk';
 import { nodeFileHost } from '../../src/adapters/fs.js';
 import { askForRequest } from '../../src/cli/request-form.js';
 import { openCatalog } from '../../src/core/catalog/catalog.js';
-import { git, svc, svcTraced } from '../helpers/repo.js';
+import { git, svc, svcTraced, tempDir } from '../helpers/repo.js';
 import { fileAt, json, NOW, otterNet, request, snapshot, type Created } from './helpers.js';
 
 const DIA = ['create', 'dedicated internet 1000', '--customer', 'acme', '--set', 'site=par01', '--set', 'ip_package=small'];
@@ -58,6 +58,24 @@ describe('svc request create', () => {
     expect(calls.filter((c) => c.startsWith("update-ref -m 'svc reservations'"))).toHaveLength(4);
     expect(calls.filter((c) => c.startsWith('config --get remote.origin.url'))).toHaveLength(1);
     expect(calls.filter((c) => c.startsWith('cat-file blob'))).toEqual([]);
+    // Each ledger update reads its ref through the cat-file it reads the ledger with.
+    expect(calls.filter((c) => c.includes('refs/svc/reservations^{commit}'))).toEqual([]);
+  });
+
+  it('signs the ledger and the branch as the user git would commit as, asking git config once', () => {
+    const dir = otterNet();
+    const global = join(tempDir('svc-global-'), 'gitconfig');
+    writeFileSync(global, '[user]\n\tname = Global Name\n\temail = global@example.test\n');
+    git(dir, 'config', 'user.name', 'Repo Name');
+    git(dir, 'config', 'user.email', 'repo@example.test');
+    const noIdentity = { GIT_AUTHOR_NAME: undefined, GIT_AUTHOR_EMAIL: undefined, GIT_COMMITTER_NAME: undefined, GIT_COMMITTER_EMAIL: undefined };
+    const r = svcTraced(dir, ['request', ...DIA, '--format', 'json'], { ...NOW, ...noIdentity, GIT_CONFIG_GLOBAL: global });
+    expect(json<Created>(r).status).toBe('active');
+    expect(r.calls.filter((c) => c.startsWith('config -z --get-regexp'))).toHaveLength(1);
+    // The repository's own setting wins over the global one, as in git.
+    const who = (ref: string) => git(dir, 'log', '-1', '--format=%an <%ae>|%cn <%ce>', ref).trim();
+    expect(who('request/dia-0001')).toBe('Repo Name <repo@example.test>|Repo Name <repo@example.test>');
+    expect(who('refs/svc/reservations')).toBe('Repo Name <repo@example.test>|Repo Name <repo@example.test>');
   });
 
   it('the next request gets the next id and other resources, even from the same base', () => {

@@ -6,7 +6,7 @@ import { replay } from '../../core/reservations/ops.js';
 import { CatFile } from './catfile.js';
 import { repoPaths } from './commit.js';
 import { encodeCommit, makeObject, objectFormat, resolveIdentity, writeObjects, type GitObject, type Identity, type ObjectFormat } from './objects.js';
-import { compareAndSwapRef, fetchRef, pushRef, resolveRef, sharedRemote } from './refs.js';
+import { compareAndSwapRef, fetchRef, pushRef, sharedRemote } from './refs.js';
 import { gitOk, gitRaw } from './run.js';
 import { RefConflictError } from './errors.js';
 import { withLedgerLock } from './ledger-lock.js';
@@ -31,7 +31,8 @@ export interface LedgerOptions {
   /** Attempts before giving up under contention (default 60). */
   maxAttempts?: number;
   networkTimeoutMs?: number;
-  identity?: Identity;
+  /** Who signs the commit; a function is asked only when there is one to sign. Default: resolveIdentity. */
+  identity?: Identity | (() => Promise<Identity>);
   /**
    * Run the plan on what the update would start from (the shared ledger fetched, this
    * repository's offline changes replayed on it) and write nothing: no object, no ref but the
@@ -97,6 +98,11 @@ async function isAncestor(repo: string, a: string, b: string): Promise<boolean> 
   return (await gitRaw(repo, ['merge-base', '--is-ancestor', a, b])).code === 0;
 }
 
+/** The commit `ref` names, read by the batch reader (as `rev-parse --verify <ref>^{commit}` would answer). */
+async function tipOf(cf: CatFile, ref: string): Promise<string | null> {
+  return (await cf.read(`${ref}^{commit}`))?.id ?? null;
+}
+
 async function treeOf(cf: CatFile, commit: string | null): Promise<string | null> {
   if (!commit) return null;
   const o = await cf.read(commit);
@@ -127,49 +133,48 @@ async function attempts<T>(repo: string, opts: LedgerOptions, plan: LedgerPlan<T
   let remote = await sharedRemote(repo, opts.remote);
   const wantedRemote = remote;
   let offlineReason: string | undefined;
-  let who: Identity | undefined = opts.identity;
+  let who: Identity | undefined = typeof opts.identity === 'function' ? undefined : opts.identity;
   const max = opts.maxAttempts ?? 60;
 
   for (let attempt = 1; attempt <= max; attempt++) {
-    const local = await resolveRef(repo, ref);
-    let remoteValue: string | null = null;
-    if (remote && attempt === 1 && opts.fetched !== undefined) remoteValue = opts.fetched;
-    else if (remote) {
-      const f = await fetchRef(repo, remote, ref, trackingRef(remote, ref), { timeoutMs: opts.networkTimeoutMs });
-      if (f.status === 'unreachable') {
-        // Another process of this repository updating the same tracking ref: a race, not a network failure.
-        if (/cannot lock ref|unable to update local ref/i.test(f.message)) {
-          await backoff(attempt);
-          continue;
-        }
-        offlineReason = `remote ${remote} unreachable: ${f.message.split('\n')[0]}`;
-        remote = null;
-      } else if (f.status === 'ok') remoteValue = f.value;
-    }
-
-    // The version to build on, and the offline ops of this repository the shared record lacks.
-    let base = local;
-    let pending: LedgerOp[] = [];
-    if (remote && remoteValue) {
-      if (!local || local === remoteValue || (await isAncestor(repo, local, remoteValue))) base = remoteValue;
-      else if (!(await isAncestor(repo, remoteValue, local))) {
-        base = remoteValue;
-        pending = await opsBetween(repo, remoteValue, local);
-      }
-    }
-
-    const now = clock();
+    // One reader per attempt reads the ref and everything after it: no rev-parse of its own.
     const cf = new CatFile(repo);
-    let commit: string | null;
-    let value: T;
-    let conflicts: ReservationConflict[];
     try {
+      const local = await tipOf(cf, ref);
+      let remoteValue: string | null = null;
+      if (remote && attempt === 1 && opts.fetched !== undefined) remoteValue = opts.fetched;
+      else if (remote) {
+        const f = await fetchRef(repo, remote, ref, trackingRef(remote, ref), { timeoutMs: opts.networkTimeoutMs });
+        if (f.status === 'unreachable') {
+          // Another process of this repository updating the same tracking ref: a race, not a network failure.
+          if (/cannot lock ref|unable to update local ref/i.test(f.message)) {
+            await backoff(attempt);
+            continue;
+          }
+          offlineReason = `remote ${remote} unreachable: ${f.message.split('\n')[0]}`;
+          remote = null;
+        } else if (f.status === 'ok') remoteValue = f.value;
+      }
+
+      // The version to build on, and the offline ops of this repository the shared record lacks.
+      let base = local;
+      let pending: LedgerOp[] = [];
+      if (remote && remoteValue) {
+        if (!local || local === remoteValue || (await isAncestor(repo, local, remoteValue))) base = remoteValue;
+        else if (!(await isAncestor(repo, remoteValue, local))) {
+          base = remoteValue;
+          pending = await opsBetween(repo, remoteValue, local);
+        }
+      }
+
+      const now = clock();
       const baseTree = await treeOf(cf, base);
       const draft = new LedgerDraft(shardSource(cf, format, baseTree));
-      conflicts = await replay(draft, pending);
-      value = await plan(draft, now);
+      const conflicts = await replay(draft, pending);
+      const value = await plan(draft, now);
       if (opts.dryRun) return { value, shared: false, ...(wantedRemote && !remote ? { offlineReason } : {}), commit: base, replaced: local, attempts: attempt, conflicts };
       const edits = draft.edits();
+      let commit: string | null;
       if (draft.log.length === 0 && pending.length === 0) {
         commit = base;
       } else {
@@ -177,44 +182,44 @@ async function attempts<T>(repo: string, opts: LedgerOptions, plan: LedgerPlan<T
         const bufs = new Map([...edits].map(([p, t]) => [p, t === null ? null : { body: Buffer.from(t, 'utf8') }]));
         const tree = (await editTree(cf, format, baseTree, bufs, objects)) ?? makeObject(format, 'tree', Buffer.alloc(0)).id;
         if (objects.length === 0) objects.push(makeObject(format, 'tree', Buffer.alloc(0)));
-        who ??= await resolveIdentity(repo);
+        who ??= typeof opts.identity === 'function' ? await opts.identity() : await resolveIdentity(repo);
         const c = makeObject(format, 'commit', encodeCommit(tree, base ? [base] : [], who, now, commitMessage(draft.log)));
         objects.push(c);
         await writeObjects(repo, format, objects);
         commit = c.id;
       }
-    } finally {
-      cf.close();
-    }
 
-    if (remote) {
-      if (commit !== remoteValue) {
-        const p = await pushRef(repo, remote, commit!, ref, remoteValue, { timeoutMs: opts.networkTimeoutMs });
-        if (p.status === 'rejected') {
+      if (remote) {
+        if (commit !== remoteValue) {
+          const p = await pushRef(repo, remote, commit!, ref, remoteValue, { timeoutMs: opts.networkTimeoutMs });
+          if (p.status === 'rejected') {
+            await backoff(attempt);
+            continue;
+          }
+          if (p.status === 'unreachable') {
+            offlineReason = `remote ${remote} unreachable: ${p.message.split('\n')[0]}`;
+            remote = null;
+            continue;
+          }
+        }
+        await advanceLocal(repo, ref, local, commit);
+        return { value, shared: true, commit, replaced: local, attempts: attempt, conflicts };
+      }
+
+      if (commit === local) return { value, shared: false, ...(wantedRemote ? { offlineReason } : {}), commit, replaced: local, attempts: attempt, conflicts };
+      try {
+        await compareAndSwapRef(repo, ref, commit!, local, { reason: 'svc reservations' });
+      } catch (e) {
+        if (e instanceof RefConflictError) {
           await backoff(attempt);
           continue;
         }
-        if (p.status === 'unreachable') {
-          offlineReason = `remote ${remote} unreachable: ${p.message.split('\n')[0]}`;
-          remote = null;
-          continue;
-        }
+        throw e;
       }
-      await advanceLocal(repo, ref, local, commit);
-      return { value, shared: true, commit, replaced: local, attempts: attempt, conflicts };
+      return { value, shared: false, ...(wantedRemote ? { offlineReason } : {}), commit, replaced: local, attempts: attempt, conflicts };
+    } finally {
+      cf.close();
     }
-
-    if (commit === local) return { value, shared: false, ...(wantedRemote ? { offlineReason } : {}), commit, replaced: local, attempts: attempt, conflicts };
-    try {
-      await compareAndSwapRef(repo, ref, commit!, local, { reason: 'svc reservations' });
-    } catch (e) {
-      if (e instanceof RefConflictError) {
-        await backoff(attempt);
-        continue;
-      }
-      throw e;
-    }
-    return { value, shared: false, ...(wantedRemote ? { offlineReason } : {}), commit, replaced: local, attempts: attempt, conflicts };
   }
   throw new GitError(`the reservation ledger stayed busy: gave up after ${max} attempts`, { hint: `many processes are allocating at once, or a killed git left ${ref}.lock under .git: run the command again, and remove that file if it stays and no svc is running` });
 }
@@ -267,9 +272,9 @@ export async function readLedger<T>(opts: Pick<LedgerOptions, 'repo' | 'ref'>, r
 export async function openLedger(opts: Pick<LedgerOptions, 'repo' | 'ref'>): Promise<{ draft: LedgerDraft; close(): void }> {
   const { root: repo } = await repoPaths(opts.repo);
   const format = await objectFormat(repo);
-  const commit = await resolveRef(repo, opts.ref ?? LEDGER_REF);
   const cf = new CatFile(repo);
   try {
+    const commit = await tipOf(cf, opts.ref ?? LEDGER_REF);
     return { draft: new LedgerDraft(shardSource(cf, format, await treeOf(cf, commit))), close: () => cf.close() };
   } catch (e) {
     cf.close();

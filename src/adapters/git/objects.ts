@@ -129,15 +129,19 @@ export async function resolveIdentity(repo: string): Promise<Identity> {
   let name = env.GIT_COMMITTER_NAME ?? env.GIT_AUTHOR_NAME;
   let email = env.GIT_COMMITTER_EMAIL ?? env.GIT_AUTHOR_EMAIL;
   if (name === undefined || email === undefined) {
+    // Listed from the widest scope to the narrowest: the last value is the one git itself uses.
+    const user: Partial<Identity> = {};
     const r = await gitRaw(repo, ['config', '-z', '--get-regexp', '^user\\.(name|email)$']);
     for (const rec of r.stdout.toString('utf8').split('\0')) {
       const nl = rec.indexOf('\n');
       if (nl < 0) continue;
       const key = rec.slice(0, nl);
       const value = rec.slice(nl + 1);
-      if (key === 'user.name' && name === undefined && value) name = value;
-      if (key === 'user.email' && email === undefined && value) email = value;
+      if (key === 'user.name' && value) user.name = value;
+      if (key === 'user.email' && value) user.email = value;
     }
+    name ??= user.name;
+    email ??= user.email;
   }
   return { name: name ?? SVC_IDENTITY.name, email: email ?? SVC_IDENTITY.email };
 }
