@@ -37,14 +37,21 @@ export interface RevisionInventory {
   close(): void;
 }
 
+/** Answers of repoOf for each catalog a command opened: a request asks three times. */
+const repos = new WeakMap<object, { repo: string; prefix: string }>();
+
 export function repoOf(catalog: Pick<Catalog, 'root' | 'inventory'>): { repo: string; prefix: string } {
+  const known = repos.get(catalog);
+  if (known) return known;
   let repo: string;
   try {
     repo = gitSync(catalog.root, ['rev-parse', '--show-toplevel']).trim();
   } catch (e) {
     throw new GitError(`${catalog.root} is not in a git repository`, { hint: 'requests are branches: run `git init` (svc init does) and commit the catalog', cause: e });
   }
-  return { repo, prefix: relative(repo, catalog.inventory).split('\\').join('/') };
+  const found = { repo, prefix: relative(repo, catalog.inventory).split('\\').join('/') };
+  repos.set(catalog, found);
+  return found;
 }
 
 const COPIES = (root: string) => join(root, '.svc', 'requests');
