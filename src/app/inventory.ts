@@ -20,7 +20,7 @@ import { storedRelationships } from '../core/inventory/ownership.js';
  * Composition for commands: the catalog's inventory over its SQLite index, brought up to date
  * (incrementally, or rebuilt) before it is returned. Close it when done.
  */
-export function openInventory(catalog: Pick<Catalog, 'root' | 'inventory'>, schema: SchemaSet, opts: { dbPath?: string; reader?: ReaderChoice; status?: StatusAnswer } = {}): SqliteInventory {
+export function openInventory(catalog: Pick<Catalog, 'root' | 'inventory'>, schema: SchemaSet, opts: { dbPath?: string; reader?: ReaderChoice; status?: StatusAnswer; busyTimeoutMs?: number } = {}): SqliteInventory {
   const opened: OpenedIndex = openIndex({ catalogRoot: catalog.root, inventoryDir: catalog.inventory, schema, ...opts });
   return new SqliteInventory(opened, catalog.inventory);
 }

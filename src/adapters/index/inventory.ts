@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { ValidationError } from '../../core/errors.js';
+import { SvcError, ValidationError } from '../../core/errors.js';
 import type { AppliedChanges, FilePlan, Inventory } from '../../core/inventory/api.js';
 import { encodeObject } from '../../core/inventory/codec.js';
 import { hfidOf as computeHfid } from '../../core/inventory/hfid.js';
@@ -193,10 +193,14 @@ export class SqliteInventory extends IndexReader implements Inventory {
       for (const c of fileChanges) ins.run(c.path);
     });
     try {
-      writeFilesAtomically(this.inventoryDir, plan.writes, plan.deletes, () => tx());
+      // IMMEDIATE, as a refresh's (see refresh.ts): a process refreshing meanwhile makes this wait, not fail.
+      writeFilesAtomically(this.inventoryDir, plan.writes, plan.deletes, () => tx.immediate());
     } catch (e) {
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
         throw new ValidationError('inventory/unique-violation', `the change would break a uniqueness rule: ${(e as Error).message}`, { hint: 'nothing was written; change the conflicting values', cause: e });
+      }
+      if ((e as { code?: string }).code === 'SQLITE_BUSY') {
+        throw new SvcError('inventory/index-busy', 'another process kept the inventory index (.svc/index.sqlite) locked for writing too long', { hint: 'nothing was written; run the command again once the other svc command is done', cause: e });
       }
       throw e;
     }

@@ -43,6 +43,8 @@ export interface IndexTarget {
   dbPath?: string;
   /** Who reads the files of a full build; default 'auto' (a worker thread for big inventories). */
   reader?: ReaderChoice;
+  /** How long a write waits for another process's write to the index (default: a minute). */
+  busyTimeoutMs?: number;
   /**
    * git status as asked since the command started (gitstate.ts startStatus): an incremental refresh
    * in the same scope uses it instead of asking again. Only for a command that has changed nothing
@@ -80,7 +82,8 @@ export function openIndex(target: IndexTarget): OpenedIndex {
   const wanted: Record<string, string> = { format: INDEX_FORMAT, svc: SVC_VERSION, fingerprint: target.schema.fingerprint, inventory: invRel, blob: blobFormat };
   const base = { layout, display, readContent, blobFormat };
 
-  const existing = g ? openExisting(dbPath, wanted) : { db: undefined, reason: 'the catalog is not in a git repository' };
+  const timeout = target.busyTimeoutMs ?? 60_000;
+  const existing = g ? openExisting(dbPath, wanted, timeout) : { db: undefined, reason: 'the catalog is not in a git repository' };
   if (existing.db && g) {
     const db = existing.db;
     try {
@@ -93,7 +96,7 @@ export function openIndex(target: IndexTarget): OpenedIndex {
     db.close();
   }
   const count = buildFull(dbPath, layout, g, target, wanted, base);
-  const db = connect(dbPath);
+  const db = connect(dbPath, { timeout });
   return { db, ...base, how: 'rebuilt', reason: existing.reason ?? 'no index', changed: count };
 }
 
@@ -103,17 +106,18 @@ export function openIndex(target: IndexTarget): OpenedIndex {
  * generation over 100,000 objects: its 1,000 blob-id lookups 0.12 s to 0.07 s, the whole run 0.77
  * s to 0.69 s). SQLite maps up to this much of the file and reads the rest as before.
  */
-function connect(dbPath: string, options?: Database.Options): Database.Database {
+function connect(dbPath: string, options: Database.Options): Database.Database {
+  // `timeout`: how long a statement waits for another process's write (a big refresh, a generation).
   const db = new Database(dbPath, options);
   db.pragma('mmap_size = 268435456');
   return db;
 }
 
-function openExisting(dbPath: string, wanted: Record<string, string>): { db: Database.Database | undefined; reason?: string } {
+function openExisting(dbPath: string, wanted: Record<string, string>, timeout: number): { db: Database.Database | undefined; reason?: string } {
   if (!existsSync(dbPath)) return { db: undefined, reason: 'no index yet' };
   let db: Database.Database | undefined;
   try {
-    db = connect(dbPath, { fileMustExist: true });
+    db = connect(dbPath, { fileMustExist: true, timeout });
     const meta = new Map((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
     if (meta.get('complete') !== '1') throw new Error('an unfinished build');
     for (const [k, v] of Object.entries(wanted)) {
@@ -156,13 +160,19 @@ function refreshIncremental(db: Database.Database, layout: Layout, g: GitView, b
   }
   const sameDirty = sameSet(candidates, dirty, db);
   if (changes.length === 0 && tree === oldTree && sameDirty) return 0;
-  db.transaction(() => {
+  // IMMEDIATE: the write lock is taken at the start. A deferred transaction that first reads would
+  // hold a read lock, and two processes refreshing at once would each wait for the other: SQLite
+  // then fails one of them at once (SQLITE_BUSY, whatever the timeout), and that one rebuilt the
+  // whole index (1 in 10 rounds of six `svc list` at once after a commit). Now the second waits and
+  // applies the same changes again, which leaves the same rows.
+  const apply = db.transaction(() => {
     if (changes.length) ingest(db, layout, changes, { fresh: false, display: base.display, readContent: base.readContent });
     db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('tree', ?)").run(tree);
     db.prepare('DELETE FROM dirty').run();
     const ins = db.prepare('INSERT OR IGNORE INTO dirty(path) VALUES (?)');
     for (const p of dirty) ins.run(p);
-  })();
+  });
+  apply.immediate();
   return changes.length;
 }
 
