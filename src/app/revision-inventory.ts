@@ -76,14 +76,28 @@ export async function openInventoryAt(catalog: Catalog, schema: SchemaSet, commi
   const { repo, prefix } = repoOf(catalog);
   // Bring the work tree's index up to date, then copy it: the copy starts from what it reflects.
   const work = openInventory(catalog, schema);
-  const meta = work.database.prepare("SELECT value FROM meta WHERE key = 'tree'").pluck().get() as string | undefined;
-  const dirty = work.database.prepare('SELECT path FROM dirty').pluck().all() as string[];
-  // The copy keeps the work index's blob ids, so its new ones are hashed the same way.
-  const blobFormat = work.blobFormat;
-  work.close();
   mkdirSync(COPIES(catalog.root), { recursive: true });
   const copy = join(COPIES(catalog.root), `${process.pid}-${Date.now()}-${Math.random().toString(16).slice(2, 8)}.sqlite`);
-  copyFileSync(indexPath(catalog.root), copy);
+  // Read and copied in one read transaction: its lock keeps any other process from writing the file
+  // meanwhile (a refresh, a generation), so the copy is whole and is what `meta` and `dirty` describe.
+  const snapshot = work.database.transaction(() => {
+    const tree = work.database.prepare("SELECT value FROM meta WHERE key = 'tree'").pluck().get() as string | undefined;
+    const paths = work.database.prepare('SELECT path FROM dirty').pluck().all() as string[];
+    copyFileSync(indexPath(catalog.root), copy);
+    return { tree, paths };
+  });
+  let meta: string | undefined;
+  let dirty: string[];
+  try {
+    ({ tree: meta, paths: dirty } = snapshot());
+  } catch (e) {
+    rmSync(copy, { force: true });
+    throw e;
+  } finally {
+    work.close();
+  }
+  // The copy keeps the work index's blob ids, so its new ones are hashed the same way.
+  const blobFormat = work.blobFormat;
   let db: Database.Database | undefined;
   try {
     db = new Database(copy);
