@@ -1,9 +1,11 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FileHost } from '../core/host.js';
+import { readTexts } from './read-many.js';
 
 export const nodeFileHost: FileHost = {
   readText: (path) => readFileSync(path, 'utf8'),
+  readTexts: (paths) => readTexts(paths),
   exists: (path) => existsSync(path),
   isDirectory: (path) => {
     try {

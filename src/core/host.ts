@@ -5,6 +5,8 @@
  */
 export interface FileHost {
   readText(path: string): string;
+  /** Many files' texts, in order: a host may read them on several threads (`svc validate`'s whole inventory). */
+  readTexts?(paths: readonly string[]): string[];
   exists(path: string): boolean;
   isDirectory(path: string): boolean;
   /** Every file below `dir` whose name ends with one of `exts`, recursively, sorted by path. */

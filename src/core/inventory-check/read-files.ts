@@ -12,9 +12,11 @@ import type { ObjectFileText } from './model.js';
  */
 export function readObjectFiles(catalog: Pick<Catalog, 'root' | 'inventory'>, host: FileHost): ObjectFileText[] | undefined {
   if (!host.isDirectory(catalog.inventory)) return undefined;
-  return host.listFiles(catalog.inventory, [OBJECT_FILE_EXT]).map((abs) => ({
+  const files = host.listFiles(catalog.inventory, [OBJECT_FILE_EXT]);
+  const texts = host.readTexts ? host.readTexts(files) : files.map((abs) => host.readText(abs));
+  return files.map((abs, i) => ({
     path: relative(catalog.inventory, abs).split(sep).join('/'),
     file: displayPath(abs, catalog.root),
-    text: host.readText(abs),
+    text: texts[i]!,
   }));
 }
