@@ -1,4 +1,4 @@
-import { LEDGER_REF, openLedger, readLedger, type LedgerOutcome } from '../adapters/git/ledger.js';
+import { LEDGER_REF, openLedgerPreview, readLedger, type LedgerOutcome } from '../adapters/git/ledger.js';
 import type { Identity } from '../adapters/git/objects.js';
 import { RefConflictError } from '../adapters/git/errors.js';
 import { mergedRequests } from '../adapters/git/merged.js';
@@ -125,13 +125,14 @@ export class LedgerSession implements LedgerChanges {
 }
 
 /**
- * A dry run's ledger: the local ledger (as this repository knows it, not fetched), changed in
- * memory by the very operations a real request makes, and never written. So the preview picks the
- * resources the request would, unless someone reserves them first.
+ * A dry run's ledger: the ledger a real request would start from (the shared one fetched, this
+ * repository's offline changes replayed on it; see openLedgerPreview), changed in memory by the very
+ * operations a real request makes, and never written. So the preview picks the resources the
+ * request would, unless someone reserves them first.
  */
 export class PreviewLedger implements LedgerChanges {
   readonly offline = undefined;
-  private opened: ReturnType<typeof openLedger> | undefined;
+  private opened: ReturnType<typeof openLedgerPreview> | undefined;
 
   constructor(
     private readonly repo: string,
@@ -139,7 +140,7 @@ export class PreviewLedger implements LedgerChanges {
   ) {}
 
   private async draft(): Promise<LedgerDraft> {
-    return (await (this.opened ??= openLedger({ repo: this.repo }))).draft;
+    return (await (this.opened ??= openLedgerPreview({ repo: this.repo }))).draft;
   }
 
   async reserve(req: ReserveRequest, choose: Choose): Promise<ReserveResult> {

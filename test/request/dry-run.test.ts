@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { git } from '../helpers/repo.js';
-import { json, otterNet, request, snapshot, type Created } from './helpers.js';
+import { git, tempDir } from '../helpers/repo.js';
+import { json, otterNet, request, snapshot, withRemote, type Created } from './helpers.js';
 
 const DIA = ['create', 'dedicated internet 1000', '--customer', 'acme', '--set', 'site=par01', '--set', 'ip_package=small', '--format', 'json'];
 
@@ -39,6 +40,35 @@ describe('svc request --dry-run', () => {
     const preview = json<Previewed>(request(dir, [...DIA, '--dry-run']));
     expect(preview.request).toBe('dia-0002');
     expect(preview.diff.allocations.map((a) => a.resource)).toContain('1001');
+    expect(snapshot(dir)).toBe(before);
+  });
+
+  it('sees what another clone reserved through the shared remote, changing only the remote-tracking ref', () => {
+    const { remote, clones } = withRemote(2);
+    const [a, b] = clones as [string, string];
+    const taken = json<Created>(request(a, DIA));
+    expect(taken.request).toBe('dia-0001');
+    const refs = () => git(b, 'for-each-ref', '--format=%(refname) %(objectname)').split('\n').filter((l) => l && !l.startsWith('refs/svc/remotes/'));
+    const before = refs();
+    const preview = json<Previewed>(request(b, [...DIA, '--dry-run']));
+    // As the real request will: the id and the VLAN clone a took are taken.
+    expect(preview.request).toBe('dia-0002');
+    expect(preview.diff.allocations.map((x) => x.resource)).toContain('1001');
+    expect(refs()).toEqual(before);
+    expect(git(b, 'rev-parse', 'refs/svc/remotes/origin/reservations').trim()).toBe(git(remote, 'rev-parse', 'refs/svc/reservations').trim());
+    const real = json<Created>(request(b, DIA));
+    expect(real.request).toBe('dia-0002');
+  });
+
+  it('previews from this repository\'s ledger when the remote cannot be reached', () => {
+    const { clones } = withRemote(1);
+    const [dir] = clones as [string];
+    json<Created>(request(dir, DIA));
+    git(dir, 'remote', 'set-url', 'origin', join(tempDir('svc-gone-'), 'nothing.git'));
+    const before = snapshot(dir);
+    const r = request(dir, [...DIA, '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(json<Previewed>(r).request).toBe('dia-0002');
     expect(snapshot(dir)).toBe(before);
   });
 

@@ -6,7 +6,7 @@ import { replay } from '../../core/reservations/ops.js';
 import { CatFile } from './catfile.js';
 import { repoPaths } from './commit.js';
 import { encodeCommit, makeObject, objectFormat, resolveIdentity, writeObjects, type GitObject, type Identity, type ObjectFormat } from './objects.js';
-import { compareAndSwapRef, fetchRef, pushRef, sharedRemote } from './refs.js';
+import { compareAndSwapRef, fetchRef, pushRef, resolveRef, sharedRemote } from './refs.js';
 import { gitOk, gitRaw } from './run.js';
 import { RefConflictError } from './errors.js';
 import { withLedgerLock } from './ledger-lock.js';
@@ -110,6 +110,17 @@ async function treeOf(cf: CatFile, commit: string | null): Promise<string | null
   return m?.[1] ?? null;
 }
 
+/**
+ * The version of the ledger to build on, and the offline ops of this repository that the shared
+ * record lacks (to replay on it): the shared tip when there is one, else the local one.
+ */
+async function startingPoint(repo: string, local: string | null, shared: string | null): Promise<{ base: string | null; pending: LedgerOp[] }> {
+  if (!shared) return { base: local, pending: [] };
+  if (!local || local === shared || (await isAncestor(repo, local, shared))) return { base: shared, pending: [] };
+  if (await isAncestor(repo, shared, local)) return { base: local, pending: [] };
+  return { base: shared, pending: await opsBetween(repo, shared, local) };
+}
+
 const trackingRef = (remote: string, ref: string): string => `refs/svc/remotes/${remote}/${ref.replace(/^refs\/svc\//, '')}`;
 
 /** Wait before the next attempt: exponential with jitter, so racing processes spread out. */
@@ -156,16 +167,7 @@ async function attempts<T>(repo: string, opts: LedgerOptions, plan: LedgerPlan<T
         } else if (f.status === 'ok') remoteValue = f.value;
       }
 
-      // The version to build on, and the offline ops of this repository the shared record lacks.
-      let base = local;
-      let pending: LedgerOp[] = [];
-      if (remote && remoteValue) {
-        if (!local || local === remoteValue || (await isAncestor(repo, local, remoteValue))) base = remoteValue;
-        else if (!(await isAncestor(repo, remoteValue, local))) {
-          base = remoteValue;
-          pending = await opsBetween(repo, remoteValue, local);
-        }
-      }
+      const { base, pending } = await startingPoint(repo, local, remote ? remoteValue : null);
 
       const now = clock();
       const baseTree = await treeOf(cf, base);
@@ -276,6 +278,39 @@ export async function openLedger(opts: Pick<LedgerOptions, 'repo' | 'ref'>): Pro
   try {
     const commit = await tipOf(cf, opts.ref ?? LEDGER_REF);
     return { draft: new LedgerDraft(shardSource(cf, format, await treeOf(cf, commit))), close: () => cf.close() };
+  } catch (e) {
+    cf.close();
+    throw e;
+  }
+}
+
+/**
+ * The ledger as the next update would start from it, as a draft that is never committed (a dry
+ * run's): the shared ledger fetched (into its remote-tracking ref, the only ref this changes) with
+ * this repository's offline changes replayed on it; the local one when there is no remote, or when
+ * it cannot be reached (`offline` says why). So a preview sees what other clones have reserved.
+ */
+export async function openLedgerPreview(opts: Pick<LedgerOptions, 'repo' | 'ref' | 'remote' | 'networkTimeoutMs'>): Promise<{ draft: LedgerDraft; close(): void; offline?: string }> {
+  const { root: repo } = await repoPaths(opts.repo);
+  const ref = opts.ref ?? LEDGER_REF;
+  const format = await objectFormat(repo);
+  const remote = await sharedRemote(repo, opts.remote);
+  let shared: string | null = null;
+  let offline: string | undefined;
+  if (remote) {
+    const tracking = trackingRef(remote, ref);
+    const f = await fetchRef(repo, remote, ref, tracking, { timeoutMs: opts.networkTimeoutMs });
+    if (f.status === 'ok') shared = f.value;
+    // Another process of this repository fetching at the same moment: its answer is as fresh.
+    else if (f.status === 'unreachable' && /cannot lock ref|unable to update local ref/i.test(f.message)) shared = await resolveRef(repo, tracking);
+    else if (f.status === 'unreachable') offline = `remote ${remote} unreachable: ${f.message.split('\n')[0]}`;
+  }
+  const cf = new CatFile(repo);
+  try {
+    const { base, pending } = await startingPoint(repo, await tipOf(cf, ref), shared);
+    const draft = new LedgerDraft(shardSource(cf, format, await treeOf(cf, base)));
+    await replay(draft, pending);
+    return { draft, close: () => cf.close(), ...(offline !== undefined ? { offline } : {}) };
   } catch (e) {
     cf.close();
     throw e;
