@@ -62,6 +62,8 @@ export function checkRelationships(schema: SchemaSet, objects: readonly Located[
 
 /** After a merge a `one` relationship can hold a list of references: the decoder cannot read it as one peer. */
 function tooManyInFile(o: Located, rel: RelationshipSchema, out: Diagnostic[]): void {
+  // The decoder read one reference there: the file holds one peer (the usual case, no text to scan).
+  if (o.decoded.refs[rel.name] !== undefined) return;
   const text = o.file.text;
   const at = text.indexOf(`${JSON.stringify(rel.name)}:`);
   if (at < 0 || text.slice(at + rel.name.length + 3).trimStart()[0] !== '[') return;
@@ -77,22 +79,28 @@ function tooManyInFile(o: Located, rel: RelationshipSchema, out: Diagnostic[]): 
 }
 
 function checkCounts(o: Located, rel: RelationshipSchema, stored: boolean, peers: PeerRef[], byId: ReadonlyMap<string, Located>, out: Diagnostic[]): void {
-  const where = stored ? o.at(rel.name) : o.at();
+  const tooMany = rel.cardinality === 'one' && peers.length > 1;
+  const none = !rel.optional && peers.length === 0;
+  const tooFew = rel.cardinality === 'many' && peers.length > 0 && peers.length < rel.min_count;
+  const over = rel.max_count > 0 && peers.length > rel.max_count;
+  // Most objects have no finding here: then nothing is labelled or located (that scans the file's text).
+  if (!tooMany && !none && !tooFew && !over) return;
+  const where = () => (stored ? o.at(rel.name) : o.at());
   const subject = label(o);
-  const names = peers.map((p) => { const x = byId.get(p.id); return x ? `${label(x)} (${x.file.file})` : p.id; });
   if (rel.cardinality === 'one' && peers.length > 1) {
-    out.push(diag('error', 'inventory/cardinality', `${subject}: ${rel.name} is a "one" relationship but ${peers.length} objects link to it: ${names.join(', ')}`, where, { subject, key: rel.name, hint: 'keep one of those links' }));
+    const names = peers.map((p) => { const x = byId.get(p.id); return x ? `${label(x)} (${x.file.file})` : p.id; });
+    out.push(diag('error', 'inventory/cardinality', `${subject}: ${rel.name} is a "one" relationship but ${peers.length} objects link to it: ${names.join(', ')}`, where(), { subject, key: rel.name, hint: 'keep one of those links' }));
     return;
   }
   // A link written in the file that did not resolve is reported as such, not again as missing.
   if (!rel.optional && peers.length === 0 && !(stored && o.file.text.includes(`${JSON.stringify(rel.name)}:`))) {
-    out.push(diag('error', 'inventory/missing-relationship', `${subject}: mandatory relationship ${rel.name} (${rel.peer}) has no peer`, where, { subject, key: rel.name, hint: stored ? `add "${rel.name}"` : `link a ${rel.peer} to it` }));
+    out.push(diag('error', 'inventory/missing-relationship', `${subject}: mandatory relationship ${rel.name} (${rel.peer}) has no peer`, where(), { subject, key: rel.name, hint: stored ? `add "${rel.name}"` : `link a ${rel.peer} to it` }));
     return;
   }
   if (rel.cardinality === 'many' && peers.length > 0 && peers.length < rel.min_count) {
-    out.push(diag('error', 'inventory/min-count', `${subject}: ${rel.name} has ${peers.length} peer${peers.length === 1 ? '' : 's'}, at least ${rel.min_count} required`, where, { subject, key: rel.name }));
+    out.push(diag('error', 'inventory/min-count', `${subject}: ${rel.name} has ${peers.length} peer${peers.length === 1 ? '' : 's'}, at least ${rel.min_count} required`, where(), { subject, key: rel.name }));
   }
   if (rel.max_count > 0 && peers.length > rel.max_count) {
-    out.push(diag('error', 'inventory/max-count', `${subject}: ${rel.name} has ${peers.length} peers, at most ${rel.max_count} allowed`, where, { subject, key: rel.name }));
+    out.push(diag('error', 'inventory/max-count', `${subject}: ${rel.name} has ${peers.length} peers, at most ${rel.max_count} allowed`, where(), { subject, key: rel.name }));
   }
 }
