@@ -1,5 +1,7 @@
 import { LEDGER_REF, openLedgerPreview, readLedger, type LedgerOutcome } from '../adapters/git/ledger.js';
 import type { Identity } from '../adapters/git/objects.js';
+import { CatFile } from '../adapters/git/catfile.js';
+import { repoPaths } from '../adapters/git/commit.js';
 import { RefConflictError } from '../adapters/git/errors.js';
 import { mergedRequests } from '../adapters/git/merged.js';
 import { compareAndSwapRef, deleteRef, sharedRemote } from '../adapters/git/refs.js';
@@ -54,9 +56,16 @@ export class LedgerSession implements LedgerChanges {
     private readonly committer?: () => Promise<Identity>,
   ) {}
 
-  private async options(): Promise<{ repo: string; clock: () => Date; remote: string | null; identity?: () => Promise<Identity> }> {
+  /** One git process reads the ledger for all of the session's updates (see LedgerOptions.reader). */
+  private reader: CatFile | undefined;
+  /** After close(), each update starts its own reader again: none is left open to hold the process. */
+  private closed = false;
+
+  private async options(): Promise<{ repo: string; clock: () => Date; remote: string | null; identity?: () => Promise<Identity>; reader?: CatFile }> {
     this.remote ??= sharedRemote(this.repo);
-    return { repo: this.repo, clock: this.clock, remote: await this.remote, ...(this.committer ? { identity: this.committer } : {}) };
+    const remote = await this.remote;
+    if (!this.closed) this.reader ??= new CatFile((await repoPaths(this.repo)).root);
+    return { repo: this.repo, clock: this.clock, remote, ...(this.committer ? { identity: this.committer } : {}), ...(this.reader ? { reader: this.reader } : {}) };
   }
 
   private track(out: LedgerOutcome<unknown>): void {
@@ -89,14 +98,18 @@ export class LedgerSession implements LedgerChanges {
    * only when some request is letting go of something, one `git log`.
    */
   async settleMerged(): Promise<string[]> {
-    const { lettingGo } = await readLedger({ repo: this.repo }, (d) => pendingHolders(d));
+    const { reader } = await this.options();
+    const { lettingGo } = await readLedger({ repo: this.repo, ...(reader ? { reader } : {}) }, (d) => pendingHolders(d));
     const merged = await mergedRequests(this.repo, lettingGo);
     if (merged.length) this.track(await settleHolders(await this.options(), merged));
     return merged;
   }
 
   close(): void {
-    // Every change is committed as it is made: nothing stays open.
+    // Every change is committed as it is made: only the reader stays open.
+    this.closed = true;
+    this.reader?.close();
+    this.reader = undefined;
   }
 
   /**

@@ -58,8 +58,10 @@ describe('svc request create', () => {
     expect(calls.filter((c) => c.startsWith("update-ref -m 'svc reservations'"))).toHaveLength(4);
     expect(calls.filter((c) => c.startsWith('config --get remote.origin.url'))).toHaveLength(1);
     expect(calls.filter((c) => c.startsWith('cat-file blob'))).toEqual([]);
-    // Each ledger update reads its ref through the cat-file it reads the ledger with.
+    // Each ledger update reads its ref through the cat-file it reads the ledger with, and one cat-file
+    // serves every ledger read of the request; the others read the base's files and write the branch.
     expect(calls.filter((c) => c.includes('refs/svc/reservations^{commit}'))).toEqual([]);
+    expect(calls.filter((c) => c === 'cat-file --batch')).toHaveLength(3);
   });
 
   it('signs the ledger and the branch as the user git would commit as, asking git config once', () => {

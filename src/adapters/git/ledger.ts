@@ -34,6 +34,11 @@ export interface LedgerOptions {
   /** Who signs the commit; a function is asked only when there is one to sign. Default: resolveIdentity. */
   identity?: Identity | (() => Promise<Identity>);
   /**
+   * A reader the caller keeps open across several updates (one git process for a whole request;
+   * it sees refs and objects written after it started). Default: one per attempt, closed after it.
+   */
+  reader?: CatFile;
+  /**
    * Run the plan on what the update would start from (the shared ledger fetched, this
    * repository's offline changes replayed on it) and write nothing: no object, no ref but the
    * remote-tracking one the fetch refreshes. The outcome's `commit` is that starting point.
@@ -148,8 +153,8 @@ async function attempts<T>(repo: string, opts: LedgerOptions, plan: LedgerPlan<T
   const max = opts.maxAttempts ?? 60;
 
   for (let attempt = 1; attempt <= max; attempt++) {
-    // One reader per attempt reads the ref and everything after it: no rev-parse of its own.
-    const cf = new CatFile(repo);
+    // One reader reads the ref and everything after it: no rev-parse of its own.
+    const cf = opts.reader ?? new CatFile(repo);
     try {
       const local = await tipOf(cf, ref);
       let remoteValue: string | null = null;
@@ -220,7 +225,7 @@ async function attempts<T>(repo: string, opts: LedgerOptions, plan: LedgerPlan<T
       }
       return { value, shared: false, ...(wantedRemote ? { offlineReason } : {}), commit, replaced: local, attempts: attempt, conflicts };
     } finally {
-      cf.close();
+      if (cf !== opts.reader) cf.close();
     }
   }
   throw new GitError(`the reservation ledger stayed busy: gave up after ${max} attempts`, { hint: `many processes are allocating at once, or a killed git left ${ref}.lock under .git: run the command again, and remove that file if it stays and no svc is running` });
@@ -258,7 +263,7 @@ export async function fetchSharedLedger(repo: string, remote: string, opts: { ti
 }
 
 /** Read the ledger without changing it (the local ref: what this repository knows). */
-export async function readLedger<T>(opts: Pick<LedgerOptions, 'repo' | 'ref'>, read: (draft: LedgerDraft) => Promise<T>): Promise<T> {
+export async function readLedger<T>(opts: Pick<LedgerOptions, 'repo' | 'ref' | 'reader'>, read: (draft: LedgerDraft) => Promise<T>): Promise<T> {
   const open = await openLedger(opts);
   try {
     return await read(open.draft);
@@ -271,15 +276,18 @@ export async function readLedger<T>(opts: Pick<LedgerOptions, 'repo' | 'ref'>, r
  * The local ledger as a draft that is never committed: changes made to it stay in memory (a dry
  * run's). `close` ends the git process that reads its shards.
  */
-export async function openLedger(opts: Pick<LedgerOptions, 'repo' | 'ref'>): Promise<{ draft: LedgerDraft; close(): void }> {
+export async function openLedger(opts: Pick<LedgerOptions, 'repo' | 'ref' | 'reader'>): Promise<{ draft: LedgerDraft; close(): void }> {
   const { root: repo } = await repoPaths(opts.repo);
   const format = await objectFormat(repo);
-  const cf = new CatFile(repo);
+  const cf = opts.reader ?? new CatFile(repo);
+  const close = () => {
+    if (cf !== opts.reader) cf.close();
+  };
   try {
     const commit = await tipOf(cf, opts.ref ?? LEDGER_REF);
-    return { draft: new LedgerDraft(shardSource(cf, format, await treeOf(cf, commit))), close: () => cf.close() };
+    return { draft: new LedgerDraft(shardSource(cf, format, await treeOf(cf, commit))), close };
   } catch (e) {
-    cf.close();
+    close();
     throw e;
   }
 }
