@@ -126,6 +126,9 @@ async function startingPoint(repo: string, local: string | null, shared: string 
   return { base: shared, pending: await opsBetween(repo, shared, local) };
 }
 
+/** A fetch that failed because another process of this repository updated the same tracking ref: a race, not a network failure. */
+const isTrackingRace = (message: string): boolean => /cannot lock ref|unable to update local ref/i.test(message);
+
 const trackingRef = (remote: string, ref: string): string => `refs/svc/remotes/${remote}/${ref.replace(/^refs\/svc\//, '')}`;
 
 /** Wait before the next attempt: exponential with jitter, so racing processes spread out. */
@@ -162,8 +165,7 @@ async function attempts<T>(repo: string, opts: LedgerOptions, plan: LedgerPlan<T
       else if (remote) {
         const f = await fetchRef(repo, remote, ref, trackingRef(remote, ref), { timeoutMs: opts.networkTimeoutMs });
         if (f.status === 'unreachable') {
-          // Another process of this repository updating the same tracking ref: a race, not a network failure.
-          if (/cannot lock ref|unable to update local ref/i.test(f.message)) {
+          if (isTrackingRace(f.message)) {
             await backoff(attempt);
             continue;
           }
@@ -273,10 +275,36 @@ export async function readLedger<T>(opts: Pick<LedgerOptions, 'repo' | 'ref' | '
 }
 
 /**
- * The local ledger as a draft that is never committed: changes made to it stay in memory (a dry
- * run's). `close` ends the git process that reads its shards.
+ * The local ledger as a draft that is never committed: changes made to it stay in memory. `close`
+ * ends the git process that reads its shards (unless it is the caller's `reader`).
  */
-export async function openLedger(opts: Pick<LedgerOptions, 'repo' | 'ref' | 'reader'>): Promise<{ draft: LedgerDraft; close(): void }> {
+export function openLedger(opts: Pick<LedgerOptions, 'repo' | 'ref' | 'reader'>): Promise<{ draft: LedgerDraft; close(): void }> {
+  return openDraft(opts, null);
+}
+
+/**
+ * The ledger as the next update would start from it, as a draft that is never committed (a dry
+ * run's): the shared ledger fetched (into its remote-tracking ref, the only ref this changes) with
+ * this repository's offline changes replayed on it; the local one when there is no remote, or when
+ * it cannot be reached. So a preview sees what other clones have reserved.
+ */
+export async function openLedgerPreview(opts: Pick<LedgerOptions, 'repo' | 'ref' | 'remote' | 'networkTimeoutMs'>): Promise<{ draft: LedgerDraft; close(): void }> {
+  const { root: repo } = await repoPaths(opts.repo);
+  const ref = opts.ref ?? LEDGER_REF;
+  const remote = await sharedRemote(repo, opts.remote);
+  let shared: string | null = null;
+  if (remote) {
+    const tracking = trackingRef(remote, ref);
+    const f = await fetchRef(repo, remote, ref, tracking, { timeoutMs: opts.networkTimeoutMs });
+    if (f.status === 'ok') shared = f.value;
+    // Another process of this repository fetching at the same moment: its answer is as fresh.
+    else if (f.status === 'unreachable' && isTrackingRace(f.message)) shared = await resolveRef(repo, tracking);
+  }
+  return openDraft(opts, shared);
+}
+
+/** A draft of the ledger an update would build on, given the shared tip (null: none, the local one). */
+async function openDraft(opts: Pick<LedgerOptions, 'repo' | 'ref' | 'reader'>, shared: string | null): Promise<{ draft: LedgerDraft; close(): void }> {
   const { root: repo } = await repoPaths(opts.repo);
   const format = await objectFormat(repo);
   const cf = opts.reader ?? new CatFile(repo);
@@ -284,43 +312,12 @@ export async function openLedger(opts: Pick<LedgerOptions, 'repo' | 'ref' | 'rea
     if (cf !== opts.reader) cf.close();
   };
   try {
-    const commit = await tipOf(cf, opts.ref ?? LEDGER_REF);
-    return { draft: new LedgerDraft(shardSource(cf, format, await treeOf(cf, commit))), close };
-  } catch (e) {
-    close();
-    throw e;
-  }
-}
-
-/**
- * The ledger as the next update would start from it, as a draft that is never committed (a dry
- * run's): the shared ledger fetched (into its remote-tracking ref, the only ref this changes) with
- * this repository's offline changes replayed on it; the local one when there is no remote, or when
- * it cannot be reached (`offline` says why). So a preview sees what other clones have reserved.
- */
-export async function openLedgerPreview(opts: Pick<LedgerOptions, 'repo' | 'ref' | 'remote' | 'networkTimeoutMs'>): Promise<{ draft: LedgerDraft; close(): void; offline?: string }> {
-  const { root: repo } = await repoPaths(opts.repo);
-  const ref = opts.ref ?? LEDGER_REF;
-  const format = await objectFormat(repo);
-  const remote = await sharedRemote(repo, opts.remote);
-  let shared: string | null = null;
-  let offline: string | undefined;
-  if (remote) {
-    const tracking = trackingRef(remote, ref);
-    const f = await fetchRef(repo, remote, ref, tracking, { timeoutMs: opts.networkTimeoutMs });
-    if (f.status === 'ok') shared = f.value;
-    // Another process of this repository fetching at the same moment: its answer is as fresh.
-    else if (f.status === 'unreachable' && /cannot lock ref|unable to update local ref/i.test(f.message)) shared = await resolveRef(repo, tracking);
-    else if (f.status === 'unreachable') offline = `remote ${remote} unreachable: ${f.message.split('\n')[0]}`;
-  }
-  const cf = new CatFile(repo);
-  try {
-    const { base, pending } = await startingPoint(repo, await tipOf(cf, ref), shared);
+    const { base, pending } = await startingPoint(repo, await tipOf(cf, opts.ref ?? LEDGER_REF), shared);
     const draft = new LedgerDraft(shardSource(cf, format, await treeOf(cf, base)));
     await replay(draft, pending);
-    return { draft, close: () => cf.close(), ...(offline !== undefined ? { offline } : {}) };
+    return { draft, close };
   } catch (e) {
-    cf.close();
+    close();
     throw e;
   }
 }
