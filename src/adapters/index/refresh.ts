@@ -163,8 +163,8 @@ function refreshIncremental(db: Database.Database, layout: Layout, g: GitView, b
   // IMMEDIATE: the write lock is taken at the start. A deferred transaction that first reads would
   // hold a read lock, and two processes refreshing at once would each wait for the other: SQLite
   // then fails one of them at once (SQLITE_BUSY, whatever the timeout), and that one rebuilt the
-  // whole index (1 in 10 rounds of six `svc list` at once after a commit). Now the second waits and
-  // applies the same changes again, which leaves the same rows.
+  // whole index (seen in 1 of 30 rounds of six `svc list` at once after a commit). Now the second
+  // waits and applies the same changes again, which leaves the same rows.
   const apply = db.transaction(() => {
     if (changes.length) ingest(db, layout, changes, { fresh: false, display: base.display, readContent: base.readContent });
     db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('tree', ?)").run(tree);

@@ -85,22 +85,22 @@ function checkCounts(o: Located, rel: RelationshipSchema, stored: boolean, peers
   const over = rel.max_count > 0 && peers.length > rel.max_count;
   // Most objects have no finding here: then nothing is labelled or located (that scans the file's text).
   if (!tooMany && !none && !tooFew && !over) return;
-  const where = () => (stored ? o.at(rel.name) : o.at());
+  const where = stored ? o.at(rel.name) : o.at();
   const subject = label(o);
-  if (rel.cardinality === 'one' && peers.length > 1) {
+  if (tooMany) {
     const names = peers.map((p) => { const x = byId.get(p.id); return x ? `${label(x)} (${x.file.file})` : p.id; });
-    out.push(diag('error', 'inventory/cardinality', `${subject}: ${rel.name} is a "one" relationship but ${peers.length} objects link to it: ${names.join(', ')}`, where(), { subject, key: rel.name, hint: 'keep one of those links' }));
+    out.push(diag('error', 'inventory/cardinality', `${subject}: ${rel.name} is a "one" relationship but ${peers.length} objects link to it: ${names.join(', ')}`, where, { subject, key: rel.name, hint: 'keep one of those links' }));
     return;
   }
   // A link written in the file that did not resolve is reported as such, not again as missing.
-  if (!rel.optional && peers.length === 0 && !(stored && o.file.text.includes(`${JSON.stringify(rel.name)}:`))) {
-    out.push(diag('error', 'inventory/missing-relationship', `${subject}: mandatory relationship ${rel.name} (${rel.peer}) has no peer`, where(), { subject, key: rel.name, hint: stored ? `add "${rel.name}"` : `link a ${rel.peer} to it` }));
+  if (none && !(stored && o.file.text.includes(`${JSON.stringify(rel.name)}:`))) {
+    out.push(diag('error', 'inventory/missing-relationship', `${subject}: mandatory relationship ${rel.name} (${rel.peer}) has no peer`, where, { subject, key: rel.name, hint: stored ? `add "${rel.name}"` : `link a ${rel.peer} to it` }));
     return;
   }
-  if (rel.cardinality === 'many' && peers.length > 0 && peers.length < rel.min_count) {
-    out.push(diag('error', 'inventory/min-count', `${subject}: ${rel.name} has ${peers.length} peer${peers.length === 1 ? '' : 's'}, at least ${rel.min_count} required`, where(), { subject, key: rel.name }));
+  if (tooFew) {
+    out.push(diag('error', 'inventory/min-count', `${subject}: ${rel.name} has ${peers.length} peer${peers.length === 1 ? '' : 's'}, at least ${rel.min_count} required`, where, { subject, key: rel.name }));
   }
-  if (rel.max_count > 0 && peers.length > rel.max_count) {
-    out.push(diag('error', 'inventory/max-count', `${subject}: ${rel.name} has ${peers.length} peers, at most ${rel.max_count} allowed`, where(), { subject, key: rel.name }));
+  if (over) {
+    out.push(diag('error', 'inventory/max-count', `${subject}: ${rel.name} has ${peers.length} peers, at most ${rel.max_count} allowed`, where, { subject, key: rel.name }));
   }
 }
