@@ -200,6 +200,24 @@ describe('fuzz: regressions', () => {
     const given = parseYaml('bandwidth: {toString: null}\n', 'request.yml').value as Record<string, unknown>;
     expect(() => resolveProduct(products, 'dedicated internet', given)).toThrowError(ValidationError);
   });
+
+  it('a request whose enum input is such a mapping: a problem, not a TypeError', () => {
+    const product = products.products.get('dedicated internet')!;
+    const given = parseYaml('ip_package: {toString: null}\n', 'request.yml').value;
+    expect(validateRequest(product, products, given).find((p) => p.input === 'ip_package')?.message).toMatch(/^ip_package: /);
+  });
+
+  it('a product file whose enum-valued key (role) is such a mapping: a finding, not a TypeError', () => {
+    const text = read('products/dedicated-internet.yml').replace('role: output', 'role: {toString: null}');
+    const found = loadProductTexts([{ file: 'products/x.yml', text }], schema, undefined).diagnostics;
+    expect(found.some((d) => d.code === 'product/invalid-value' && d.message.includes('toString'))).toBe(true);
+  });
+
+  it('a schema attribute of kind JSON whose default_value is such a mapping and not in its enum: a finding', () => {
+    writeFileSync(join(work, 'json-default.yml'), 'version: "1.0"\nnodes:\n  - name: Thing\n    namespace: Fuzz\n    attributes:\n      - name: data\n        kind: JSON\n        enum: [a, b]\n        default_value: {toString: null}\n');
+    const found = loadSchemaPaths([join(work, 'json-default.yml')], nodeFileHost, work).diagnostics;
+    expect(found.map((d) => d.code)).toContain('schema/default-not-in-enum');
+  });
 });
 
 describe('fuzz: the harness can fail', () => {
