@@ -10,8 +10,9 @@ import { loadObjects } from './load.js';
 
 /**
  * `svc init <dir>`: a new catalog with its own git repository, a small working example (schemas, a
- * product, a generator, bootstrap objects already loaded into the inventory) and a GitHub Actions
- * workflow, in one initial commit.
+ * product, a generator, bootstrap objects already loaded into the inventory) and the GitHub Actions
+ * workflows (checks on pull requests, the comment they post, settlement after a merge), in one
+ * initial commit.
  *
  * The files come verbatim from templates/init/ so they can be reviewed as files. npm drops some
  * dotfiles (.gitignore) from published packages, so a path component `dot-x` in the templates is

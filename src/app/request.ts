@@ -105,7 +105,9 @@ export function resolveProduct(products: ProductSet, name: string, values: Recor
     throw new UsageError('request/unknown-product', `no product or variant named "${name}"`, { hint: didYouMean(name, names) ?? `products: ${[...products.products.keys()].join(', ')} (svc products lists the variants)` });
   }
   const variants = variantsOf(product);
-  const variant = variants.find((v) => Object.entries(v.fixedInputs).every(([k, val]) => values[k] === undefined || String(values[k]) === String(val)));
+  // Only a scalar can name a fixed input's value: String() of a mapping from a request file may throw.
+  const scalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+  const variant = variants.find((v) => Object.entries(v.fixedInputs).every(([k, val]) => values[k] === undefined || (scalar(values[k]) && String(values[k]) === String(val))));
   const missing = product.fixedInputs.filter((f) => f.values.length > 1 && values[f.name] === undefined).map((f) => f.name);
   if (!variant || (variants.length > 1 && missing.length)) {
     throw new ValidationError('request/no-variant', missing.length ? `"${product.name}" has variants: choose ${missing.join(', ')}` : `no variant of "${product.name}" has ${JSON.stringify(values)}`, {

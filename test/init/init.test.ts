@@ -91,14 +91,11 @@ describe('svc init', () => {
     expect(gen.code, gen.stdout + gen.stderr).toBe(0);
     git(repo, 'add', '-A');
     git(repo, 'commit', '-q', '-m', 'cv-01');
-    const gh = svc(repo, ['validate', '--format', 'github']);
-    expect(gh.stdout).toBe('');
-    expect(gh.code).toBe(0);
-    const check = svc(repo, ['generate', '--check'], { env: NOW });
-    expect(check.code, check.stdout + check.stderr).toBe(0);
     const review = svc(repo, ['validate', '--base', 'origin/main', '--format', 'github']);
     expect(review.stdout).toBe('');
     expect(review.code).toBe(0);
+    const check = svc(repo, ['generate', '--check'], { env: NOW });
+    expect(check.code, check.stdout + check.stderr).toBe(0);
   });
 
   it('refuses a folder that is not empty (exit 2) and writes nothing', () => {
@@ -151,19 +148,18 @@ describe('svc init', () => {
     }
   });
 
-  it('writes a GitHub Actions workflow that is valid YAML and runs the three checks and the diff comment on pull requests', () => {
+  it('writes a GitHub Actions workflow that is valid YAML and runs the checks and the diff on pull requests', () => {
     const text = readFileSync(join(PROJECT_ROOT, 'templates/init/dot-github/workflows/svc.yml'), 'utf8');
     const wf = parse(text) as { on: Record<string, unknown>; jobs: Record<string, { steps: { name?: string; run?: string; uses?: string }[] }> };
     expect(Object.keys(wf.on)).toEqual(['pull_request']);
     const runs = Object.values(wf.jobs).flatMap((j) => j.steps).map((s) => s.run ?? '');
     const has = (needle: string) => runs.some((r) => r.includes(needle));
     expect(has('npm install -g')).toBe(true);
-    expect(has('svc validate --format github')).toBe(true);
     expect(has('svc generate --check')).toBe(true);
-    expect(has('svc validate --base "origin/${{ github.base_ref }}"')).toBe(true);
+    expect(has('svc validate --base "origin/$BASE_REF" --format github')).toBe(true);
     expect(has('--format markdown')).toBe(true);
-    expect(has('gh pr comment')).toBe(true);
-    expect(has('--body-file')).toBe(true);
+    // The comment is posted by svc-comment.yml (test/init/workflows.test.ts), not by this job.
+    expect(has('gh ')).toBe(false);
     // --base reads the base branch's commits: the checkout must fetch the history.
     expect(text).toContain('fetch-depth: 0');
   });

@@ -193,7 +193,8 @@ function problem(e: ErrorObject, request: unknown, props: string[]): InputProble
   switch (e.keyword) {
     case 'enum': {
       const allowed = (p.allowedValues as unknown[]).map(String);
-      const hint = didYouMean(String(value), allowed);
+      // Only a scalar can be misspelt; String() of a mapping may even throw ({toString: null}).
+      const hint = typeof value === 'string' || typeof value === 'number' ? didYouMean(String(value), allowed) : undefined;
       if (allowed.length > 12) return { input, value, message: `${input}: ${shown} is not one of the ${allowed.length} known choices`, ...(hint ? { hint } : { hint: `for example: ${allowed.slice(0, 5).join(', ')}` }) };
       return { input, value, message: `${input}: ${shown} is not one of ${allowed.join(', ')}`, ...(hint ? { hint } : {}) };
     }

@@ -57,7 +57,8 @@ function toDiagnostic(e: ErrorObject, src: YamlSource, codePrefix: string): Diag
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map(String);
       const value = valueAt(src.value, path);
-      const hint = didYouMean(String(value), allowed) ?? `one of: ${allowed.join(', ')}`;
+      // Only a scalar can be misspelt; String() of a mapping may even throw ({toString: null}).
+      const hint = (typeof value === 'string' || typeof value === 'number' ? didYouMean(String(value), allowed) : undefined) ?? `one of: ${allowed.join(', ')}`;
       return diag('error', `${codePrefix}/invalid-value`, `${where}: ${JSON.stringify(value)} is not one of ${allowed.join(', ')}`, src.locate(path), {
         key: path.join('.'),
         hint,

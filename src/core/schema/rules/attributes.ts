@@ -82,7 +82,9 @@ function defaultValue(ctx: CheckContext, a: Attr, regex: RegExp | undefined): vo
     return;
   }
   if (a.raw.enum !== undefined && !a.raw.enum.some((e) => e === v)) {
-    bad('schema/default-not-in-enum', `default_value ${JSON.stringify(v)} is not in enum (${a.raw.enum.join(', ')})`, didYouMeanOr(String(v), a.raw.enum.map(String)));
+    // A kind without a value type (JSON, Any) lets a mapping through, and String() of one may throw.
+    const text = typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+    bad('schema/default-not-in-enum', `default_value ${JSON.stringify(v)} is not in enum (${a.raw.enum.join(', ')})`, didYouMeanOr(text, a.raw.enum.map(String)));
     return;
   }
   if (typeof v === 'string') {
