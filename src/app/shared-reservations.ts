@@ -187,8 +187,8 @@ export class LedgerReservations implements SharedReservations {
     private readonly holder: string,
   ) {}
 
-  async reserve(pool: string, key: string, choose: (isTaken: (r: string) => Promise<boolean>) => Promise<string | undefined>): Promise<string> {
-    const out = await this.session.reserve({ pool, key, holder: this.holder }, (used) => choose((r) => used.has(r)));
+  async reserve(pool: string, key: string, choose: (blocking: (r: string) => Promise<string | undefined>) => Promise<string | undefined>, space?: string): Promise<string> {
+    const out = await this.session.reserve({ pool, key, holder: this.holder, ...(space !== undefined ? { space } : {}) }, (used) => choose((r) => used.blocking(r)));
     return out.reservation.resource;
   }
 

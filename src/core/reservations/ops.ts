@@ -8,6 +8,8 @@ export interface ReserveRequest {
   key: string;
   /** Or the holder of whichever resource is chosen (a request id is its own branch's). */
   holder: string | ((resource: string) => string);
+  /** An IP pool's space (ipSpace in ./overlap.ts): the resource must overlap nothing held there. */
+  space?: string;
 }
 
 export interface ReserveResult {
@@ -31,7 +33,7 @@ export async function reserve(draft: LedgerDraft, req: ReserveRequest, choose: C
   if (typeof req.holder === 'string') checkText('holder', req.holder);
   const prev = await draft.get(req.pool, req.key);
   if (prev) return { reservation: prev, existing: true };
-  const used = draft.used(req.pool);
+  const used = draft.used(req.pool, req.space);
   const resource = await choose(used);
   if (resource === undefined) {
     throw new ValidationError('reservations/exhausted', `pool ${req.pool} has no free resource left for ${req.key}`, {
@@ -45,7 +47,7 @@ export async function reserve(draft: LedgerDraft, req: ReserveRequest, choose: C
     // The allocator ignored `used`: a bug in it, never something to paper over.
     throw new SvcError('reservations/chose-taken', `the allocator for ${req.pool} chose ${resource}, which is already reserved`);
   }
-  const reservation: Reservation = { pool: req.pool, key: req.key, resource, holder, state: 'held', created: now.toISOString() };
+  const reservation: Reservation = { pool: req.pool, key: req.key, resource, holder, state: 'held', created: now.toISOString(), ...(req.space !== undefined ? { space: req.space } : {}) };
   await draft.put(reservation);
   return { reservation, existing: false };
 }
