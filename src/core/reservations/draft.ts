@@ -11,6 +11,7 @@ import {
   refKey,
   resourceShardPath,
   retiredPath,
+  seenPath,
 } from './layout.js';
 import type { LedgerOp, Reservation, ReservationRef, UsedResources } from './model.js';
 import {
@@ -47,6 +48,7 @@ export class LedgerDraft {
   private readonly resources = new Map<string, Map<string, string>>();
   private readonly holders = new Map<string, Set<string>>();
   private readonly overlaps = new Map<string, Map<string, OverlapNode>>();
+  private readonly seen = new Map<string, string>();
   private readonly dirty = new Set<string>();
   readonly log: LedgerOp[] = [];
 
@@ -188,6 +190,23 @@ export class LedgerDraft {
     };
   }
 
+  /**
+   * Whether the ledger knows the request branch `holder`: it holds something, lets go of
+   * something, or was adopted (markSeen). A branch svc made through the ledger is known from its
+   * first reservation until it is merged.
+   */
+  async knows(holder: string): Promise<boolean> {
+    const [h, x, s] = await Promise.all([this.holderFile(holderPath(holder)), this.holderFile(retiredPath(holder)), this.source.read(seenPath(holder))]);
+    return h.size > 0 || x.size > 0 || this.seen.has(seenPath(holder)) || s !== undefined;
+  }
+
+  /** Record that the branch `holder`, at commit `tip`, has been reconciled with the ledger. */
+  markSeen(holder: string, tip: string): void {
+    const path = seenPath(holder);
+    this.seen.set(path, `${tip}\n`);
+    this.dirty.add(path);
+  }
+
   /** What `holder` holds (not yet permanent), sorted. */
   heldBy(holder: string): Promise<ReservationRef[]> {
     return this.refsIn(holderPath(holder));
@@ -314,7 +333,9 @@ export class LedgerDraft {
           ? formatResourceShard(this.resources.get(path)!)
           : path.startsWith('o/')
             ? formatOverlapShard(this.overlaps.get(path)!)
-            : formatHolderFile(this.holders.get(path)!);
+            : path.startsWith('s/')
+              ? this.seen.get(path)!
+              : formatHolderFile(this.holders.get(path)!);
       out.set(path, text === '' ? null : text);
     }
     return out;

@@ -11,6 +11,7 @@ import type { Reservation, ReservationState } from './model.js';
  *   h/<hh>/<holder>          by holder: what a request holds (release, make permanent, gc)
  *   x/<hh>/<holder>          by holder: what a request lets go of once merged (settle, restore, gc)
  *   o/<hh>/<hh>              by IP space and block: what overlaps what (./overlap.ts)
+ *   s/<hh>/<holder>          request branches made without the ledger, adopted into it (./rebuild.ts)
  *
  * A shard is sorted tab-separated lines, so the same set of reservations is always the same bytes
  * (and the same git objects), and a reviewer can read it.
@@ -24,6 +25,7 @@ export const keyShardPath = (pool: string, key: string): string => `k/${fanout(p
 export const resourceShardPath = (pool: string, resource: string): string => `r/${fanout(pool, resource)}`;
 export const holderPath = (holder: string): string => `h/${fanout(holder).slice(0, 2)}/${encodeName(holder)}`;
 export const retiredPath = (holder: string): string => `x/${fanout(holder).slice(0, 2)}/${encodeName(holder)}`;
+export const seenPath = (holder: string): string => `s/${fanout(holder).slice(0, 2)}/${encodeName(holder)}`;
 export const HOLDER_ROOT = 'h';
 export const RETIRED_ROOT = 'x';
 
