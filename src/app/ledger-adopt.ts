@@ -2,17 +2,26 @@ import { defaultBranch, diffTrees, listBranches, mergeBase, readBlobs, trailerVa
 import { mergedRequests } from '../adapters/git/merged.js';
 import type { LedgerDraft } from '../core/reservations/draft.js';
 import { adoptHoldings, unknownHolders, type Adopted, type BranchHoldings } from '../core/reservations/rebuild.js';
+import { releaseOrphans } from '../core/reservations/ops.js';
+import { processIsDead } from '../adapters/process.js';
 import { REQUEST_PREFIX, TRAILER } from '../core/request/names.js';
 import { RUN_KIND } from '../core/generate/records.js';
 
+/** What a request's first ledger update did before reserving. */
+export interface Prepared extends Adopted {
+  /** Holders released at once: requests killed on this host before their branch existed. */
+  orphans: string[];
+}
+
 /** Run before a session's first reservation, on the ledger it builds on (see LedgerSession). */
-export type LedgerPrepare = (draft: LedgerDraft, now: Date) => Promise<Adopted>;
+export type LedgerPrepare = (draft: LedgerDraft, now: Date) => Promise<Prepared>;
 
 /** The ledger pool of a product's subscription ids (as request.ts reserves them). */
 export const ID_POOL_PREFIX = 'svc:ids:';
 
 /**
- * Rebuild what the ledger lacks from the request branches this repository knows (its own, and the
+ * Before a request reserves anything: release what requests killed on this host left (see
+ * releaseOrphans), then rebuild what the ledger lacks from the request branches this repository knows (its own, and the
  * remote's as last fetched): each open branch the ledger has never seen (a remote made by
  * `git clone --bare`, which leaves refs/svc/reservations behind; a ledger ref deleted) has its
  * allocations, claims and subscription id put back, held by that branch. A branch merged into the
@@ -69,8 +78,11 @@ export function adoptOpenRequests(repo: string, inventoryPrefix: string, spaceOf
   };
 
   return async (draft, now) => {
-    const out: Adopted = { put: [], conflicts: [] };
+    const out: Prepared = { put: [], conflicts: [], orphans: [] };
     const known = await (branches ??= list());
+    // A request killed before its branch existed (during its ledger phase) left reservations
+    // behind: released now when its process is provably dead, so no grace period holds them.
+    out.orphans = (await releaseOrphans(draft, { isAlive: (h) => known.has(h), isDead: processIsDead })).holders;
     const unknown = await unknownHolders(draft, [...known.keys()]);
     if (!unknown.length) return out;
     const merged = new Set(await mergedRequests(repo, unknown));

@@ -1,6 +1,6 @@
 import { LEDGER_REF, openLedgerPreview, readLedger, updateLedger, type LedgerOutcome } from '../adapters/git/ledger.js';
-import type { LedgerPrepare } from './ledger-adopt.js';
-import type { Adopted } from '../core/reservations/rebuild.js';
+import type { LedgerPrepare, Prepared } from './ledger-adopt.js';
+import { processIdentity } from '../adapters/process.js';
 import type { Identity } from '../adapters/git/objects.js';
 import { CatFile } from '../adapters/git/catfile.js';
 import { repoPaths } from '../adapters/git/commit.js';
@@ -18,7 +18,7 @@ export interface LedgerChanges {
   /** Why the changes are only local, when they are. */
   readonly offline: string | undefined;
   /** What the first reservation put back of request branches the ledger had never seen (see ledger-adopt.ts). */
-  readonly adopted: Adopted | undefined;
+  readonly adopted: Prepared | undefined;
   reserve(req: ReserveRequest, choose: Choose): Promise<ReserveResult>;
   letGo(refs: readonly ReservationRef[], by: string): Promise<LetGo>;
   settleMerged(): Promise<string[]>;
@@ -62,7 +62,7 @@ export class LedgerSession implements LedgerChanges {
     private readonly prepare?: LedgerPrepare,
   ) {}
 
-  adopted: Adopted | undefined;
+  adopted: Prepared | undefined;
 
   /** One git process reads the ledger for all of the session's updates (see LedgerOptions.reader). */
   private reader: CatFile | undefined;
@@ -85,7 +85,11 @@ export class LedgerSession implements LedgerChanges {
     this.last = out.commit;
   }
 
-  async reserve(req: ReserveRequest, choose: Choose): Promise<ReserveResult> {
+  /** This process, recorded in each reservation it makes (see releaseOrphans). */
+  private readonly identity = processIdentity();
+
+  async reserve(given: ReserveRequest, choose: Choose): Promise<ReserveResult> {
+    const req: ReserveRequest = this.identity === undefined ? given : { ...given, process: this.identity };
     const prepare = this.adopted === undefined ? this.prepare : undefined;
     const out = prepare
       ? await updateLedger(await this.options(), async (draft, now) => {
@@ -94,7 +98,7 @@ export class LedgerSession implements LedgerChanges {
           return reserve(draft, req, choose, now);
         })
       : await reserveResource(await this.options(), req, choose);
-    this.adopted ??= { put: [], conflicts: [] };
+    this.adopted ??= { put: [], conflicts: [], orphans: [] };
     this.track(out);
     if (!out.value.existing) this.made.push({ pool: req.pool, key: req.key });
     return out.value;
@@ -161,7 +165,7 @@ export class LedgerSession implements LedgerChanges {
  */
 export class PreviewLedger implements LedgerChanges {
   readonly offline = undefined;
-  adopted: Adopted | undefined;
+  adopted: Prepared | undefined;
   private opened: ReturnType<typeof openLedgerPreview> | undefined;
   private prepared: Promise<void> | undefined;
 

@@ -2,6 +2,7 @@ import { GitError } from '../../core/errors.js';
 import type { Choose, Reservation, ReservationRef } from '../../core/reservations/model.js';
 import { abandonHolder, collectGarbage, letGo, releaseKeys, reserve, restoreRetired, settleHolder, type GcResult, type LetGo, type ReserveRequest, type ReserveResult, type Settled, type Undone } from '../../core/reservations/ops.js';
 import { repoPaths } from './commit.js';
+import { processIsDead } from '../process.js';
 import { readLedger, updateLedger, type LedgerOptions, type LedgerOutcome } from './ledger.js';
 import { sharedRemote } from './refs.js';
 import { gitOk, gitRaw } from './run.js';
@@ -98,6 +99,6 @@ export async function gcReservations(opts: LedgerOptions, gc: GcLedgerOptions = 
   const remote = await sharedRemote(root, opts.remote);
   const live = await liveBranches(root, remote, { timeoutMs: opts.networkTimeoutMs });
   return updateLedger({ ...opts, remote }, (draft, now) =>
-    collectGarbage(draft, { isAlive: (h) => live.has(h), now, graceMs: gc.graceMs ?? 3_600_000, ...(gc.inFlight ? { inFlight: gc.inFlight } : {}) }),
+    collectGarbage(draft, { isAlive: (h) => live.has(h), now, graceMs: gc.graceMs ?? 3_600_000, isDead: processIsDead, ...(gc.inFlight ? { inFlight: gc.inFlight } : {}) }),
   );
 }

@@ -30,6 +30,12 @@ export interface Reservation {
    * written before svc recorded it.
    */
   space?: string;
+  /**
+   * The process that made it (`host boot-id pid start-time`, see adapters/process.ts), so that a
+   * reservation of a request killed before its branch existed can be released as soon as that
+   * process is provably dead, not after the gc grace period. Absent in older ledgers.
+   */
+  process?: string;
 }
 
 export interface ReservationRef {
