@@ -63,3 +63,19 @@ export function processIsDead(identity: string): boolean {
   if (now === null) return true;
   return start !== undefined && start !== '-' && now !== undefined && now !== start;
 }
+
+/**
+ * This process's identity, made in the repository `place` (its git common folder): a reservation's
+ * holder process. A branch's absence proves something only in the repository that would have it:
+ * another clone on the same host may have pushed a branch this one has not fetched yet.
+ */
+export function processIdentityIn(place: string): string | undefined {
+  const id = processIdentity();
+  return id && `${id} ${encodeURIComponent(place)}`;
+}
+
+/** The process `identity` names worked in `place` and is provably dead (see processIsDead). */
+export function diedIn(identity: string, place: string): boolean {
+  const where = identity.split(' ')[4];
+  return where !== undefined && decodeURIComponent(where) === place && processIsDead(identity);
+}

@@ -3,7 +3,8 @@ import { mergedRequests } from '../adapters/git/merged.js';
 import type { LedgerDraft } from '../core/reservations/draft.js';
 import { adoptHoldings, unknownHolders, type Adopted, type BranchHoldings } from '../core/reservations/rebuild.js';
 import { releaseOrphans } from '../core/reservations/ops.js';
-import { processIsDead } from '../adapters/process.js';
+import { diedIn } from '../adapters/process.js';
+import { repoPaths } from '../adapters/git/commit.js';
 import { REQUEST_PREFIX, TRAILER } from '../core/request/names.js';
 import { RUN_KIND } from '../core/generate/records.js';
 
@@ -82,7 +83,8 @@ export function adoptOpenRequests(repo: string, inventoryPrefix: string, spaceOf
     const known = await (branches ??= list());
     // A request killed before its branch existed (during its ledger phase) left reservations
     // behind: released now when its process is provably dead, so no grace period holds them.
-    out.orphans = (await releaseOrphans(draft, { isAlive: (h) => known.has(h), isDead: processIsDead })).holders;
+    const here = (await repoPaths(repo)).commonDir;
+    out.orphans = (await releaseOrphans(draft, { isAlive: (h) => known.has(h), isDead: (p) => diedIn(p, here) })).holders;
     const unknown = await unknownHolders(draft, [...known.keys()]);
     if (!unknown.length) return out;
     const merged = new Set(await mergedRequests(repo, unknown));

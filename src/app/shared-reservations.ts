@@ -1,6 +1,6 @@
 import { LEDGER_REF, openLedgerPreview, readLedger, updateLedger, type LedgerOutcome } from '../adapters/git/ledger.js';
 import type { LedgerPrepare, Prepared } from './ledger-adopt.js';
-import { processIdentity } from '../adapters/process.js';
+import { processIdentityIn } from '../adapters/process.js';
 import type { Identity } from '../adapters/git/objects.js';
 import { CatFile } from '../adapters/git/catfile.js';
 import { repoPaths } from '../adapters/git/commit.js';
@@ -85,11 +85,12 @@ export class LedgerSession implements LedgerChanges {
     this.last = out.commit;
   }
 
-  /** This process, recorded in each reservation it makes (see releaseOrphans). */
-  private readonly identity = processIdentity();
+  /** This process in this repository, recorded in each reservation it makes (see releaseOrphans). */
+  private identity: Promise<string | undefined> | undefined;
 
   async reserve(given: ReserveRequest, choose: Choose): Promise<ReserveResult> {
-    const req: ReserveRequest = this.identity === undefined ? given : { ...given, process: this.identity };
+    const identity = await (this.identity ??= repoPaths(this.repo).then((p) => processIdentityIn(p.commonDir)));
+    const req: ReserveRequest = identity === undefined ? given : { ...given, process: identity };
     const prepare = this.adopted === undefined ? this.prepare : undefined;
     const out = prepare
       ? await updateLedger(await this.options(), async (draft, now) => {

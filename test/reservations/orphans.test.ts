@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { processIdentity, processIsDead } from '../../src/adapters/process.js';
+import { diedIn, processIdentity, processIdentityIn, processIsDead } from '../../src/adapters/process.js';
 import { LedgerDraft, type ShardSource } from '../../src/core/reservations/draft.js';
 import { collectGarbage, releaseOrphans } from '../../src/core/reservations/ops.js';
 
@@ -44,5 +44,10 @@ describe('orphaned reservations', () => {
     expect(processIsDead(`${host} another-boot ${pid} ${start}`)).toBe(true);
     expect(processIsDead(`${host} ${boot} 999999999 ${start}`)).toBe(true);
     expect(processIsDead(`elsewhere ${boot} 999999999 ${start}`)).toBe(false);
+    // Recorded with its repository: only there is a missing branch proof.
+    const gone = `${host} ${boot} 999999999 ${start} ${encodeURIComponent('/a repo/.git')}`;
+    expect(diedIn(gone, '/a repo/.git')).toBe(true);
+    expect(diedIn(gone, '/another/.git')).toBe(false);
+    expect(diedIn(processIdentityIn('/a repo/.git')!, '/a repo/.git')).toBe(false);
   });
 });
