@@ -4,6 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PoolAllocator, allocate, parseRecords, serialiseRecords } from '../dist/core/pools/index.js';
+import { LedgerDraft } from '../dist/core/reservations/draft.js';
+import { ipSpace } from '../dist/core/reservations/overlap.js';
+import { reserve } from '../dist/core/reservations/ops.js';
 
 const EXISTING = 10_000;
 const NEW = 5_000;
@@ -70,7 +73,61 @@ export async function run(log) {
     const t0 = process.hrtime.bigint();
     const got = f.allocate('big', { length: 24 });
     log(`fragmented: first free /24 past ${EXISTING} scattered /29s -> ${got} in ${ms(t0).toFixed(2)} ms`);
+
+    await heldEverywhere(log);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const HELD = 100_000;
+
+/**
+ * 100,000 held /29s: the allocator's interval sets (what the inventory holds), and the shared
+ * ledger's overlap index (what open requests hold), built in memory as a request reads them.
+ */
+async function heldEverywhere(log) {
+  const pool = { type: 'prefix', id: 'big', name: 'big', prefixes: ['10.0.0.0/8'] };
+  // Every other /29, so no two merge: the worst case for the interval sets.
+  const held = Array.from({ length: HELD }, (_, i) => `10.${i >> 12}.${(i >> 4) & 255}.${(i & 15) * 16}/29`);
+  let t0 = process.hrtime.bigint();
+  const a = new PoolAllocator(pool, held, []);
+  log(`${HELD.toLocaleString('en-US')} held /29s: build the allocator's interval sets ${ms(t0).toFixed(1)} ms`);
+  t0 = process.hrtime.bigint();
+  const N = 1000;
+  for (let i = 0; i < N; i++) a.allocate(`n-${i}`, { length: 27 });
+  log(`  allocate a /27 among them ${rate(N, ms(t0))} (${(ms(t0) / N).toFixed(3)} ms each)`);
+
+  const files = new Map();
+  const source = { read: async (p) => files.get(p), list: async (dir) => [...files.keys()].filter((p) => p.startsWith(`${dir}/`)).sort() };
+  const space = ipSpace('prefix', 'default');
+  const when = new Date('2026-01-01T00:00:00Z');
+  t0 = process.hrtime.bigint();
+  const d = new LedgerDraft(source);
+  for (let i = 0; i < HELD; i++) await d.put({ pool: 'big', key: `k${i}`, resource: held[i], holder: `request/r${i % 500}`, state: 'held', created: when.toISOString(), space });
+  for (const [p, t] of d.edits()) if (t !== null) files.set(p, t);
+  log(`  shared ledger: put ${HELD.toLocaleString('en-US')} into the overlap index ${ms(t0).toFixed(0)} ms (${[...files.keys()].filter((p) => p.startsWith('o/')).length} index shards)`);
+
+  // A request: a fresh draft over the committed shards, checking candidates that overlap held ones.
+  const fresh = new LedgerDraft(source);
+  const used = fresh.used('big', space);
+  t0 = process.hrtime.bigint();
+  let blocked = 0;
+  for (let i = 0; i < N; i++) if (await used.blocking(`10.${(i * 7) & 255}.${(i * 13) & 255}.0/27`)) blocked++;
+  log(`  overlap check of a /27 against ${HELD.toLocaleString('en-US')} held: ${rate(N, ms(t0))} (${blocked} of ${N} blocked; shards read on first use)`);
+  const b = new PoolAllocator(pool, held, []);
+  t0 = process.hrtime.bigint();
+  for (let i = 0; i < 100; i++) {
+    await reserve(fresh, { pool: 'big', key: `new-${i}`, holder: 'request/new', space }, async (u) => {
+      for (;;) {
+        const r = b.allocate(`new-${i}`, { length: 28 });
+        const over = await u.blocking(r);
+        if (!over) return r;
+        b.release(`new-${i}`);
+        b.exclude(r);
+        b.exclude(over);
+      }
+    }, when);
+  }
+  log(`  reserve a /28 through the ledger (allocator + overlap check + index update): ${rate(100, ms(t0))}`);
 }

@@ -11,6 +11,7 @@ import { RUN_KIND, runFromObject } from '../core/generate/records.js';
 import { poolUsage, type PoolUsage } from '../core/pools/usage.js';
 import type { AllocationRecord } from '../core/pools/records.js';
 import { collectGarbage, pendingHolders, type GcResult } from '../core/reservations/ops.js';
+import { diedIn } from '../adapters/process.js';
 import type { Reservation } from '../core/reservations/model.js';
 import { openInventory } from './inventory.js';
 import { requireModel } from './model.js';
@@ -145,7 +146,8 @@ export async function poolsGc(catalog: Pick<Catalog, 'root'>, opts: PoolsGcOptio
     // changes on it), with what settling would take out of gc's reach counted as alive.
     const live = await liveBranches(root, remote, offline ? { lastFetchedFrom: offline.remote } : {});
     const mergedSet = new Set(settled);
-    const preview = await updateLedger({ repo: root, clock: opts.clock, remote, dryRun: true, ...latest }, async (draft, now) => collectGarbage(draft, { isAlive: (h) => live.has(h) || mergedSet.has(h), now, graceMs: opts.graceMs }));
+    const { commonDir } = await repoPaths(root);
+    const preview = await updateLedger({ repo: root, clock: opts.clock, remote, dryRun: true, ...latest }, async (draft, now) => collectGarbage(draft, { isAlive: (h) => live.has(h) || mergedSet.has(h), now, graceMs: opts.graceMs, isDead: (p) => diedIn(p, commonDir) }));
     const offlineReason = offline ? `${offline.reason}; previewed on this repository's ledger and its last fetch of ${offline.remote}'s branches` : preview.offlineReason;
     return { ...preview.value, applied: false, ledger: true, shared: false, ...(offlineReason !== undefined ? { offlineReason } : {}), settled };
   }

@@ -28,6 +28,10 @@ import { requireModel } from './model.js';
 import { openInventoryAt, repoOf, sweepStaleCopies, type RevisionInventory } from './revision-inventory.js';
 import { LedgerReservations, LedgerSession, PreviewLedger, type LedgerChanges } from './shared-reservations.js';
 import { abandonHeldBy } from '../adapters/git/reservations.js';
+import { adoptOpenRequests, ID_POOL_PREFIX } from './ledger-adopt.js';
+import { namespaceOf } from '../core/pools/namespace.js';
+import { POOL_KINDS } from '../core/pools/from-inventory.js';
+import { ipSpace } from '../core/reservations/overlap.js';
 
 /** What a request command produced: the branch, its commit, and the files it changed (before → after). */
 export interface RequestResult {
@@ -58,6 +62,11 @@ export interface RequestResult {
   notReleased?: string;
   /** Names of the pools and claimed objects the diff mentions by id (id → label). */
   labels: Record<string, string>;
+  /**
+   * Request branches the shared ledger lacked (a remote made by `git clone --bare`), whose holdings
+   * this request put back before allocating; and what they hold that the ledger gave to others.
+   */
+  adopted?: { branches: string[]; reservations: number; conflicts: string[] };
 }
 
 export interface CreateOptions {
@@ -154,7 +163,7 @@ export async function createRequest(catalog: Catalog, opts: CreateOptions): Prom
   const base = await resolveBase(ctx, opts.base);
   const inv = await openInventoryAt(catalog, ctx.schema, base.commit);
   // Everything this request changes in the shared ledger, so that a failure takes it back.
-  const session = ledgerFor(ctx, opts);
+  const session = ledgerFor(ctx, inv, opts);
   try {
     // With the defaults of the inputs left out, as the form offers them.
     const filled = assertValidRequest(product, ctx.products, request, { variant, reader: inv.inventory, schema: ctx.schema });
@@ -193,7 +202,7 @@ export async function operateRequest(catalog: Catalog, action: 'modify' | 'termi
   const swept = sweepStaleCopies(catalog.root);
   const base = await resolveBase(ctx, opts.base);
   const inv = await openInventoryAt(catalog, ctx.schema, base.commit);
-  const session = ledgerFor(ctx, opts);
+  const session = ledgerFor(ctx, inv, opts);
   try {
     const current = inv.inventory.findByHfid('SvcSubscription', [opts.subscription]) ?? inv.inventory.get(opts.subscription);
     if (!current) {
@@ -290,13 +299,21 @@ function moveTo(ctx: Context, product: ProductDef, obj: InventoryObject, to: Lif
   return subscriptionToObject(moved.subscription, obj);
 }
 
-/** The shared ledger as a request changes it: for real, or (a dry run) in memory only. */
-function ledgerFor(ctx: Context, opts: { dryRun?: boolean; clock: () => Date }): LedgerChanges {
-  return opts.dryRun ? new PreviewLedger(ctx.repo, opts.clock) : new LedgerSession(ctx.repo, opts.clock, ctx.committer);
+/**
+ * The shared ledger as a request changes it: for real, or (a dry run) in memory only. Either way,
+ * request branches the ledger has never seen are put back in it before anything is chosen.
+ */
+function ledgerFor(ctx: Context, inv: RevisionInventory, opts: { dryRun?: boolean; clock: () => Date }): LedgerChanges {
+  const nsOf = namespaceOf({ list: (k) => inv.inventory.list(k), hasKind: (k) => ctx.schema.get(k) !== undefined });
+  const spaceOf = (pool: string): string | undefined => {
+    const obj = inv.inventory.get(pool);
+    const type = obj ? POOL_KINDS[obj.kind] : undefined;
+    return obj && (type === 'prefix' || type === 'address') ? ipSpace(type, nsOf(obj)) : undefined;
+  };
+  const prepare = adoptOpenRequests(ctx.repo, inv.prefix, spaceOf);
+  return opts.dryRun ? new PreviewLedger(ctx.repo, opts.clock, prepare) : new LedgerSession(ctx.repo, opts.clock, ctx.committer, prepare);
 }
 
-/** The ledger pools of subscription ids, one per product tag. */
-const ID_POOL_PREFIX = 'svc:ids:';
 
 /**
  * A new subscription id that no other request takes, on this machine or another: ids are reserved
@@ -408,8 +425,13 @@ async function generateAndCommit(ctx: Context, inv: RevisionInventory, p: Plan):
     swept: p.swept,
     ...(notReleased !== undefined ? { notReleased } : {}),
     ...(p.session.offline !== undefined ? { notShared: p.session.offline } : {}),
+    ...(p.session.adopted?.put.length || p.session.adopted?.conflicts.length ? { adopted: adoptedSummary(p.session.adopted) } : {}),
     labels: labelsFor(changeSet, inv),
   };
+}
+
+function adoptedSummary(a: import('../core/reservations/rebuild.js').Adopted): NonNullable<RequestResult['adopted']> {
+  return { branches: [...new Set(a.put.map((r) => r.holder))].sort(), reservations: a.put.length, conflicts: a.conflicts };
 }
 
 /** Pools and claimed objects appear in allocation records by id: the diff names them. */

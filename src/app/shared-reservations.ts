@@ -1,4 +1,6 @@
-import { LEDGER_REF, openLedgerPreview, readLedger, type LedgerOutcome } from '../adapters/git/ledger.js';
+import { LEDGER_REF, openLedgerPreview, readLedger, updateLedger, type LedgerOutcome } from '../adapters/git/ledger.js';
+import type { LedgerPrepare, Prepared } from './ledger-adopt.js';
+import { processIdentityIn } from '../adapters/process.js';
 import type { Identity } from '../adapters/git/objects.js';
 import { CatFile } from '../adapters/git/catfile.js';
 import { repoPaths } from '../adapters/git/commit.js';
@@ -15,6 +17,8 @@ import type { SharedReservations } from '../core/generate/shared.js';
 export interface LedgerChanges {
   /** Why the changes are only local, when they are. */
   readonly offline: string | undefined;
+  /** What the first reservation put back of request branches the ledger had never seen (see ledger-adopt.ts). */
+  readonly adopted: Prepared | undefined;
   reserve(req: ReserveRequest, choose: Choose): Promise<ReserveResult>;
   letGo(refs: readonly ReservationRef[], by: string): Promise<LetGo>;
   settleMerged(): Promise<string[]>;
@@ -54,7 +58,11 @@ export class LedgerSession implements LedgerChanges {
     private readonly clock: () => Date,
     /** Who signs the ledger's commits; default: asked of git at each commit. */
     private readonly committer?: () => Promise<Identity>,
+    /** Run in the first reservation's update, on the ledger it builds on (the shared one). */
+    private readonly prepare?: LedgerPrepare,
   ) {}
+
+  adopted: Prepared | undefined;
 
   /** One git process reads the ledger for all of the session's updates (see LedgerOptions.reader). */
   private reader: CatFile | undefined;
@@ -77,8 +85,21 @@ export class LedgerSession implements LedgerChanges {
     this.last = out.commit;
   }
 
-  async reserve(req: ReserveRequest, choose: Choose): Promise<ReserveResult> {
-    const out = await reserveResource(await this.options(), req, choose);
+  /** This process in this repository, recorded in each reservation it makes (see releaseOrphans). */
+  private identity: Promise<string | undefined> | undefined;
+
+  async reserve(given: ReserveRequest, choose: Choose): Promise<ReserveResult> {
+    const identity = await (this.identity ??= repoPaths(this.repo).then((p) => processIdentityIn(p.commonDir)));
+    const req: ReserveRequest = identity === undefined ? given : { ...given, process: identity };
+    const prepare = this.adopted === undefined ? this.prepare : undefined;
+    const out = prepare
+      ? await updateLedger(await this.options(), async (draft, now) => {
+          // In the same update as the reservation: nothing is chosen before the ledger is whole.
+          this.adopted = await prepare(draft, now);
+          return reserve(draft, req, choose, now);
+        })
+      : await reserveResource(await this.options(), req, choose);
+    this.adopted ??= { put: [], conflicts: [], orphans: [] };
     this.track(out);
     if (!out.value.existing) this.made.push({ pool: req.pool, key: req.key });
     return out.value;
@@ -145,15 +166,23 @@ export class LedgerSession implements LedgerChanges {
  */
 export class PreviewLedger implements LedgerChanges {
   readonly offline = undefined;
+  adopted: Prepared | undefined;
   private opened: ReturnType<typeof openLedgerPreview> | undefined;
+  private prepared: Promise<void> | undefined;
 
   constructor(
     private readonly repo: string,
     private readonly clock: () => Date,
+    private readonly prepare?: LedgerPrepare,
   ) {}
 
   private async draft(): Promise<LedgerDraft> {
-    return (await (this.opened ??= openLedgerPreview({ repo: this.repo }))).draft;
+    const { draft } = await (this.opened ??= openLedgerPreview({ repo: this.repo }));
+    this.prepared ??= (async () => {
+      this.adopted = this.prepare ? await this.prepare(draft, this.clock()) : undefined;
+    })();
+    await this.prepared;
+    return draft;
   }
 
   async reserve(req: ReserveRequest, choose: Choose): Promise<ReserveResult> {
@@ -187,8 +216,8 @@ export class LedgerReservations implements SharedReservations {
     private readonly holder: string,
   ) {}
 
-  async reserve(pool: string, key: string, choose: (isTaken: (r: string) => Promise<boolean>) => Promise<string | undefined>): Promise<string> {
-    const out = await this.session.reserve({ pool, key, holder: this.holder }, (used) => choose((r) => used.has(r)));
+  async reserve(pool: string, key: string, choose: (blocking: (r: string) => Promise<string | undefined>) => Promise<string | undefined>, space?: string): Promise<string> {
+    const out = await this.session.reserve({ pool, key, holder: this.holder, ...(space !== undefined ? { space } : {}) }, (used) => choose((r) => used.blocking(r)));
     return out.reservation.resource;
   }
 

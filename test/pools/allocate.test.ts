@@ -123,6 +123,18 @@ describe('prefix pools', () => {
     expect(a.allocate('s4:prefix', { length: 29 })).toBe('10.0.0.48/29');
   });
 
+  it('finds space freed below where the last search ended, for every block size', () => {
+    const a = new PoolAllocator(prefixes, [], []);
+    for (let i = 0; i < 8; i++) a.allocate(`s${i}`, { length: 29 });
+    expect(a.allocate('big', { length: 27 })).toBe('10.0.0.64/27');
+    // Freeing the four /29s of 10.0.0.0/27 makes room for a /27 there, and a /29 at the very start.
+    for (const k of ['s0', 's1', 's2', 's3']) a.release(k);
+    expect(a.allocate('big2', { length: 27 })).toBe('10.0.0.0/27');
+    a.release('s5');
+    expect(a.allocate('s9', { length: 29 })).toBe('10.0.0.40/29');
+    expect(a.allocate('s10', { length: 29 })).toBe('10.0.0.96/29');
+  });
+
   it('a changed length swaps the prefix and releases the old one', () => {
     const a = new PoolAllocator(prefixes, [], []);
     expect(a.allocate('s1:prefix', { length: 29 })).toBe('10.0.0.0/29');

@@ -2,6 +2,7 @@ import { GitError } from '../../core/errors.js';
 import type { Choose, Reservation, ReservationRef } from '../../core/reservations/model.js';
 import { abandonHolder, collectGarbage, letGo, releaseKeys, reserve, restoreRetired, settleHolder, type GcResult, type LetGo, type ReserveRequest, type ReserveResult, type Settled, type Undone } from '../../core/reservations/ops.js';
 import { repoPaths } from './commit.js';
+import { diedIn } from '../process.js';
 import { readLedger, updateLedger, type LedgerOptions, type LedgerOutcome } from './ledger.js';
 import { sharedRemote } from './refs.js';
 import { gitOk, gitRaw } from './run.js';
@@ -94,10 +95,10 @@ export interface GcLedgerOptions {
 
 /** Release reservations whose branch exists neither here nor on the remote, past the grace period. */
 export async function gcReservations(opts: LedgerOptions, gc: GcLedgerOptions = {}): Promise<LedgerOutcome<GcResult>> {
-  const { root } = await repoPaths(opts.repo);
+  const { root, commonDir } = await repoPaths(opts.repo);
   const remote = await sharedRemote(root, opts.remote);
   const live = await liveBranches(root, remote, { timeoutMs: opts.networkTimeoutMs });
   return updateLedger({ ...opts, remote }, (draft, now) =>
-    collectGarbage(draft, { isAlive: (h) => live.has(h), now, graceMs: gc.graceMs ?? 3_600_000, ...(gc.inFlight ? { inFlight: gc.inFlight } : {}) }),
+    collectGarbage(draft, { isAlive: (h) => live.has(h), now, graceMs: gc.graceMs ?? 3_600_000, isDead: (p) => diedIn(p, commonDir), ...(gc.inFlight ? { inFlight: gc.inFlight } : {}) }),
   );
 }

@@ -222,6 +222,7 @@ export async function showRequest(c: CliContext, catalog: import('../../core/cat
       reservationsShared: !result.dryRun && result.notShared === undefined,
       ...(result.notShared !== undefined ? { notShared: result.notShared } : {}),
       ...(result.notReleased !== undefined ? { notReleased: result.notReleased } : {}),
+      ...(result.adopted ? { ledgerRebuilt: result.adopted } : {}),
       ...(delivery ? { delivery } : {}),
     }, null, 2)}\n`);
     return;
@@ -241,6 +242,7 @@ export async function showRequest(c: CliContext, catalog: import('../../core/cat
   }
   c.out(renderRequestDiff(result.files, schema, 'text' as DiffFormat, col, diffExtra(result)));
   if (result.notShared) c.err(`${col.yellow('note')}: reservations are recorded in this repository only (${result.notShared}); they are shared when refs/svc/reservations reaches the remote (the next request with a reachable remote pushes it)\n`);
+  if (result.adopted) c.err(`${col.yellow('note')}: the reservation ledger lacked ${result.adopted.branches.length ? `request branches ${result.adopted.branches.join(', ')}` : 'some request branches'}; their ${result.adopted.reservations} reservations were put back first${result.adopted.conflicts.length ? `; held twice: ${result.adopted.conflicts.join('; ')}` : ''}\n`);
   if (result.notReleased) c.err(`${col.yellow('warning')}: the resources ${result.subscriptionId} lets go of are not marked as let go of by this request (${result.notReleased.split('\n')[0]}), so its merge will not free them; \`svc request rebase ${result.requestId}\` marks them\n`);
   if (delivery) c.out(`\n${delivery.message}\n`);
 }

@@ -5,6 +5,8 @@ import { ClaimBook } from '../pools/claims.js';
 import { POOL_KINDS, poolFromObject, poolResources } from '../pools/from-inventory.js';
 import type { AllocationRecord } from '../pools/records.js';
 import { inventoryValues } from '../pools/usage.js';
+import { namespaceOf } from '../pools/namespace.js';
+import { ipSpace } from '../reservations/overlap.js';
 import type { PoolRef } from '../../sdk/index.js';
 import type { Overlay } from './overlay.js';
 
@@ -62,6 +64,19 @@ export class PoolState {
       this.allocators.set(obj.id, a);
     }
     return a;
+  }
+
+  /**
+   * Where an IP pool's resources are compared with every other holder's, in the shared ledger:
+   * its kind and its IP namespace (undefined for a number pool: numbers are compared by value,
+   * within their pool).
+   */
+  spaceOf(ref: PoolRef): string | undefined {
+    const obj = this.pool(ref);
+    const type = POOL_KINDS[obj.kind];
+    if (type !== 'prefix' && type !== 'address') return undefined;
+    const nsOf = this.overlay.untracked(() => namespaceOf({ list: (k) => this.overlay.query(k), hasKind: (k) => this.overlay.schema.get(k) !== undefined }));
+    return ipSpace(type, this.overlay.untracked(() => nsOf(obj)));
   }
 
   /** What the inventory already uses, whoever made it (see inventoryValues). */

@@ -231,8 +231,8 @@ export class Session implements GeneratorSdk {
       // The shared record decides; locally held claims of other targets are skipped before asking it.
       const mine = this.pools.claimHolder(kindName, key);
       const local = ids.filter((id) => id === mine || !this.pools.isClaimed(kindName, id));
-      const chosen = await this.shared.reserve(kindName, key, async (isTaken) => {
-        for (const id of local) if (!(await isTaken(id))) return id;
+      const chosen = await this.shared.reserve(kindName, key, async (blocking) => {
+        for (const id of local) if ((await blocking(id)) === undefined) return id;
         return undefined;
       });
       if (!ids.includes(chosen)) {
@@ -259,21 +259,25 @@ export class Session implements GeneratorSdk {
       resource = allocator.allocate(key, asked);
     } else {
       const poolId = allocator.pool.def.id;
-      const choose = async (isTaken: (r: string) => Promise<boolean>) => {
-        // Lowest free here, then skip what the shared record says another branch holds.
+      const space = this.pools.spaceOf(ref);
+      const choose = async (blocking: (r: string) => Promise<string | undefined>) => {
+        // Lowest free here, then skip what the shared record says another branch holds: the
+        // candidate and whatever held resource overlaps it (a /27 over it, a /29 inside it).
         for (;;) {
           const r = allocator.allocate(key, asked);
-          if (!(await isTaken(r))) return r;
+          const held = await blocking(r);
+          if (held === undefined) return r;
           allocator.release(key);
           allocator.exclude(r);
+          allocator.exclude(held);
         }
       };
-      resource = await this.shared.reserve(poolId, key, choose);
+      resource = await this.shared.reserve(poolId, key, choose, space);
       if (!allocator.accepts(resource, asked)) {
         // A changed input (a larger prefix): give the old reservation back and take a fitting one.
         await this.shared.release(poolId, key);
         allocator.release(key);
-        resource = await this.shared.reserve(poolId, key, choose);
+        resource = await this.shared.reserve(poolId, key, choose, space);
       }
       allocator.hold(key, resource, this.target.id);
     }

@@ -7,9 +7,11 @@
 export interface SharedReservations {
   /**
    * The resource the shared record holds for `key` in `pool`; when it holds none, `choose` proposes
-   * candidates (lowest first) and is told which are taken elsewhere.
+   * candidates (lowest first) and is told, for each, the resource held elsewhere that stands in its
+   * way (undefined: it is free). An IP pool names its `space` (ipSpace in core/reservations/
+   * overlap.ts): then any held resource of the space that overlaps the candidate stands in its way.
    */
-  reserve(pool: string, key: string, choose: (isTaken: (resource: string) => Promise<boolean>) => Promise<string | undefined>): Promise<string>;
+  reserve(pool: string, key: string, choose: (blocking: (resource: string) => Promise<string | undefined>) => Promise<string | undefined>, space?: string): Promise<string>;
   /**
    * Let go of `key`'s reservation (its resource no longer fits the request). What the request
    * reserved itself is freed; a resource the subscription held stays reserved until the request is

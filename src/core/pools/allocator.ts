@@ -34,6 +34,13 @@ export class PoolAllocator {
   private readonly used = new Map<SpaceKey, IntervalSet>();
   private readonly held = new Map<SpaceKey, IntervalSet>();
   private readonly byKey = new Map<string, { record: AllocationRecord; placed: Placed | undefined }>();
+  /**
+   * Per space and block size, an address below which no free block of that size starts (the last
+   * one found): the next search starts there instead of stepping again over every taken interval
+   * below it, which in a fragmented space made each allocation cost as much as the first. Taking
+   * more never invalidates it; freeing lowers it (unheld).
+   */
+  private readonly noFreeBelow = new Map<string, bigint>();
 
   constructor(def: PoolDefinition, used: Iterable<string | number>, records: readonly AllocationRecord[]) {
     this.pool = compilePool(def);
@@ -126,6 +133,16 @@ export class PoolAllocator {
     return resource;
   }
 
+  /** `p` was freed: a search for any block size may find it again. */
+  private unheld(p: Placed): void {
+    for (const [k, v] of this.noFreeBelow) {
+      if (!k.startsWith(`${p.space}/`)) continue;
+      const block = BigInt(k.slice(k.lastIndexOf('/') + 1));
+      const at = p.start - (p.start % block);
+      if (at < v) this.noFreeBelow.set(k, at);
+    }
+  }
+
   private restore(key: string, h: { record: AllocationRecord; placed: Placed | undefined }): void {
     this.byKey.set(key, h);
     if (h.placed) this.held.get(h.placed.space)?.add(h.placed.start, h.placed.end);
@@ -161,7 +178,10 @@ export class PoolAllocator {
     const h = this.byKey.get(key);
     if (!h) return undefined;
     this.byKey.delete(key);
-    if (h.placed) this.held.get(h.placed.space)?.remove(h.placed.start, h.placed.end);
+    if (h.placed) {
+      this.held.get(h.placed.space)?.remove(h.placed.start, h.placed.end);
+      this.unheld(h.placed);
+    }
     return h.record.resource;
   }
 
@@ -195,7 +215,7 @@ export class PoolAllocator {
     for (const s of this.pool.spaces) {
       const taken = [this.used.get(s.key)!, this.held.get(s.key)!];
       if (length === undefined) {
-        const v = firstFreeBlock(s.ranges, taken, 1n, false);
+        const v = this.search(s.key, 1n, (from) => firstFreeBlock(s.ranges, taken, 1n, false, from));
         if (v !== undefined) return { space: s.key, start: v, end: v };
         continue;
       }
@@ -203,10 +223,18 @@ export class PoolAllocator {
       if (length > familyBits(family)) continue;
       const ranges = this.pool.parents.filter((p) => p.family === family && p.length <= length);
       const block = 1n << BigInt(familyBits(family) - length);
-      const v = firstFreeBlock(ranges, taken, block, true);
+      const v = this.search(s.key, block, (from) => firstFreeBlock(ranges, taken, block, true, from));
       if (v !== undefined) return { space: s.key, start: v, end: v + block - 1n };
     }
     return undefined;
+  }
+
+  /** A gap search from where the last one of this block size ended. */
+  private search(space: SpaceKey, block: bigint, find: (from: bigint | undefined) => bigint | undefined): bigint | undefined {
+    const k = `${space}/${block}`;
+    const v = find(this.noFreeBelow.get(k));
+    if (v !== undefined) this.noFreeBelow.set(k, v);
+    return v;
   }
 
   private format(p: Placed, length: number | undefined): string {

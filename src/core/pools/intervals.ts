@@ -131,9 +131,11 @@ const alignUp = (v: bigint, block: bigint): bigint => {
  * taken value. Each step jumps past one taken interval, so the cost follows the taken intervals in
  * the way, not the size of the free space. `taken` is several sets (inventory use, allocation records).
  */
-export function firstFreeBlock(ranges: readonly Interval[], taken: readonly IntervalSet[], block: bigint, aligned: boolean): bigint | undefined {
+export function firstFreeBlock(ranges: readonly Interval[], taken: readonly IntervalSet[], block: bigint, aligned: boolean, from?: bigint): bigint | undefined {
   for (const r of ranges) {
-    let c = aligned ? alignUp(r.start, block) : r.start;
+    // `from`: the caller knows nothing free starts lower.
+    const lo = from !== undefined && from > r.start ? from : r.start;
+    let c = aligned ? alignUp(lo, block) : lo;
     while (c + block - 1n <= r.end) {
       let past: bigint | undefined;
       for (const set of taken) {

@@ -11,8 +11,23 @@ import {
   refKey,
   resourceShardPath,
   retiredPath,
+  seenPath,
 } from './layout.js';
 import type { LedgerOp, Reservation, ReservationRef, UsedResources } from './model.js';
+import {
+  childIndex,
+  formatOverlapShard,
+  levelOf,
+  nodeId,
+  nodeKey,
+  nodeRange,
+  overlapShardPath,
+  parseOverlapShard,
+  spanOf,
+  type OverlapEntry,
+  type OverlapNode,
+  type Span,
+} from './overlap.js';
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -32,6 +47,8 @@ export class LedgerDraft {
   private readonly keys = new Map<string, Map<string, Reservation>>();
   private readonly resources = new Map<string, Map<string, string>>();
   private readonly holders = new Map<string, Set<string>>();
+  private readonly overlaps = new Map<string, Map<string, OverlapNode>>();
+  private readonly seen = new Map<string, string>();
   private readonly dirty = new Set<string>();
   readonly log: LedgerOp[] = [];
 
@@ -55,6 +72,82 @@ export class LedgerDraft {
     return m;
   }
 
+  private async overlapShard(path: string): Promise<Map<string, OverlapNode>> {
+    let m = this.overlaps.get(path);
+    if (!m) this.overlaps.set(path, (m = parseOverlapShard(await this.source.read(path))));
+    return m;
+  }
+
+  /** A node of a space's overlap trie (an empty one when it holds nothing), and its shard's path. */
+  private async node(space: string, family: Span['family'], level: number, value: bigint): Promise<{ node: OverlapNode; path: string; key: string }> {
+    const id = nodeId(family, level, value);
+    const path = overlapShardPath(space, id);
+    const shard = await this.overlapShard(path);
+    const key = nodeKey(space, id);
+    let node = shard.get(key);
+    if (!node) shard.set(key, (node = { entries: new Map(), below: new Map() }));
+    return { node, path, key };
+  }
+
+  /**
+   * A held resource of `space` that overlaps `resource` (contains it, lies inside it, or is it),
+   * other than the reservation `except` (a refKey) names. Reads one path of the trie.
+   */
+  async overlapping(space: string, resource: string, except?: string): Promise<OverlapEntry | undefined> {
+    const s = spanOf(space, resource);
+    if (!s) return undefined;
+    const target = levelOf(s);
+    const hits = (e: OverlapEntry) => e.start <= s.end && s.start <= e.end && refKey(e.pool, e.key) !== except;
+    for (let level = 0; level <= target; level += 8) {
+      const { node } = await this.node(space, s.family, level, s.start);
+      for (const e of node.entries.values()) if (hits(e)) return e;
+      if (level < target) continue;
+      // The children of the last node are each inside the span or apart from it.
+      const { start, childSize } = nodeRange(s.family, level, s.start);
+      for (const [child, count] of [...node.below].sort((a, b) => a[0] - b[0])) {
+        const cs = start + BigInt(child) * childSize;
+        if (count <= 0 || cs + childSize - 1n < s.start || cs > s.end) continue;
+        const found = await this.anyBelow(space, s.family, level + 8, cs, except);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  }
+
+  /** Some entry in the subtree of the node at `level` covering `value`, other than `except`. */
+  private async anyBelow(space: string, family: Span['family'], level: number, value: bigint, except: string | undefined): Promise<OverlapEntry | undefined> {
+    const { node } = await this.node(space, family, level, value);
+    for (const e of node.entries.values()) if (refKey(e.pool, e.key) !== except) return e;
+    const { start, childSize } = nodeRange(family, level, value);
+    for (const [child, count] of [...node.below].sort((a, b) => a[0] - b[0])) {
+      if (count <= 0) continue;
+      const found = await this.anyBelow(space, family, level + 8, start + BigInt(child) * childSize, except);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** Add (+1) or remove (-1) `r` in its space's overlap index; a reservation without a space is not in it. */
+  private async index(r: Reservation, delta: 1 | -1): Promise<void> {
+    const s = r.space === undefined ? undefined : spanOf(r.space, r.resource);
+    if (!s || r.space === undefined) return;
+    const target = levelOf(s);
+    for (let level = 0; level <= target; level += 8) {
+      const { node, path } = await this.node(r.space, s.family, level, s.start);
+      this.dirty.add(path);
+      if (level < target) {
+        const c = childIndex(s.family, level, s.start);
+        const n = (node.below.get(c) ?? 0) + delta;
+        if (n > 0) node.below.set(c, n);
+        else node.below.delete(c);
+        continue;
+      }
+      const k = refKey(r.pool, r.key);
+      if (delta > 0) node.entries.set(k, { pool: r.pool, key: r.key, resource: r.resource, start: s.start, end: s.end });
+      else node.entries.delete(k);
+    }
+  }
+
   async get(pool: string, key: string): Promise<Reservation | undefined> {
     return (await this.keyShard(keyShardPath(pool, key))).get(refKey(pool, key));
   }
@@ -64,14 +157,23 @@ export class LedgerDraft {
     return (await this.resourceShard(resourceShardPath(pool, resource))).get(refKey(pool, resource));
   }
 
-  used(pool: string): UsedResources {
+  /**
+   * What is taken in `pool`: resources of the same text, and, given the pool's IP `space`, every
+   * resource of that space (in any pool) overlapping the one asked about.
+   */
+  used(pool: string, space?: string): UsedResources {
+    const blocking = async (resource: string): Promise<string | undefined> => {
+      if ((await this.keyHolding(pool, resource)) !== undefined) return resource;
+      return space === undefined ? undefined : (await this.overlapping(space, resource))?.resource;
+    };
     return {
-      has: async (resource) => (await this.keyHolding(pool, resource)) !== undefined,
+      has: async (resource) => (await blocking(resource)) !== undefined,
+      blocking,
       firstFree: async (candidates, batchSize = 256) => {
         let batch: string[] = [];
         const check = async (): Promise<string | undefined> => {
           // Reading the batch's shards at once lets the adapter pipeline them.
-          const held = await Promise.all(batch.map((r) => this.keyHolding(pool, r)));
+          const held = await Promise.all(batch.map((r) => blocking(r)));
           const i = held.findIndex((k) => k === undefined);
           return i < 0 ? undefined : batch[i];
         };
@@ -86,6 +188,23 @@ export class LedgerDraft {
         return batch.length ? check() : undefined;
       },
     };
+  }
+
+  /**
+   * Whether the ledger knows the request branch `holder`: it holds something, lets go of
+   * something, or was adopted (markSeen). A branch svc made through the ledger is known from its
+   * first reservation until it is merged.
+   */
+  async knows(holder: string): Promise<boolean> {
+    const [h, x, s] = await Promise.all([this.holderFile(holderPath(holder)), this.holderFile(retiredPath(holder)), this.source.read(seenPath(holder))]);
+    return h.size > 0 || x.size > 0 || this.seen.has(seenPath(holder)) || s !== undefined;
+  }
+
+  /** Record that the branch `holder`, at commit `tip`, has been reconciled with the ledger. */
+  markSeen(holder: string, tip: string): void {
+    const path = seenPath(holder);
+    this.seen.set(path, `${tip}\n`);
+    this.dirty.add(path);
   }
 
   /** What `holder` holds (not yet permanent), sorted. */
@@ -126,7 +245,16 @@ export class LedgerDraft {
       const o = await this.get(r.pool, other);
       throw new ValidationError('reservations/taken', `${r.pool}: ${r.resource} is already reserved by ${o?.holder ?? '?'} (key ${other})`);
     }
-    if (prev) await this.unhold(prev);
+    const over = r.space === undefined ? undefined : await this.overlapping(r.space, r.resource, pk);
+    if (over) {
+      const o = await this.get(over.pool, over.key);
+      throw new ValidationError('reservations/taken', `${r.pool}: ${r.resource} overlaps ${over.resource}, already reserved by ${o?.holder ?? '?'} (pool ${over.pool}, key ${over.key})`);
+    }
+    if (prev) {
+      await this.unhold(prev);
+      await this.index(prev, -1);
+    }
+    await this.index(r, 1);
     ks.set(pk, r);
     rs.set(refKey(r.pool, r.resource), r.key);
     this.dirty.add(kPath).add(rPath);
@@ -150,6 +278,7 @@ export class LedgerDraft {
     const rs = await this.resourceShard(rPath);
     if (rs.get(refKey(pool, prev.resource)) === key) rs.delete(refKey(pool, prev.resource));
     await this.unhold(prev);
+    await this.index(prev, -1);
     this.dirty.add(kPath).add(rPath);
     this.log.push({ op: 'drop', pool, key });
     return prev;
@@ -202,7 +331,11 @@ export class LedgerDraft {
         ? formatKeyShard(this.keys.get(path)!)
         : path.startsWith('r/')
           ? formatResourceShard(this.resources.get(path)!)
-          : formatHolderFile(this.holders.get(path)!);
+          : path.startsWith('o/')
+            ? formatOverlapShard(this.overlaps.get(path)!)
+            : path.startsWith('s/')
+              ? this.seen.get(path)!
+              : formatHolderFile(this.holders.get(path)!);
       out.set(path, text === '' ? null : text);
     }
     return out;

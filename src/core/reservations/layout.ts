@@ -10,6 +10,8 @@ import type { Reservation, ReservationState } from './model.js';
  *   r/<hh>/<hh>              by (pool, resource): who holds it (uniqueness)
  *   h/<hh>/<holder>          by holder: what a request holds (release, make permanent, gc)
  *   x/<hh>/<holder>          by holder: what a request lets go of once merged (settle, restore, gc)
+ *   o/<hh>/<hh>              by IP space and block: what overlaps what (./overlap.ts)
+ *   s/<hh>/<holder>          request branches made without the ledger, adopted into it (./rebuild.ts)
  *
  * A shard is sorted tab-separated lines, so the same set of reservations is always the same bytes
  * (and the same git objects), and a reviewer can read it.
@@ -23,6 +25,7 @@ export const keyShardPath = (pool: string, key: string): string => `k/${fanout(p
 export const resourceShardPath = (pool: string, resource: string): string => `r/${fanout(pool, resource)}`;
 export const holderPath = (holder: string): string => `h/${fanout(holder).slice(0, 2)}/${encodeName(holder)}`;
 export const retiredPath = (holder: string): string => `x/${fanout(holder).slice(0, 2)}/${encodeName(holder)}`;
+export const seenPath = (holder: string): string => `s/${fanout(holder).slice(0, 2)}/${encodeName(holder)}`;
 export const HOLDER_ROOT = 'h';
 export const RETIRED_ROOT = 'x';
 
@@ -82,15 +85,21 @@ export const refKey = (pool: string, key: string): string => `${pool}\0${key}`;
 
 export function parseKeyShard(text: string | undefined): Map<string, Reservation> {
   const out = new Map<string, Reservation>();
-  // A seventh column, the request letting go of it, is absent from ledgers written before it existed.
-  for (const [pool = '', key = '', resource = '', holder = '', state = 'held', created = '', releasedBy = ''] of lines(text)) {
-    out.set(refKey(pool, key), { pool, key, resource, holder, state: state as ReservationState, created, ...(releasedBy ? { releasedBy } : {}) });
+  // A seventh column, the request letting go of it, and an eighth, the IP space, are absent from
+  // ledgers written before they existed (and the seventh is empty when only the eighth is needed).
+  // A ninth, the process that made it, likewise.
+  for (const [pool = '', key = '', resource = '', holder = '', state = 'held', created = '', releasedBy = '', space = '', proc = ''] of lines(text)) {
+    out.set(refKey(pool, key), { pool, key, resource, holder, state: state as ReservationState, created, ...(releasedBy ? { releasedBy } : {}), ...(space ? { space } : {}), ...(proc ? { process: proc } : {}) });
   }
   return out;
 }
 
 export const formatKeyShard = (m: ReadonlyMap<string, Reservation>): string =>
-  sortedText([...m.values()].map((r) => [r.pool, r.key, r.resource, r.holder, r.state, r.created, ...(r.releasedBy ? [r.releasedBy] : [])]));
+  sortedText([...m.values()].map((r) => {
+    const optional = [r.releasedBy ?? '', r.space ?? '', r.process ?? ''];
+    while (optional.length && optional[optional.length - 1] === '') optional.pop();
+    return [r.pool, r.key, r.resource, r.holder, r.state, r.created, ...optional];
+  }));
 
 /** (pool, resource) → key */
 export function parseResourceShard(text: string | undefined): Map<string, string> {

@@ -23,6 +23,19 @@ export interface Reservation {
    * its own (retiredKey), so the subscription's key can take a new resource meanwhile.
    */
   releasedBy?: string;
+  /**
+   * The address space an IP resource is compared in (ipSpace in ./overlap.ts: kind and IP
+   * namespace). Two reservations of one space, in any pools, never overlap. Absent for numbers,
+   * claims and ids, which are taken only by equal text within their pool, and for reservations
+   * written before svc recorded it.
+   */
+  space?: string;
+  /**
+   * The process that made it (`host boot-id pid start-time`, see adapters/process.ts), so that a
+   * reservation of a request killed before its branch existed can be released as soon as that
+   * process is provably dead, not after the gc grace period. Absent in older ledgers.
+   */
+  process?: string;
 }
 
 export interface ReservationRef {
@@ -47,6 +60,11 @@ export interface ReservationConflict {
 /** Is `resource` taken in the pool? Reads only the shards it needs, so it stays cheap on a large ledger. */
 export interface UsedResources {
   has(resource: string): Promise<boolean>;
+  /**
+   * The held resource that stands in the way of `resource`: the same text in the pool, or (in a
+   * space) any resource of the space that overlaps it, in whatever pool. Undefined when it is free.
+   */
+  blocking(resource: string): Promise<string | undefined>;
   /**
    * The first of `candidates` that nobody holds, checking them in batches so a pool that is mostly
    * full costs one round of reads per batch, not one per candidate. Undefined when all are taken.

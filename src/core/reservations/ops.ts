@@ -8,6 +8,10 @@ export interface ReserveRequest {
   key: string;
   /** Or the holder of whichever resource is chosen (a request id is its own branch's). */
   holder: string | ((resource: string) => string);
+  /** An IP pool's space (ipSpace in ./overlap.ts): the resource must overlap nothing held there. */
+  space?: string;
+  /** The process making it (Reservation.process). */
+  process?: string;
 }
 
 export interface ReserveResult {
@@ -31,7 +35,7 @@ export async function reserve(draft: LedgerDraft, req: ReserveRequest, choose: C
   if (typeof req.holder === 'string') checkText('holder', req.holder);
   const prev = await draft.get(req.pool, req.key);
   if (prev) return { reservation: prev, existing: true };
-  const used = draft.used(req.pool);
+  const used = draft.used(req.pool, req.space);
   const resource = await choose(used);
   if (resource === undefined) {
     throw new ValidationError('reservations/exhausted', `pool ${req.pool} has no free resource left for ${req.key}`, {
@@ -45,7 +49,7 @@ export async function reserve(draft: LedgerDraft, req: ReserveRequest, choose: C
     // The allocator ignored `used`: a bug in it, never something to paper over.
     throw new SvcError('reservations/chose-taken', `the allocator for ${req.pool} chose ${resource}, which is already reserved`);
   }
-  const reservation: Reservation = { pool: req.pool, key: req.key, resource, holder, state: 'held', created: now.toISOString() };
+  const reservation: Reservation = { pool: req.pool, key: req.key, resource, holder, state: 'held', created: now.toISOString(), ...(req.space !== undefined ? { space: req.space } : {}), ...(req.process !== undefined ? { process: req.process } : {}) };
   await draft.put(reservation);
   return { reservation, existing: false };
 }
@@ -188,7 +192,13 @@ export interface GcOptions {
   now: Date;
   /** Reservations younger than this are kept even when their branch is missing. */
   graceMs: number;
+  /** Whether the process a reservation names is provably dead: then no grace applies (see releaseOrphans). */
+  isDead?: (process: string) => boolean;
 }
+
+/** Every reservation names a process, and each of those is provably dead. */
+const allDead = (rs: readonly Reservation[], isDead: ((p: string) => boolean) | undefined): boolean =>
+  isDead !== undefined && rs.length > 0 && rs.every((r) => r.process !== undefined && isDead(r.process));
 
 export interface GcResult {
   released: Reservation[];
@@ -209,13 +219,33 @@ export async function collectGarbage(draft: LedgerDraft, opts: GcOptions): Promi
     if (opts.inFlight?.has(holder) || opts.isAlive(holder)) continue;
     const refs = [...(await draft.heldBy(holder)), ...(await draft.retiredBy(holder))];
     const rs = (await Promise.all(refs.map((r) => draft.get(r.pool, r.key)))).filter((r): r is Reservation => r !== undefined);
-    if (rs.some((r) => opts.now.getTime() - Date.parse(r.created) < opts.graceMs)) {
+    if (rs.some((r) => opts.now.getTime() - Date.parse(r.created) < opts.graceMs) && !allDead(rs, opts.isDead)) {
       out.kept.push(holder);
       continue;
     }
     const undone = await releaseHolder(draft, holder);
     out.released.push(...undone.released);
     out.restored.push(...undone.restored);
+  }
+  return out;
+}
+
+/**
+ * Release at once what requests killed before their branch existed still hold: a holder with no
+ * branch (`isAlive` false, not in flight) whose every held reservation names a process that is
+ * provably dead (`isDead`: on this host, pid gone or started at another time). A holder on another
+ * host, or from an svc that did not record its process, waits for gc's grace period.
+ */
+export async function releaseOrphans(draft: LedgerDraft, opts: Pick<GcOptions, 'isAlive' | 'inFlight'> & { isDead: (process: string) => boolean }): Promise<Undone & { holders: string[] }> {
+  const out: Undone & { holders: string[] } = { released: [], restored: [], holders: [] };
+  for (const holder of (await pendingHolders(draft)).holding) {
+    if (opts.inFlight?.has(holder) || opts.isAlive(holder)) continue;
+    const rs = (await Promise.all((await draft.heldBy(holder)).map((r) => draft.get(r.pool, r.key)))).filter((r): r is Reservation => r !== undefined);
+    if (!allDead(rs, opts.isDead)) continue;
+    const undone = await releaseHolder(draft, holder);
+    out.released.push(...undone.released);
+    out.restored.push(...undone.restored);
+    out.holders.push(holder);
   }
   return out;
 }
