@@ -29,6 +29,10 @@ export const catalogConfigSchema = {
       type: 'string',
       minLength: 1,
     },
+    strict: {
+      description: 'Strict mode: every warning (svc reading a file more strictly than Infrahub or SURF would) is an error, for every command that checks the catalog. Default: false.',
+      type: 'boolean',
+    },
     generator_definitions: {
       description: 'The generators: TypeScript or JavaScript modules that implement products.',
       type: 'array',
