@@ -7,6 +7,7 @@ import type { YamlSource } from '../yaml/source.js';
 import { parseYamlQuick } from '../yaml/quick.js';
 import { checkShape } from '../yaml/shape.js';
 import { catalogConfigSchema } from './config-schema.js';
+import { infrahubOnlyKeys } from './infrahub-keys.js';
 import { CONFIG_FILE, findCatalogRoot } from './root.js';
 
 export interface GeneratorDefinition {
@@ -140,6 +141,8 @@ export function parseCatalog(text: string, root: string, displayName = CONFIG_FI
   if (hasErrors(diagnostics)) return { catalog: undefined, diagnostics };
   // Remembered only when nothing at all was said: a warning must be heard again next time.
   if (!known && diagnostics.length === 0) memo?.remember(root, text);
+  // After the memo: these do not depend on the JSON Schema check, and are found again every time.
+  diagnostics.push(...infrahubOnlyKeys(source, value as Record<string, unknown>));
   catalog.warnings = diagnostics.filter((d) => d.severity === 'warning');
   return { catalog, diagnostics };
 }
