@@ -72,6 +72,9 @@ export function parseProduct(src: YamlSource): { product: ProductDef; diagnostic
   const subject = raw.name;
   const err = (code: string, message: string, path: YamlPath, hint?: string, key?: boolean) =>
     diagnostics.push(diag('error', `product/${code}`, message, key ? src.locateKey(path) : at(path), { subject, ...(hint ? { hint } : {}) }));
+  // Where SURF accepts what svc reads more strictly: svc says what it does instead (errors in strict mode).
+  const warn: Err = (code, message, path, hint, key) =>
+    diagnostics.push(diag('warning', `product/${code}`, message, key ? src.locateKey(path) : at(path), { subject, ...(hint ? { hint } : {}) }));
 
   const fixedInputs: FixedInputDef[] = (raw.fixed_inputs ?? []).map((f, i) => {
     const path = ['fixed_inputs', i];
@@ -95,7 +98,7 @@ export function parseProduct(src: YamlSource): { product: ProductDef; diagnostic
 
   const blocks: BlockDef[] = raw.product_blocks.map((b, i) => {
     const path = ['product_blocks', i];
-    const fields = (b.fields ?? []).map((f, j) => parseField(f, [...path, 'fields', j], src, err));
+    const fields = (b.fields ?? []).map((f, j) => parseField(f, [...path, 'fields', j], src, err, warn));
     dupes(fields.map((f) => f.name), (name, j) => err('duplicate-field', `block "${b.name}" declares field "${name}" twice`, [...path, 'fields', j, 'name']));
     fields.forEach((f, j) => {
       if (f.name === OWNER_FIELD) err('reserved-name', `block "${b.name}": a field may not be called "${OWNER_FIELD}"`, [...path, 'fields', j, 'name'], `every block links to the subscription that owns it under that name; rename the field`);
@@ -139,7 +142,7 @@ export function parseProduct(src: YamlSource): { product: ProductDef; diagnostic
 
 type Err = (code: string, message: string, path: YamlPath, hint?: string, key?: boolean) => void;
 
-function parseField(f: RawField, path: YamlPath, src: YamlSource, err: Err): FieldDef {
+function parseField(f: RawField, path: YamlPath, src: YamlSource, err: Err, warn: Err): FieldDef {
   let required: RequiredLevel | undefined;
   if (f.required !== undefined) {
     if (f.required === 'initial') {
@@ -150,10 +153,16 @@ function parseField(f: RawField, path: YamlPath, src: YamlSource, err: Err): Fie
       err('invalid-required', `field "${f.name}": required: ${JSON.stringify(f.required)} is not one of ${REQUIRED_LEVELS.join(', ')}`, [...path, 'required'], didYouMean(String(f.required), REQUIRED_LEVELS) ?? 'leave `required` out for an optional field');
     }
   }
+  // SURF's generator asks only whether the key is there: `modifiable:` with no value (as its guide
+  // and templates write it) is modifiable, and so, in SURF, is `modifiable: false`.
   let modifiable = false;
-  if (f.modifiable !== undefined) {
-    if (typeof f.modifiable === 'boolean') modifiable = f.modifiable;
-    else err('modifiable-not-boolean', `field "${f.name}": modifiable must be true or false, got ${f.modifiable === null ? 'nothing' : JSON.stringify(f.modifiable)}`, [...path, 'modifiable'], 'write `modifiable: true` or `modifiable: false`', f.modifiable === null);
+  if (f.modifiable === false) {
+    warn('modifiable-false', `field "${f.name}": modifiable: false: svc does not let a modify change it, but SURF treats any modifiable key as modifiable`, [...path, 'modifiable'], 'to mean the same in both tools, leave the key out for a field that may not change');
+  } else if (f.modifiable === null || f.modifiable === true) {
+    modifiable = true;
+  } else if (f.modifiable !== undefined) {
+    modifiable = true;
+    warn('modifiable-not-boolean', `field "${f.name}": modifiable: ${JSON.stringify(f.modifiable)} is not a boolean: svc reads it as modifiable, as SURF does`, [...path, 'modifiable'], 'write `modifiable:` or `modifiable: true`');
   }
   const isList = f.type === 'list';
   const itemType = isList ? f.list_type : f.type;
