@@ -48,9 +48,10 @@ describe('SURF product-generator definitions load', () => {
     });
   });
 
-  it('workflows: listed ones as enabled or not, the rest off, but create (svc request create) on unless turned off by name', () => {
-    expect(set.products.get('port')!.workflows).toEqual({ create: true, modify: false, terminate: true, validate: false });
-    expect(set.products.get('node')!.workflows).toEqual({ create: true, modify: false, terminate: true, validate: true });
+  it('workflows: every one enabled unless the file lists it with enabled: false (as SURF)', () => {
+    expect(set.products.get('port')!.workflows).toEqual({ create: true, modify: false, terminate: true, validate: true });
+    expect(set.products.get('node')!.workflows).toEqual({ create: true, modify: true, terminate: true, validate: true });
+    expect(set.products.get('l2vpn')!.workflows).toEqual({ create: true, modify: true, terminate: true, validate: true });
     const off = loadOk([{ file: 'p.yml', text: `${minimal()}workflows:\n  - name: create\n    enabled: false\n` }]);
     expect(off.products.get('thing')!.workflows.create).toBe(false);
   });

@@ -117,10 +117,9 @@ export function parseProduct(src: YamlSource): { product: ProductDef; diagnostic
   });
   dupes(blocks.map((b) => b.name), (name, i) => err('duplicate-block', `block name "${name}" is used twice in this product`, ['product_blocks', i, 'name']));
 
-  // Listed workflows are as listed, others off; but `svc request create` is the create workflow, so a
-  // product can be requested unless its file turns create off by name.
-  const workflows = Object.fromEntries(WORKFLOW_NAMES.map((w) => [w, w === 'create'])) as Record<WorkflowName, boolean>;
-  for (const w of raw.workflows ?? []) workflows[w.name] = w.enabled ?? true;
+  // As SURF's generator: every workflow is on unless the file lists it with `enabled: false`.
+  const workflows = Object.fromEntries(WORKFLOW_NAMES.map((w) => [w, true])) as Record<WorkflowName, boolean>;
+  for (const w of raw.workflows ?? []) workflows[w.name] &&= w.enabled ?? true;
 
   const product: ProductDef = {
     name: raw.name,
