@@ -4,6 +4,7 @@ import type { AttributeKind, SchemaSet } from '../schema/model.js';
 import type { RawAttribute, RawKind, RawRelationship, RawSchemaDocument, SchemaFile } from '../schema/raw.js';
 import { resolveSchema } from '../schema/resolve.js';
 import type { YamlPath, YamlSource } from '../yaml/source.js';
+import { intBounds } from './rules.js';
 import { LIFECYCLE_STATES } from './states.js';
 import type { BlockDef, FieldDef, ProductSet } from './model.js';
 
@@ -149,8 +150,18 @@ function compileField(b: BlockDef, f: FieldDef): { rel: RawRelationship; attr?: 
     attr.enum = [...t.values];
   } else {
     attr.kind = SCALAR_KINDS[t.type] ?? 'Text';
-    if (f.minValue !== undefined) attr.min_value = f.minValue;
-    if (f.maxValue !== undefined) attr.max_value = f.maxValue;
+    // The validations svc can check hold for the inventory too, not only for the request form.
+    const { min, max } = intBounds(f);
+    if (min !== undefined) attr.min_value = min;
+    if (max !== undefined) attr.max_value = max;
+    const rules = (f.validations ?? []).flatMap((v) => (v.rule ? [v.rule] : []));
+    const patterns = rules.flatMap((r) => (r.pattern !== undefined ? [r.pattern] : []));
+    // One regex per attribute: several patterns are all checked in the form, none here.
+    if (patterns.length === 1) attr.regex = patterns[0]!;
+    const mins = rules.flatMap((r) => (r.minLength !== undefined ? [r.minLength] : []));
+    const maxs = rules.flatMap((r) => (r.maxLength !== undefined ? [r.maxLength] : []));
+    if (mins.length) attr.min_length = Math.max(...mins);
+    if (maxs.length) attr.max_length = Math.min(...maxs);
   }
   if (f.default !== undefined) attr.default_value = f.default;
   if (f.description !== undefined) attr.description = f.description;

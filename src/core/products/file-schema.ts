@@ -6,6 +6,26 @@
  */
 const scalar = { type: ['string', 'number', 'boolean'] } as const;
 
+/** SURF's `{id, description}`, plus the rules svc can check itself. */
+const validations = {
+  type: 'array',
+  description: "SURF's validators (id: the <id>_validator function). svc keeps them all and checks those with a rule: pattern, min_length, max_length, min_value, max_value.",
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['id'],
+    properties: {
+      id: { type: 'string', minLength: 1 },
+      description: { type: 'string' },
+      pattern: { type: 'string', description: 'svc: a regular expression a str value must match.' },
+      min_length: { type: 'integer', minimum: 0, description: 'svc: the shortest str value.' },
+      max_length: { type: 'integer', minimum: 0, description: 'svc: the longest str value.' },
+      min_value: { type: 'number', description: 'svc: the smallest int value.' },
+      max_value: { type: 'number', description: 'svc: the largest int value.' },
+    },
+  },
+} as const;
+
 const field = {
   type: 'object',
   additionalProperties: false,
@@ -24,6 +44,7 @@ const field = {
     max_items: { type: 'integer', minimum: 0 },
     min_value: { type: 'number' },
     max_value: { type: 'number' },
+    validations,
     role: {
       enum: ['input', 'output'],
       description: 'svc: input = the requester fills it in (the form); output = the generator fills it in. Default: input when required at inactive or provisioning, else output.',
@@ -91,10 +112,7 @@ export const productFileJsonSchema = {
           name: { enum: ['create', 'modify', 'terminate', 'validate'] },
           enabled: { type: 'boolean' },
           description: { type: 'string' },
-          validations: {
-            type: 'array',
-            items: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string' }, description: { type: 'string' } } },
-          },
+          validations,
         },
       },
     },

@@ -11,6 +11,7 @@ import {
   type FixedInputDef,
   type ProductDef,
   type RequiredLevel,
+  type ValidationDef,
   type WorkflowName,
 } from './model.js';
 
@@ -35,7 +36,9 @@ interface RawField {
   min_value?: number;
   max_value?: number;
   role?: 'input' | 'output';
+  validations?: RawValidation[];
 }
+interface RawValidation { id: string; description?: string; pattern?: string; min_length?: number; max_length?: number; min_value?: number; max_value?: number }
 interface RawBlock { name: string; type: string; tag?: string; description?: string; fields?: RawField[] }
 interface RawFixed { name: string; type: 'enum' | 'str' | 'int' | 'bool'; description?: string; enum_type?: string; values?: (string | number)[]; value?: string | number | boolean }
 interface RawProduct {
@@ -46,7 +49,7 @@ interface RawProduct {
   generator?: string;
   fixed_inputs?: RawFixed[];
   product_blocks: RawBlock[];
-  workflows?: { name: WorkflowName; enabled?: boolean }[];
+  workflows?: { name: WorkflowName; enabled?: boolean; validations?: RawValidation[] }[];
 }
 
 /** Names the compiled kinds use themselves (./compile.ts): the subscription's own fields, a block's owner. */
@@ -120,6 +123,16 @@ export function parseProduct(src: YamlSource): { product: ProductDef; diagnostic
   // As SURF's generator: every workflow is on unless the file lists it with `enabled: false`.
   const workflows = Object.fromEntries(WORKFLOW_NAMES.map((w) => [w, true])) as Record<WorkflowName, boolean>;
   for (const w of raw.workflows ?? []) workflows[w.name] &&= w.enabled ?? true;
+  const workflowValidations: ProductDef['workflowValidations'] = {};
+  (raw.workflows ?? []).forEach((w, i) => {
+    if (!w.validations?.length) return;
+    const path = ['workflows', i, 'validations'];
+    const found = parseValidations(w.validations, path, src);
+    (workflowValidations[w.name] ??= []).push(...found);
+    found.forEach((v, j) =>
+      warn('validation-not-run', `${w.name} workflow: validation "${v.id}" is SURF code that runs in that workflow: svc keeps it and shows it, but does not run it`, [...path, j, 'id'], 'check it in the generator, or in CI with `svc show --format json`'),
+    );
+  });
 
   const product: ProductDef = {
     name: raw.name,
@@ -130,6 +143,7 @@ export function parseProduct(src: YamlSource): { product: ProductDef; diagnostic
     blocks,
     rootBlock: blocks[0]?.name ?? '',
     workflows,
+    workflowValidations,
     ...(raw.generator !== undefined ? { generator: raw.generator } : {}),
     // Set by linkProducts, which knows the generator definitions.
     implementedBy: raw.generator !== undefined ? [raw.generator] : [],
@@ -186,6 +200,26 @@ function parseField(f: RawField, path: YamlPath, src: YamlSource, err: Err, warn
   if (f.min_items !== undefined && f.max_items !== undefined && f.min_items > f.max_items) {
     err('bad-bounds', `field "${f.name}": min_items ${f.min_items} is above max_items ${f.max_items}`, [...path, 'min_items']);
   }
+  const validations = f.validations ? parseValidations(f.validations, [...path, 'validations'], src) : undefined;
+  validations?.forEach((v, j) => {
+    const at = [...path, 'validations', j];
+    const r = v.rule;
+    if (!r) {
+      warn('validation-not-checked', `field "${f.name}": validation "${v.id}" is SURF's ${v.id}_validator, which svc cannot run: kept, not checked`, [...at, 'id'], 'give it a rule svc checks (pattern, min_length, max_length, min_value, max_value), or check it in the generator');
+      return;
+    }
+    const isStr = target.kind === 'scalar' && target.type === 'str';
+    const isInt = target.kind === 'scalar' && target.type === 'int';
+    if ((r.pattern !== undefined || r.minLength !== undefined || r.maxLength !== undefined) && !isStr) err('validation-rule-type', `field "${f.name}": validation "${v.id}": pattern, min_length and max_length apply to str fields`, at);
+    if ((r.minValue !== undefined || r.maxValue !== undefined) && !isInt) err('validation-rule-type', `field "${f.name}": validation "${v.id}": min_value and max_value apply to int fields`, at);
+    if (r.pattern !== undefined) {
+      try {
+        new RegExp(r.pattern, 'u');
+      } catch (e) {
+        err('validation-bad-pattern', `field "${f.name}": validation "${v.id}": pattern ${JSON.stringify(r.pattern)} is not a regular expression (${(e as Error).message})`, [...at, 'pattern']);
+      }
+    }
+  });
   const role = f.role ?? (required === 'inactive' || required === 'provisioning' ? 'input' : 'output');
   const out: FieldDef = { name: f.name, type: f.type, target, modifiable, role, source: src.locate(path) };
   if (f.description !== undefined) out.description = f.description;
@@ -193,8 +227,27 @@ function parseField(f: RawField, path: YamlPath, src: YamlSource, err: Err, warn
   if (f.default !== undefined) out.default = f.default;
   if (f.min_value !== undefined) out.minValue = f.min_value;
   if (f.max_value !== undefined) out.maxValue = f.max_value;
+  if (validations) out.validations = validations;
   if (isList) out.list = { ...(f.min_items !== undefined ? { minItems: f.min_items } : {}), ...(f.max_items !== undefined ? { maxItems: f.max_items } : {}) };
   return out;
+}
+
+function parseValidations(raw: RawValidation[], path: YamlPath, src: YamlSource): ValidationDef[] {
+  return raw.map((v, i) => {
+    const rule = {
+      ...(v.pattern !== undefined ? { pattern: v.pattern } : {}),
+      ...(v.min_length !== undefined ? { minLength: v.min_length } : {}),
+      ...(v.max_length !== undefined ? { maxLength: v.max_length } : {}),
+      ...(v.min_value !== undefined ? { minValue: v.min_value } : {}),
+      ...(v.max_value !== undefined ? { maxValue: v.max_value } : {}),
+    };
+    return {
+      id: v.id,
+      ...(v.description !== undefined ? { description: v.description } : {}),
+      ...(Object.keys(rule).length ? { rule } : {}),
+      source: src.locate([...path, i]),
+    };
+  });
 }
 
 function dupes(names: string[], report: (name: string, index: number) => void): void {
