@@ -95,7 +95,7 @@ describe('refused definitions, each with its position', () => {
     // Its output field without a generator is only a warning (see unfilled-output below).
     const fixed = loaded.diagnostics.filter((d) => d.code !== 'product/unfilled-output');
     expect(fixed.map((d) => `${where(d)} ${d.severity}`)).toEqual([
-      'bad/initial.yml:10:19 product/required-initial error',
+      'bad/initial.yml:10:19 product/required-initial warning',
       'bad/initial.yml:16:21 product/modifiable-not-boolean warning',
     ]);
     expect(fixed[0]!.hint).toContain('required: inactive');
@@ -104,8 +104,7 @@ describe('refused definitions, each with its position', () => {
 
   it.each([
     ['an unknown top-level key', minimal('', 'fixed_input: []\n'), 'product/unknown-key', 4, 'did you mean "fixed_inputs"?'],
-    ['a missing tag', minimal().replace('tag: THING\n', ''), 'product/missing-key', 1, 'add "tag:"'],
-    ['a misspelt level', minimal('        required: activ\n'), 'product/invalid-required', 10, 'did you mean "active"?'],
+    ['a missing name', minimal().replace('name: thing\n', ''), 'product/missing-key', 1, 'add "name:"'],
     ['an unknown field type', minimal('      - name: other\n        type: Strng\n'), 'product/unknown-type', 10, undefined],
     ['an enum without values', minimal('      - name: e\n        type: enum\n'), 'product/enum-without-values', 10, 'add `values: [...]`'],
     ['a list without list_type', minimal('      - name: l\n        type: list\n'), 'product/list-without-type', 10, undefined],
@@ -120,6 +119,12 @@ describe('refused definitions, each with its position', () => {
     expect(load.products).toBeUndefined();
     expect(load.diagnostics.map((d) => [d.code, d.file, d.line])).toEqual([[code, 'p.yml', line]]);
     if (hint) expect(load.diagnostics[0]!.hint).toBe(hint);
+  });
+
+  it('a misspelt level is a warning (SURF reads the field as optional; so does svc), with a did-you-mean', () => {
+    const load = loadTexts({ 'p.yml': minimal('        required: activ\n') });
+    expect(load.diagnostics.map((d) => [d.severity, d.code, d.line, d.hint])).toEqual([['warning', 'product/invalid-required', 10, 'did you mean "active"?']]);
+    expect(load.products!.blocks.get('Thing')!.fields[0]!.required).toBeUndefined();
   });
 
   it('an unknown type says what it could have meant', () => {
@@ -187,7 +192,7 @@ describe('refused definitions, each with its position', () => {
 
   it('a fixed input without a value; a file that is not a mapping; an empty file is nothing', () => {
     const load = loadTexts({ 'p.yml': minimal('', 'fixed_inputs:\n  - name: speed\n    type: int\n'), 'q.yml': '- a\n', 'r.yml': '' });
-    expect(load.diagnostics.map((d) => `${d.file}:${d.line} ${d.code}`)).toEqual(['p.yml:5 product/fixed-input-without-value', 'q.yml:1 product/not-a-mapping']);
+    expect(load.diagnostics.map((d) => `${d.file}:${d.line} ${d.severity} ${d.code}`)).toEqual(['p.yml:5 warning product/fixed-input-without-values', 'q.yml:1 error product/not-a-mapping']);
   });
 
   it('YAML syntax errors are positioned and the file skipped', () => {

@@ -5,6 +5,7 @@ import { strictly } from '../../src/core/diagnostics.js';
 import { mergeProductKinds } from '../../src/core/products/compile.js';
 import { describeProduct } from '../../src/core/products/describe.js';
 import { requestSchema, validateRequest, type JsonSchema } from '../../src/core/products/inputs.js';
+import { variantsOf } from '../../src/core/products/variants.js';
 import { FIXTURES, fixtureSchema, loadTexts } from './helpers.js';
 
 /**
@@ -72,5 +73,63 @@ describe('validations', () => {
     const text = readFileSync(join(FIXTURES, 'upstream/validations.yml'), 'utf8');
     const load = loadTexts({ 'p.yml': text.replace('max_length: 8', 'max_value: 8').replace("'^ckt-[0-9]{4}$'", "'^ckt-[0-9'") });
     expect(load.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line} ${d.code}`)).toEqual(['26 product/validation-bad-pattern', '27 product/validation-rule-type']);
+  });
+});
+
+describe('keys and values svc does not use: warnings saying what svc does instead', () => {
+  it('a fixed input with a default: every value is still a variant', () => {
+    const set = loadsWith('fixed-input-default.yml', ['10:5 warning product/ignored-key']);
+    expect(variantsOf(set.products.get('transit')!).map((v) => v.name)).toEqual(['transit 1000', 'transit 10000']);
+  });
+
+  it('a workflow with flows', () => {
+    const set = loadsWith('workflow-flows.yml', ['14:5 warning product/ignored-key']);
+    expect(set.products.get('wavelength')!.workflows.modify).toBe(true);
+  });
+
+  it('a fixed input of a type svc does not know is read as str', () => {
+    const set = loadsWith('fixed-input-type.yml', ['7:11 warning product/unknown-fixed-input-type']);
+    expect(set.products.get('colocation')!.fixedInputs[0]).toMatchObject({ type: 'str', values: ['2.5'] });
+  });
+
+  it('a block name that is not snake_case is read as snake_case', () => {
+    const set = loadsWith('block-name.yml', ['6:11 warning product/block-name-not-snake-case', '15:11 warning product/block-name-not-snake-case']);
+    const p = set.products.get('core link')!;
+    expect(p.blocks.map((b) => b.name)).toEqual(['core_link', 'core_port']);
+    expect(p.rootBlock).toBe('core_link');
+    expect(loadTexts(fixture('block-name.yml')).diagnostics[0]!.message).toBe('block name "CoreLink" is not snake_case: svc reads it as "core_link" (its relationship and block_name)');
+  });
+
+  it('a missing tag: the type in upper case', () => {
+    const set = loadsWith('missing-tag.yml', ['2:1 warning product/missing-tag']);
+    expect(set.products.get('User')!.tag).toBe('USER');
+  });
+
+  it('types in lower case are read as UpperCamelCase, and so are references to them', () => {
+    const set = loadsWith('lowercase-type.yml', ['3:7 warning product/type-not-camel-case', '7:11 warning product/type-not-camel-case', '16:11 warning product/type-not-camel-case']);
+    const p = set.products.get('Router')!;
+    expect(p.type).toBe('Router');
+    expect([...set.blocks.keys()]).toEqual(['RouterBlock', 'UplinkPort']);
+    expect(set.blocks.get('RouterBlock')!.fields[1]!.target).toEqual({ kind: 'block', block: 'UplinkPort' });
+    expect(loadTexts(fixture('lowercase-type.yml')).diagnostics[0]!.message).toBe('product type "router" is not UpperCamelCase: svc reads it as "Router" (its subscription kind is ProductRouter)');
+  });
+
+  it('a fixed input without values: no variants from it, unset on subscriptions', () => {
+    const set = loadsWith('fixed-input-without-values.yml', ['6:5 warning product/fixed-input-without-values']);
+    expect(variantsOf(set.products.get('access link')!)).toEqual([{ name: 'access link', product: 'access link', fixedInputs: {} }]);
+    const kind = mergeProductKinds(fixtureSchema().files, set).get('ProductAccessLink')!;
+    expect(kind.attributes.find((a) => a.name === 'speed')).toMatchObject({ kind: 'Number', optional: true });
+  });
+
+  it('required: initial leaves the field optional, as in SURF', () => {
+    const set = loadsWith('required-initial.yml', ['11:19 warning product/required-initial']);
+    const fields = set.blocks.get('LabHost')!.fields;
+    expect(fields.map((f) => [f.name, f.required])).toEqual([['hostname', undefined], ['owner', 'inactive']]);
+  });
+
+  it('enum values as {key, value}; Python interface types; an unknown Python type is read as str', () => {
+    const set = loadsWith('enum-key-value.yml', ['22:15 warning product/unknown-python-type']);
+    expect(variantsOf(set.products.get('uplink')!).map((v) => v.name)).toEqual(['uplink 1', 'uplink 10']);
+    expect(set.blocks.get('Uplink')!.fields.map((f) => f.target)).toEqual([{ kind: 'scalar', type: 'ipv6' }, { kind: 'scalar', type: 'str' }]);
   });
 });

@@ -6,7 +6,7 @@ import { resolveSchema } from '../schema/resolve.js';
 import type { YamlPath, YamlSource } from '../yaml/source.js';
 import { intBounds } from './rules.js';
 import { LIFECYCLE_STATES } from './states.js';
-import type { BlockDef, FieldDef, ProductSet } from './model.js';
+import type { BlockDef, FieldDef, FixedInputDef, ProductSet } from './model.js';
 
 /**
  * Products and schema nodes are one model: every block type compiles to a node kind `Block<Type>`,
@@ -110,7 +110,7 @@ export function compileProducts(set: ProductSet): CompiledProducts {
       namespace: 'Product',
       inherit_from: [SUBSCRIPTION_GENERIC],
       ...(p.description !== undefined ? { description: p.description } : {}),
-      attributes: p.fixedInputs.map((fi) => fixedInputAttribute(fi.name, fi.values)),
+      attributes: p.fixedInputs.map((fi) => fixedInputAttribute(fi.name, fi.values, fi.type)),
       relationships: root
         ? [{ name: p.rootBlock, peer: blockKind(root.type), cardinality: 'one', optional: true, direction: 'outbound', identifier: `${subscriptionKind(p.type)}__${p.rootBlock}`.toLowerCase() }]
         : [],
@@ -168,7 +168,11 @@ function compileField(b: BlockDef, f: FieldDef): { rel: RawRelationship; attr?: 
   return { attr };
 }
 
-function fixedInputAttribute(name: string, values: (string | number | boolean)[]): RawAttribute {
+function fixedInputAttribute(name: string, values: (string | number | boolean)[], type: FixedInputDef['type']): RawAttribute {
+  if (!values.length) {
+    // No value in the file: nothing for svc to set, so the attribute may stay empty.
+    return { name, kind: type === 'int' ? 'Number' : type === 'bool' ? 'Boolean' : 'Text', optional: true, description: 'fixed input: no value in the product file' };
+  }
   const kind: AttributeKind = values.every((v) => typeof v === 'number') ? 'Number' : values.every((v) => typeof v === 'boolean') ? 'Boolean' : 'Text';
   const attr: RawAttribute = { name, kind, description: 'fixed input: set by the product variant' };
   if (kind !== 'Boolean') attr.enum = values.map((v) => (typeof v === 'boolean' ? String(v) : v));

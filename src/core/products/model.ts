@@ -80,8 +80,13 @@ export interface BlockDef {
 export interface FixedInputDef {
   name: string;
   description?: string;
-  /** The values it takes: several for an enum (one variant each), one for a plain fixed value. */
+  /**
+   * The values it takes: several for an enum (one variant each), one for a plain fixed value, none
+   * when the file gives none (SURF sets it in its database): then no variant carries it.
+   */
   values: (string | number | boolean)[];
+  /** What its values are (a type svc does not know is read as str). */
+  type: 'enum' | 'str' | 'int' | 'bool';
   source: SourceLocation;
 }
 
