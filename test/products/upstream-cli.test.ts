@@ -38,8 +38,12 @@ describe('SURF product files in a catalog (end to end)', () => {
     expect(products.code).toBe(1);
     expect(products.stderr).toContain('error[product/required-initial]');
     const request = svc(dir, ['request', 'create', 'lab host', '--customer', 'acme', '--set', 'owner=ops', '--dry-run']);
-    expect(request.code).not.toBe(0);
+    // As for any catalog with errors: a configuration error, exit 2.
+    expect(request.code).toBe(2);
     expect(request.stderr).toContain('error[product/required-initial]');
+    const generate = svc(dir, ['generate', '--check']);
+    expect(generate.code).toBe(2);
+    expect(generate.stderr).toContain('error[product/modifiable-false]');
   });
 
   it('svc product show lists validations, checked or not; a request is checked against their rules', () => {
