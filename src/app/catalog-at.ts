@@ -49,7 +49,7 @@ export function schemaAt(catalog: Catalog, host: FileHost, base: string, diagnos
   const configPath = join(catalog.root, CONFIG_FILE);
   if (!host.exists(configPath)) return loadSchemaPaths([], host, catalog.root).schema;
   const parsed = parseCatalog(host.readText(configPath), catalog.root);
-  const model = parsed.catalog && !hasErrors(parsed.diagnostics) ? loadModel(parsed.catalog, host) : undefined;
+  const model = parsed.catalog && !hasErrors(parsed.diagnostics) ? loadModel(parsed.catalog, host, false) : undefined;
   if (!model?.schema) {
     const first = [...parsed.diagnostics, ...(model?.diagnostics ?? [])].find((d) => d.severity === 'error');
     const why = first ? ` (${first.file ? `${first.file}: ` : ''}${first.message})` : '';

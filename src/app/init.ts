@@ -58,9 +58,15 @@ export function targetPath(templateRel: string): string {
     .join('/');
 }
 
-export function initCatalog(dir: string, cwd: string, opts: InitOptions = {}): InitResult {
+/** Where a new catalog goes, checked: a new or empty folder (or any, with --force); a valid --svc-package. */
+export interface Target {
+  root: string;
+  existed: boolean;
+  wasEmpty: boolean;
+}
+
+export function checkTarget(dir: string, cwd: string, opts: Pick<InitOptions, 'force' | 'svcPackage'>): Target {
   const root = resolve(cwd, dir);
-  const templates = opts.templates ?? TEMPLATE_DIR;
   const existed = existsSync(root);
   if (existed && !statSync(root).isDirectory()) {
     throw new UsageError('init/not-a-folder', `${dir} exists and is not a folder`, { hint: 'name a new or empty folder' });
@@ -72,6 +78,22 @@ export function initCatalog(dir: string, cwd: string, opts: InitOptions = {}): I
   if (opts.svcPackage !== undefined && !/^[^\s"\\]+$/.test(opts.svcPackage)) {
     throw new UsageError('init/bad-package', `--svc-package ${JSON.stringify(opts.svcPackage)} is not a package spec`, { hint: 'give what `npm install -g` takes, without spaces or quotes: a tarball URL, github:<owner>/<repo>#<commit>, or name@version' });
   }
+  return { root, existed, wasEmpty };
+}
+
+/**
+ * A half-made catalog is worse than none: undo what this run made. Into a folder that already held
+ * files (--force) nothing is removed: which of them were the user's cannot be told apart.
+ */
+export function undoTarget(t: Target): void {
+  if (!t.existed) rmSync(t.root, { recursive: true, force: true });
+  else if (t.wasEmpty) for (const entry of readdirSync(t.root)) rmSync(join(t.root, entry), { recursive: true, force: true });
+}
+
+export function initCatalog(dir: string, cwd: string, opts: InitOptions = {}): InitResult {
+  const target = checkTarget(dir, cwd, opts);
+  const { root } = target;
+  const templates = opts.templates ?? TEMPLATE_DIR;
   const sources = nodeFileHost.isDirectory(templates) ? nodeFileHost.listFiles(templates, ['']) : [];
   if (!sources.length) throw new UsageError('init/no-templates', `no templates in ${templates}`, { hint: 'reinstall svc: its templates/ folder is missing' });
   try {
@@ -83,11 +105,7 @@ export function initCatalog(dir: string, cwd: string, opts: InitOptions = {}): I
     const files: string[] = [];
     for (const src of sources) {
       const rel = targetPath(relative(templates, src).split(sep).join('/'));
-      let text = nodeFileHost.readText(src);
-      if (WORKFLOWS.has(rel) && opts.svcPackage !== undefined) text = text.replace(PACKAGE_LINE, `$1"${opts.svcPackage}"`);
-      // Quoted: YAML would read a branch such as `1.0` or `yes` as a number or a boolean.
-      if (rel === SETTLE && branch !== 'main') text = text.replace(BRANCHES_LINE, `$1[${JSON.stringify(branch)}]`);
-      writeFileAtomic(join(root, rel), text);
+      writeFileAtomic(join(root, rel), renderTemplate(rel, nodeFileHost.readText(src), opts.svcPackage, branch));
       files.push(rel);
     }
     files.sort();
@@ -99,12 +117,17 @@ export function initCatalog(dir: string, cwd: string, opts: InitOptions = {}): I
     const commit = gitSync(root, ['rev-parse', 'HEAD']).trim();
     return { root, files, objects: loaded.objects, inventoryFiles: loaded.written, commit, svcPackage: opts.svcPackage ?? null };
   } catch (e) {
-    // A half-made catalog is worse than none: undo what this run made. Into a folder that already
-    // held files (--force) nothing is removed: which of them were the user's cannot be told apart.
-    if (!existed) rmSync(root, { recursive: true, force: true });
-    else if (wasEmpty) for (const entry of readdirSync(root)) rmSync(join(root, entry), { recursive: true, force: true });
+    undoTarget(target);
     throw e;
   }
+}
+
+/** A template file as init writes it: the workflows get the package svc comes from and the branch. */
+export function renderTemplate(rel: string, text: string, svcPackage: string | undefined, branch: string): string {
+  if (WORKFLOWS.has(rel) && svcPackage !== undefined) text = text.replace(PACKAGE_LINE, `$1"${svcPackage}"`);
+  // Quoted: YAML would read a branch such as `1.0` or `yes` as a number or a boolean.
+  if (rel === SETTLE && branch !== 'main') text = text.replace(BRANCHES_LINE, `$1[${JSON.stringify(branch)}]`);
+  return text;
 }
 
 /** What `svc load bootstrap` does, through the same function. */
@@ -118,7 +141,7 @@ function loadBootstrap(root: string): { objects: number; written: number; invent
 }
 
 /** The branch HEAD names (`main` when init made the repository), also before its first commit. */
-function currentBranch(root: string): string {
+export function currentBranch(root: string): string {
   try {
     return gitSync(root, ['symbolic-ref', '--short', '-q', 'HEAD']).trim() || 'main';
   } catch {
@@ -128,7 +151,7 @@ function currentBranch(root: string): string {
 }
 
 /** A machine with no git identity (a fresh CI runner) can still make the initial commit. */
-function identityArgs(root: string): string[] {
+export function identityArgs(root: string): string[] {
   try {
     gitSync(root, ['var', 'GIT_COMMITTER_IDENT']);
     gitSync(root, ['var', 'GIT_AUTHOR_IDENT']);

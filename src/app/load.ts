@@ -1,6 +1,6 @@
 import { nodeFileHost } from '../adapters/fs.js';
 import type { Catalog } from '../core/catalog/catalog.js';
-import { hasErrors, type Diagnostic } from '../core/diagnostics.js';
+import { hasErrors, strictly, type Diagnostic } from '../core/diagnostics.js';
 import { readLoadInputs } from '../core/load/inputs.js';
 import { planLoad, type KindCounts } from '../core/load/plan.js';
 import { catalogSchema, openInventory } from './inventory.js';
@@ -27,7 +27,8 @@ export function loadObjects(catalog: Catalog, paths: readonly string[], cwd: str
   const inv = openInventory(catalog, schema);
   try {
     const plan = planLoad(read.inputs, schema, inv);
-    const diagnostics = [...read.diagnostics, ...plan.diagnostics];
+    // `strict: true` in the config: a warning (a value svc normalised) stops the load like an error.
+    const diagnostics = strictly([...read.diagnostics, ...plan.diagnostics], catalog.strict);
     if (hasErrors(diagnostics)) return { ok: false, objects: plan.objects, inputs: read.inputs.length, summary: {}, written: [], diagnostics };
     const written = opts.dryRun ? inv.plan(plan.changeSet).writes.map((w) => w.path) : inv.apply(plan.changeSet).written;
     return { ok: true, objects: plan.objects, inputs: read.inputs.length, summary: plan.summary, written, diagnostics };

@@ -32,7 +32,8 @@ export async function reviewAgainstBase(catalog: Catalog, base: string, host: Fi
   }
   const diagnostics: Diagnostic[] = [];
   const before = schemaAt(catalog, await revisionHost(where.top, commit, where.prefix, catalog.root), base, diagnostics);
-  const now = loadModel(catalog, host);
+  // Not strict here: `svc validate` reports the work tree's findings, strictly when asked.
+  const now = loadModel(catalog, host, false);
   if (!before || !now.schema) {
     // Nothing to compare: plain `svc validate` reports the work tree's errors; the base's are warned about.
     return { base, baseCommit: commit, changes: [], findings: [], diagnostics };

@@ -60,3 +60,15 @@ export function sortDiagnostics(diags: Diagnostic[]): Diagnostic[] {
       a.message.localeCompare(b.message),
   );
 }
+
+/**
+ * Strict mode (`svc validate --strict`, `strict: true` in .orchestrator.yml): every warning is an
+ * error. Done here, on severity alone, so that any warning any stage adds follows without knowing of
+ * it. The code stays, so a team can still tell which finding it is.
+ */
+export function strictly(diags: readonly Diagnostic[], strict: boolean | undefined): Diagnostic[] {
+  if (!strict) return [...diags];
+  return diags.map((d) =>
+    d.severity === 'warning' ? { ...d, severity: 'error', hint: d.hint ? `${d.hint} (an error in strict mode)` : 'an error in strict mode' } : d,
+  );
+}

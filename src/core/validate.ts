@@ -1,5 +1,5 @@
 import type { Catalog } from './catalog/catalog.js';
-import { sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { hasErrors, sortDiagnostics, strictly, type Diagnostic } from './diagnostics.js';
 import type { FileHost } from './host.js';
 import { checkAllocations } from './inventory-check/allocations.js';
 import { checkInventory } from './inventory-check/check.js';
@@ -19,28 +19,32 @@ export interface ValidationReport {
  * on an earlier one's result skips what the earlier one could not produce rather than piling up
  * follow-on errors: the inventory is checked only against a schema (catalog + products) that loaded.
  */
-export function validateCatalog(catalog: Catalog, host: FileHost, extra: { ledgerProblems?: readonly string[] } = {}): ValidationReport {
-  const diagnostics: Diagnostic[] = [];
+export function validateCatalog(catalog: Catalog, host: FileHost, extra: { ledgerProblems?: readonly string[]; strict?: boolean } = {}): ValidationReport {
+  // Strict (`--strict` or the config's `strict: true`): a stage's warnings are errors, and stop the
+  // stages after it as its errors would.
+  const strict = extra.strict || catalog.strict;
+  const diagnostics: Diagnostic[] = strictly(catalog.warnings, strict);
   const checked: Record<string, number> = {};
   const schema = loadCatalogSchema(catalog, host);
-  diagnostics.push(...schema.diagnostics);
+  diagnostics.push(...strictly(schema.diagnostics, strict));
   checked['schema files'] = schema.fileCount;
   checked['kinds'] = schema.schema ? [...schema.schema.kinds.values()].filter((k) => !k.builtin).length : 0;
   const products = loadCatalogProducts(catalog, host, schema.schema);
-  diagnostics.push(...products.diagnostics);
+  const productFindings = strictly(products.diagnostics, strict);
+  diagnostics.push(...productFindings);
   checked['product files'] = products.fileCount;
-  const model = schema.schema && products.products && !products.diagnostics.some((d) => d.severity === 'error')
+  const model = schema.schema && products.products && !hasErrors(productFindings) && !(strict && hasErrors(diagnostics))
     ? products.products.products.size ? mergeProductKinds(schema.files, products.products) : schema.schema
     : undefined;
   // Read once for both checks (each picks the kinds it needs).
   const files = model ? readObjectFiles(catalog, host) : undefined;
   const inventory = model && files ? checkInventory(model, files) : undefined;
   if (inventory) {
-    diagnostics.push(...inventory.diagnostics);
+    diagnostics.push(...strictly(inventory.diagnostics, strict));
     checked['objects'] = inventory.objects;
   }
   const allocations = model && files ? checkAllocations(model, files, extra.ledgerProblems) : undefined;
-  if (allocations) diagnostics.push(...allocations.diagnostics);
+  if (allocations) diagnostics.push(...strictly(allocations.diagnostics, strict));
   if (allocations?.records) checked['allocation records'] = allocations.records;
   return { diagnostics: sortDiagnostics(diagnostics), checked };
 }

@@ -61,12 +61,12 @@ describe('svc products', () => {
   it('a broken product file: exit 1, every finding with file:line:column, nothing changed', () => {
     const dir = catalog();
     const p = join(dir, 'products/port.yml');
-    writeFileSync(p, readFileSync(p, 'utf8').replace('required: provisioning\n        modifiable: false\n      - name: port_name', 'required: initial\n        modifiable: false\n      - name: port_name'));
+    writeFileSync(p, readFileSync(p, 'utf8').replace('        type: Node\n', '        type: Nod\n'));
     git(dir, 'commit', '-qam', 'break it');
     const r = svc(dir, ['products']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('products/port.yml:20:19: error[product/required-initial]: field "node": required: initial is not a level');
-    expect(r.stderr).toContain('hint: a field set from the start is `required: inactive`');
+    expect(r.stderr).toContain('products/port.yml:17:9: error[product/unknown-type]: field "node": type "Nod" is neither str, int, bool, enum, list, a block type nor a schema kind');
+    expect(r.stderr).toContain('hint: did you mean "Node"?');
     expect(r.stderr).toContain('error[products/invalid]');
     expect(r.stdout).toBe('');
     clean(dir);

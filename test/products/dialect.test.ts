@@ -48,9 +48,10 @@ describe('SURF product-generator definitions load', () => {
     });
   });
 
-  it('workflows: listed ones as enabled or not, the rest off, but create (svc request create) on unless turned off by name', () => {
-    expect(set.products.get('port')!.workflows).toEqual({ create: true, modify: false, terminate: true, validate: false });
-    expect(set.products.get('node')!.workflows).toEqual({ create: true, modify: false, terminate: true, validate: true });
+  it('workflows: every one enabled unless the file lists it with enabled: false (as SURF)', () => {
+    expect(set.products.get('port')!.workflows).toEqual({ create: true, modify: false, terminate: true, validate: true });
+    expect(set.products.get('node')!.workflows).toEqual({ create: true, modify: true, terminate: true, validate: true });
+    expect(set.products.get('l2vpn')!.workflows).toEqual({ create: true, modify: true, terminate: true, validate: true });
     const off = loadOk([{ file: 'p.yml', text: `${minimal()}workflows:\n  - name: create\n    enabled: false\n` }]);
     expect(off.products.get('thing')!.workflows.create).toBe(false);
   });
@@ -84,7 +85,7 @@ describe('refused definitions, each with its position', () => {
     expect(load.diagnostics[0]!.message).toBe('block cycle: AlphaBlk → BetaBlk → AlphaBlk');
   });
 
-  it('required: initial has a hint; modifiable must be a boolean; unknown keys get did-you-mean', () => {
+  it('required: initial has a hint; modifiable: with no value is modifiable, another value a warning; unknown keys get did-you-mean', () => {
     const [file] = fixtureFiles('bad').filter((f) => f.file.endsWith('initial.yml'));
     const load = loadTexts({ [file!.file]: file!.text });
     // The unknown key stops the file at the shape check, so fix it to see the value checks.
@@ -92,21 +93,18 @@ describe('refused definitions, each with its position', () => {
     expect(load.diagnostics[0]!.hint).toBe('did you mean "required"?');
     const loaded = loadTexts({ [file!.file]: file!.text.replace('requried', 'required') });
     // Its output field without a generator is only a warning (see unfilled-output below).
-    const fixed = { diagnostics: loaded.diagnostics.filter((d) => d.severity === 'error') };
-    expect(fixed.diagnostics.map(where)).toEqual([
-      'bad/initial.yml:10:19 product/required-initial',
-      'bad/initial.yml:13:9 product/modifiable-not-boolean',
-      'bad/initial.yml:16:21 product/modifiable-not-boolean',
+    const fixed = loaded.diagnostics.filter((d) => d.code !== 'product/unfilled-output');
+    expect(fixed.map((d) => `${where(d)} ${d.severity}`)).toEqual([
+      'bad/initial.yml:10:19 product/required-initial warning',
+      'bad/initial.yml:16:21 product/modifiable-not-boolean warning',
     ]);
-    expect(fixed.diagnostics[0]!.hint).toContain('required: inactive');
-    expect(fixed.diagnostics[1]!.message).toBe('field "b": modifiable must be true or false, got nothing');
-    expect(fixed.diagnostics[2]!.message).toBe('field "c": modifiable must be true or false, got "yes"');
+    expect(fixed[0]!.hint).toContain('required: inactive');
+    expect(fixed[1]!.message).toBe('field "c": modifiable: "yes" is not a boolean: svc reads it as modifiable, as SURF does');
   });
 
   it.each([
     ['an unknown top-level key', minimal('', 'fixed_input: []\n'), 'product/unknown-key', 4, 'did you mean "fixed_inputs"?'],
-    ['a missing tag', minimal().replace('tag: THING\n', ''), 'product/missing-key', 1, 'add "tag:"'],
-    ['a misspelt level', minimal('        required: activ\n'), 'product/invalid-required', 10, 'did you mean "active"?'],
+    ['a missing name', minimal().replace('name: thing\n', ''), 'product/missing-key', 1, 'add "name:"'],
     ['an unknown field type', minimal('      - name: other\n        type: Strng\n'), 'product/unknown-type', 10, undefined],
     ['an enum without values', minimal('      - name: e\n        type: enum\n'), 'product/enum-without-values', 10, 'add `values: [...]`'],
     ['a list without list_type', minimal('      - name: l\n        type: list\n'), 'product/list-without-type', 10, undefined],
@@ -121,6 +119,12 @@ describe('refused definitions, each with its position', () => {
     expect(load.products).toBeUndefined();
     expect(load.diagnostics.map((d) => [d.code, d.file, d.line])).toEqual([[code, 'p.yml', line]]);
     if (hint) expect(load.diagnostics[0]!.hint).toBe(hint);
+  });
+
+  it('a misspelt level is a warning (SURF reads the field as optional; so does svc), with a did-you-mean', () => {
+    const load = loadTexts({ 'p.yml': minimal('        required: activ\n') });
+    expect(load.diagnostics.map((d) => [d.severity, d.code, d.line, d.hint])).toEqual([['warning', 'product/invalid-required', 10, 'did you mean "active"?']]);
+    expect(load.products!.blocks.get('Thing')!.fields[0]!.required).toBeUndefined();
   });
 
   it('an unknown type says what it could have meant', () => {
@@ -188,7 +192,7 @@ describe('refused definitions, each with its position', () => {
 
   it('a fixed input without a value; a file that is not a mapping; an empty file is nothing', () => {
     const load = loadTexts({ 'p.yml': minimal('', 'fixed_inputs:\n  - name: speed\n    type: int\n'), 'q.yml': '- a\n', 'r.yml': '' });
-    expect(load.diagnostics.map((d) => `${d.file}:${d.line} ${d.code}`)).toEqual(['p.yml:5 product/fixed-input-without-value', 'q.yml:1 product/not-a-mapping']);
+    expect(load.diagnostics.map((d) => `${d.file}:${d.line} ${d.severity} ${d.code}`)).toEqual(['p.yml:5 warning product/fixed-input-without-values', 'q.yml:1 error product/not-a-mapping']);
   });
 
   it('YAML syntax errors are positioned and the file skipped', () => {

@@ -48,7 +48,7 @@ describe('products compile to schema kinds', () => {
       ['site', 'LocationSite', 'one'], ['customer_port', 'DcimInterfaceL2', 'one'], ['subscription', 'SvcSubscription', 'one'],
     ]);
     // Positions point into the product file.
-    expect(dia.attributes[2]!.source).toMatchObject({ file: 'products/dedicated-internet.yml', line: 42 });
+    expect(dia.attributes[2]!.source).toMatchObject({ file: 'products/dedicated-internet.yml', line: 41 });
     const sub = merged.get('ProductDedicatedInternet')!;
     expect(sub.attributes.map((a) => a.name)).toEqual(['bandwidth', 'subscription_id', 'product', 'customer', 'status', 'description', 'start_date', 'end_date', 'insync', 'note', 'version']);
     expect(sub.relationships.map((r) => [r.name, r.peer])).toEqual([['dedicated_internet', 'BlockDedicatedInternet']]);

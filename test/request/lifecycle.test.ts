@@ -382,3 +382,27 @@ describe('svc pools gc --settle-only, as CI on the default branch runs it', () =
     expect(JSON.parse(svc(ci, ['pools', 'gc', '--settle-only', '--format', 'json'], { env: NOW }).stdout)).toMatchObject({ settled: [], applied: false });
   });
 });
+
+describe('workflows a product file does not list are enabled (as in SURF)', () => {
+  it('a product without workflows: can be requested, modified and terminated', () => {
+    const dir = otterNet();
+    const file = join(dir, 'products/dedicated-internet.yml');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.slice(0, text.indexOf('workflows:\n')));
+    git(dir, 'commit', '-qam', 'no workflows list, as most SURF templates');
+    expect(svc(dir, ['validate']).code).toBe(0);
+    merge(dir, json<Created>(request(dir, [...DIA, '--format', 'json'])).branch);
+    const m = json<Created>(request(dir, ['modify', 'dia-0001', '--set', 'ip_package=large', '--format', 'json']));
+    expect(m.status).toBe('active');
+    merge(dir, m.branch);
+    const t = json<Created>(request(dir, ['terminate', 'dia-0001', '--format', 'json']));
+    expect(t.status).toBe('terminated');
+    // Turned off by name, it is refused, saying how to turn it on again.
+    writeFileSync(file, `${readFileSync(file, 'utf8')}workflows:\n  - name: terminate\n    enabled: false\n`);
+    git(dir, 'commit', '-qam', 'no terminate');
+    const off = request(dir, ['terminate', 'dia-0001']);
+    expect(off.code).toBe(1);
+    expect(off.stderr).toContain('error[operation/disabled]');
+    expect(off.stderr).toContain('drop `enabled: false` from terminate under workflows:');
+  });
+});

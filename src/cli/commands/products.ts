@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { FileHost } from '../../core/host.js';
-import type { ProductDetail } from '../../core/products/describe.js';
+import type { ProductDetail, ValidationView } from '../../core/products/describe.js';
 import { requireCatalog } from '../catalog.js';
 import type { CliContext } from '../context.js';
 import { formatOption } from '../options.js';
@@ -75,10 +75,21 @@ function renderDetail(d: ProductDetail, c: CliContext, LIFECYCLE_STATES: readonl
     out += indent(renderTable(['FIELD', 'TYPE', 'REQUIRED FROM', 'ROLE', 'MODIFIABLE'], blk.fields.map((f) => [
       f.name, f.list ? `list of ${f.target}` : f.values ? `enum (${f.values.join(', ')})` : f.target, f.required ?? 'optional', f.role, f.modifiable ? 'yes' : 'no',
     ])), '    ');
+    for (const f of blk.fields) for (const v of f.validations ?? []) out += `    ${validationLine(`${f.name}: `, v)}\n`;
+  }
+  const wv = Object.entries(d.workflow_validations);
+  if (wv.length) {
+    out += `\n${b('Workflow validations')} (SURF runs them in the workflow; svc does not)\n`;
+    for (const [w, vs] of wv) for (const v of vs) out += `  ${validationLine(`${w}: `, v)}\n`;
   }
   out += `\n${b('Required by lifecycle state')}\n`;
   for (const s of LIFECYCLE_STATES) out += `  ${s}: ${d.requires[s]?.length ? d.requires[s]!.join(', ') : '(nothing)'}\n`;
   return out;
+}
+
+function validationLine(prefix: string, v: ValidationView): string {
+  const rule = v.rule ? Object.entries(v.rule).map(([k, x]) => `${k} ${typeof x === 'string' ? x : String(x)}`).join(', ') : '';
+  return `${prefix}validation ${v.id}${v.description ? ` (${v.description})` : ''}: ${v.checked ? `checked by svc: ${rule}` : 'not checked by svc (SURF code)'}`;
 }
 
 function indent(text: string, pad = '  '): string {

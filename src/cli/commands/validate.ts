@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { hasErrors, sortDiagnostics } from '../../core/diagnostics.js';
+import { hasErrors, sortDiagnostics, strictly } from '../../core/diagnostics.js';
 import { requireCatalog } from '../catalog.js';
 import { formatOption } from '../options.js';
 import { renderDiagnosticsGithub, renderDiagnosticsText, summaryLine, type DiagnosticFormat } from '../render/diagnostics.js';
@@ -10,8 +10,9 @@ export function registerValidate(program: Command, ctx: Ctx, setExit: SetExit): 
     .command('validate')
     .description('check the catalog: .orchestrator.yml, schemas (and, as they exist, products, generators, inventory)')
     .addOption(formatOption<DiagnosticFormat>(['text', 'json', 'github']))
+    .option('--strict', 'every warning is an error (as `strict: true` in .orchestrator.yml): svc\'s stricter reading of Infrahub and SURF files, for CI')
     .option('--base <ref>', 'also review the schema changes since <ref> (e.g. origin/main) against the existing inventory')
-    .action(async (opts: { format: DiagnosticFormat; base?: string }) => {
+    .action(async (opts: { format: DiagnosticFormat; base?: string; strict?: boolean }) => {
       const c = ctx();
       const catalog = requireCatalog(c);
       // Loaded when the command runs: the validators pull in most of svc, which other commands never need.
@@ -19,7 +20,8 @@ export function registerValidate(program: Command, ctx: Ctx, setExit: SetExit): 
       const { nodeFileHost } = await import('../../adapters/fs.js');
       // The shared reservation ledger's own consistency (a resource reserved twice), when there is one.
       const ledgerProblems = await (await import('../../app/pools.js')).ledgerAudit(catalog.root).catch(() => undefined);
-      const report = validateCatalog(catalog, nodeFileHost, ledgerProblems ? { ledgerProblems } : {});
+      const strict = Boolean(opts.strict) || catalog.strict;
+      const report = validateCatalog(catalog, nodeFileHost, { strict, ...(ledgerProblems ? { ledgerProblems } : {}) });
       // Subscriptions against their lifecycle state, through the index (skipped when the inventory does not decode cleanly).
       if (report.checked.objects !== undefined && !hasErrors(report.diagnostics)) {
         const { validateSubscriptions } = await import('../../app/validate-subscriptions.js');
@@ -27,6 +29,8 @@ export function registerValidate(program: Command, ctx: Ctx, setExit: SetExit): 
       }
       const review = opts.base === undefined ? undefined : await (await import('../../app/review.js')).reviewAgainstBase(catalog, opts.base);
       if (review) report.diagnostics = sortDiagnostics([...report.diagnostics, ...review.diagnostics]);
+      // Again over the whole report: the subscription and --base findings are warnings too, some of them.
+      report.diagnostics = strictly(report.diagnostics, strict);
       const failed = hasErrors(report.diagnostics);
       if (opts.format === 'json') {
         const extra = review ? { base: review.base, baseCommit: review.baseCommit, schemaChanges: review.changes } : {};

@@ -7,6 +7,7 @@ import type { YamlSource } from '../yaml/source.js';
 import { parseYamlQuick } from '../yaml/quick.js';
 import { checkShape } from '../yaml/shape.js';
 import { catalogConfigSchema } from './config-schema.js';
+import { infrahubOnlyKeys } from './infrahub-keys.js';
 import { CONFIG_FILE, findCatalogRoot } from './root.js';
 
 export interface GeneratorDefinition {
@@ -29,6 +30,10 @@ export interface Catalog {
   inventory: string;
   defaultBranch: string | undefined;
   generators: GeneratorDefinition[];
+  /** `strict: true`: every warning is an error, for every command that checks the catalog. */
+  strict: boolean;
+  /** The config's own warnings (keys kept for .infrahub.yml's sake), for `svc validate` and strict mode. */
+  warnings: Diagnostic[];
   /** The parsed config, for positioned diagnostics about it. */
   source: YamlSource;
 }
@@ -89,6 +94,7 @@ export function parseCatalog(text: string, root: string, displayName = CONFIG_FI
     products?: string[];
     inventory?: string;
     default_branch?: string;
+    strict?: boolean;
     generator_definitions?: { name: string; file_path: string; targets: string; description?: string; parameters?: Record<string, string | number | boolean> }[];
   };
   const inside = (p: string, key: (string | number)[]): string | undefined => {
@@ -128,10 +134,15 @@ export function parseCatalog(text: string, root: string, displayName = CONFIG_FI
     inventory: inside(raw.inventory ?? 'inventory', ['inventory']) ?? join(root, 'inventory'),
     defaultBranch: raw.default_branch,
     generators,
+    strict: raw.strict === true,
+    warnings: [],
     source,
   };
   if (hasErrors(diagnostics)) return { catalog: undefined, diagnostics };
   // Remembered only when nothing at all was said: a warning must be heard again next time.
   if (!known && diagnostics.length === 0) memo?.remember(root, text);
+  // After the memo: these do not depend on the JSON Schema check, and are found again every time.
+  diagnostics.push(...infrahubOnlyKeys(source, value as Record<string, unknown>));
+  catalog.warnings = diagnostics.filter((d) => d.severity === 'warning');
   return { catalog, diagnostics };
 }

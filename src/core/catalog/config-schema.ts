@@ -3,6 +3,17 @@
  * Keys that exist in .infrahub.yml keep its names and shapes (`schemas`, `generator_definitions` with
  * `name`, `file_path`, `targets`, `parameters`). `svc schema export` writes this schema for editors.
  */
+/**
+ * .infrahub.yml keys svc does not implement yet: accepted (any list) so a team's file can be reused,
+ * each with a warning saying so (see ./infrahub-keys.ts), not refused as unknown.
+ */
+const INFRAHUB_ONLY_KEYS = Object.fromEntries(
+  ['artifact_definitions', 'check_definitions', 'jinja2_transforms', 'python_transforms', 'queries', 'objects', 'menus'].map((k) => [
+    k,
+    { description: `As in .infrahub.yml; not used by svc yet (a warning says so).`, type: 'array' },
+  ]),
+);
+
 export const catalogConfigSchema = {
   $id: 'https://svc.dev/schema/orchestrator.json',
   title: 'svc catalog (.orchestrator.yml)',
@@ -29,6 +40,11 @@ export const catalogConfigSchema = {
       type: 'string',
       minLength: 1,
     },
+    strict: {
+      description: 'Strict mode: every warning (svc reading a file more strictly than Infrahub or SURF would) is an error, for every command that checks the catalog. Default: false.',
+      type: 'boolean',
+    },
+    ...INFRAHUB_ONLY_KEYS,
     generator_definitions: {
       description: 'The generators: TypeScript or JavaScript modules that implement products.',
       type: 'array',

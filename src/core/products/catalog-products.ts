@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/catalog.js';
-import { hasErrors, sortDiagnostics } from '../diagnostics.js';
+import { hasErrors, sortDiagnostics, strictly } from '../diagnostics.js';
 import { ValidationError } from '../errors.js';
 import type { FileHost } from '../host.js';
 import { loadCatalogSchema } from '../schema/catalog-schema.js';
@@ -18,7 +18,7 @@ export interface LoadedProducts {
 export function requireProducts(catalog: Catalog, host: FileHost): LoadedProducts {
   const schema = loadCatalogSchema(catalog, host);
   const load = loadCatalogProducts(catalog, host, schema.schema);
-  const diagnostics = sortDiagnostics([...schema.diagnostics, ...load.diagnostics]);
+  const diagnostics = sortDiagnostics(strictly([...catalog.warnings, ...schema.diagnostics, ...load.diagnostics], catalog.strict));
   if (!schema.schema || !load.products || hasErrors(diagnostics)) {
     throw new ValidationError('products/invalid', 'the schema or the product files have errors', { diagnostics, hint: 'fix them (`svc validate` lists them all), then try again' });
   }

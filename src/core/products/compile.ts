@@ -4,8 +4,9 @@ import type { AttributeKind, SchemaSet } from '../schema/model.js';
 import type { RawAttribute, RawKind, RawRelationship, RawSchemaDocument, SchemaFile } from '../schema/raw.js';
 import { resolveSchema } from '../schema/resolve.js';
 import type { YamlPath, YamlSource } from '../yaml/source.js';
+import { intBounds } from './rules.js';
 import { LIFECYCLE_STATES } from './states.js';
-import type { BlockDef, FieldDef, ProductSet } from './model.js';
+import type { BlockDef, FieldDef, FixedInputDef, ProductSet } from './model.js';
 
 /**
  * Products and schema nodes are one model: every block type compiles to a node kind `Block<Type>`,
@@ -109,7 +110,7 @@ export function compileProducts(set: ProductSet): CompiledProducts {
       namespace: 'Product',
       inherit_from: [SUBSCRIPTION_GENERIC],
       ...(p.description !== undefined ? { description: p.description } : {}),
-      attributes: p.fixedInputs.map((fi) => fixedInputAttribute(fi.name, fi.values)),
+      attributes: p.fixedInputs.map((fi) => fixedInputAttribute(fi.name, fi.values, fi.type)),
       relationships: root
         ? [{ name: p.rootBlock, peer: blockKind(root.type), cardinality: 'one', optional: true, direction: 'outbound', identifier: `${subscriptionKind(p.type)}__${p.rootBlock}`.toLowerCase() }]
         : [],
@@ -149,15 +150,29 @@ function compileField(b: BlockDef, f: FieldDef): { rel: RawRelationship; attr?: 
     attr.enum = [...t.values];
   } else {
     attr.kind = SCALAR_KINDS[t.type] ?? 'Text';
-    if (f.minValue !== undefined) attr.min_value = f.minValue;
-    if (f.maxValue !== undefined) attr.max_value = f.maxValue;
+    // The validations svc can check hold for the inventory too, not only for the request form.
+    const { min, max } = intBounds(f);
+    if (min !== undefined) attr.min_value = min;
+    if (max !== undefined) attr.max_value = max;
+    const rules = (f.validations ?? []).flatMap((v) => (v.rule ? [v.rule] : []));
+    const patterns = rules.flatMap((r) => (r.pattern !== undefined ? [r.pattern] : []));
+    // One regex per attribute: several patterns are all checked in the form, none here.
+    if (patterns.length === 1) attr.regex = patterns[0]!;
+    const mins = rules.flatMap((r) => (r.minLength !== undefined ? [r.minLength] : []));
+    const maxs = rules.flatMap((r) => (r.maxLength !== undefined ? [r.maxLength] : []));
+    if (mins.length) attr.min_length = Math.max(...mins);
+    if (maxs.length) attr.max_length = Math.min(...maxs);
   }
   if (f.default !== undefined) attr.default_value = f.default;
   if (f.description !== undefined) attr.description = f.description;
   return { attr };
 }
 
-function fixedInputAttribute(name: string, values: (string | number | boolean)[]): RawAttribute {
+function fixedInputAttribute(name: string, values: (string | number | boolean)[], type: FixedInputDef['type']): RawAttribute {
+  if (!values.length) {
+    // No value in the file: nothing for svc to set, so the attribute may stay empty.
+    return { name, kind: type === 'int' ? 'Number' : type === 'bool' ? 'Boolean' : 'Text', optional: true, description: 'fixed input: no value in the product file' };
+  }
   const kind: AttributeKind = values.every((v) => typeof v === 'number') ? 'Number' : values.every((v) => typeof v === 'boolean') ? 'Boolean' : 'Text';
   const attr: RawAttribute = { name, kind, description: 'fixed input: set by the product variant' };
   if (kind !== 'Boolean') attr.enum = values.map((v) => (typeof v === 'boolean' ? String(v) : v));

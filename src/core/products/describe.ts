@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
 import { blockKind, subscriptionKind } from './compile.js';
 import { formFields, requestSchema, type JsonSchema } from './inputs.js';
-import { WORKFLOW_NAMES, type FieldDef, type ProductDef, type ProductSet, type RequiredLevel, type Variant } from './model.js';
+import { WORKFLOW_NAMES, type FieldDef, type ProductDef, type ProductSet, type RequiredLevel, type ValidationDef, type Variant } from './model.js';
 import { requirementsByState } from './requirements.js';
 import { LIFECYCLE_STATES } from './states.js';
 import { variantsOf } from './variants.js';
@@ -39,6 +39,15 @@ export interface FieldView {
   min_value?: number;
   max_value?: number;
   description?: string;
+  validations?: ValidationView[];
+}
+
+/** A `validations:` entry; `checked`: svc checks its rule (else it is SURF code svc keeps but cannot run). */
+export interface ValidationView {
+  id: string;
+  description?: string;
+  checked: boolean;
+  rule?: { pattern?: string; min_length?: number; max_length?: number; min_value?: number; max_value?: number };
 }
 
 export interface InputView {
@@ -53,6 +62,8 @@ export interface InputView {
 
 export interface ProductDetail extends ProductSummary {
   workflows: Record<string, boolean>;
+  /** Per workflow, its `validations:` (SURF runs them there; svc does not). */
+  workflow_validations: Record<string, ValidationView[]>;
   root_block: string;
   blocks: { name: string; type: string; kind: string; root: boolean; defined_in: string; reference_only: boolean; fields: FieldView[] }[];
   inputs: InputView[];
@@ -120,6 +131,7 @@ export function describeProduct(set: ProductSet, name: string): ProductDetail {
     ...summarize(product),
     ...(variant ? { variants: [variant] } : {}),
     workflows: Object.fromEntries(WORKFLOW_NAMES.map((w) => [w, product!.workflows[w]])),
+    workflow_validations: Object.fromEntries(WORKFLOW_NAMES.flatMap((w) => (product!.workflowValidations[w] ? [[w, product!.workflowValidations[w]!.map(validationView)]] : []))),
     root_block: product.rootBlock,
     blocks: product.blocks.map((b) => {
       const def = set.blocks.get(b.type) ?? b;
@@ -153,5 +165,18 @@ function fieldView(f: FieldDef): FieldView {
   if (f.minValue !== undefined) v.min_value = f.minValue;
   if (f.maxValue !== undefined) v.max_value = f.maxValue;
   if (f.description !== undefined) v.description = f.description;
+  if (f.validations) v.validations = f.validations.map(validationView);
   return v;
+}
+
+function validationView(v: ValidationDef): ValidationView {
+  const r = v.rule;
+  const rule = r && {
+    ...(r.pattern !== undefined ? { pattern: r.pattern } : {}),
+    ...(r.minLength !== undefined ? { min_length: r.minLength } : {}),
+    ...(r.maxLength !== undefined ? { max_length: r.maxLength } : {}),
+    ...(r.minValue !== undefined ? { min_value: r.minValue } : {}),
+    ...(r.maxValue !== undefined ? { max_value: r.maxValue } : {}),
+  };
+  return { id: v.id, ...(v.description !== undefined ? { description: v.description } : {}), checked: rule !== undefined, ...(rule ? { rule } : {}) };
 }

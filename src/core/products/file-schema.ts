@@ -5,6 +5,33 @@
  * ./check-fields.ts. `svc schema export` writes `productFileJsonSchema` for editors.
  */
 const scalar = { type: ['string', 'number', 'boolean'] } as const;
+/** An enum value: plain, or SURF's `{key, value}` (key: the Python member name, which svc does not need). */
+const enumValue = {
+  anyOf: [
+    { type: ['string', 'number'] },
+    { type: 'object', additionalProperties: false, required: ['value'], properties: { key: { type: 'string' }, value: { type: ['string', 'number'] } } },
+  ],
+} as const;
+
+/** SURF's `{id, description}`, plus the rules svc can check itself. */
+const validations = {
+  type: 'array',
+  description: "SURF's validators (id: the <id>_validator function). svc keeps them all and checks those with a rule: pattern, min_length, max_length, min_value, max_value.",
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['id'],
+    properties: {
+      id: { type: 'string', minLength: 1 },
+      description: { type: 'string' },
+      pattern: { type: 'string', description: 'svc: a regular expression a str value must match.' },
+      min_length: { type: 'integer', minimum: 0, description: 'svc: the shortest str value.' },
+      max_length: { type: 'integer', minimum: 0, description: 'svc: the longest str value.' },
+      min_value: { type: 'number', description: 'svc: the smallest int value.' },
+      max_value: { type: 'number', description: 'svc: the largest int value.' },
+    },
+  },
+} as const;
 
 const field = {
   type: 'object',
@@ -18,12 +45,13 @@ const field = {
     modifiable: { description: 'Whether a modify workflow may change it (a boolean).' },
     default: { description: 'The value used when the requester gives none.' },
     enum_type: { enum: ['str', 'int'], description: 'For type enum: the type of the values.' },
-    values: { type: 'array', minItems: 1, items: { type: ['string', 'number'] }, description: 'For type enum: the allowed values.' },
+    values: { type: 'array', minItems: 1, items: enumValue, description: 'For type enum: the allowed values.' },
     list_type: { type: 'string', minLength: 1, description: 'For type list: the item type.' },
     min_items: { type: 'integer', minimum: 0 },
     max_items: { type: 'integer', minimum: 0 },
     min_value: { type: 'number' },
     max_value: { type: 'number' },
+    validations,
     role: {
       enum: ['input', 'output'],
       description: 'svc: input = the requester fills it in (the form); output = the generator fills it in. Default: input when required at inactive or provisioning, else output.',
@@ -36,7 +64,7 @@ export const productFileJsonSchema = {
   title: 'svc product file (SURF product-generator dialect)',
   type: 'object',
   additionalProperties: false,
-  required: ['name', 'type', 'tag', 'product_blocks'],
+  required: ['name', 'type', 'product_blocks'],
   properties: {
     config: {
       type: 'object',
@@ -45,7 +73,7 @@ export const productFileJsonSchema = {
       properties: { create_summary_forms: { type: 'boolean' }, send_email: { type: 'boolean' }, summary_forms: { type: 'boolean' } },
     },
     name: { type: 'string', minLength: 1, description: 'Product name; variants are named "<name> <fixed input values>".' },
-    type: { type: 'string', pattern: '^[A-Z][A-Za-z0-9]*$', description: 'UpperCamelCase product type.' },
+    type: { type: 'string', minLength: 1, description: 'UpperCamelCase product type (another spelling is read as UpperCamelCase, with a warning).' },
     tag: { type: 'string', minLength: 1 },
     description: { type: 'string' },
     generator: { type: 'string', minLength: 1, description: 'svc: the generator (generator_definitions name in .orchestrator.yml) that implements the product.' },
@@ -58,10 +86,11 @@ export const productFileJsonSchema = {
         properties: {
           name: { type: 'string', pattern: '^[a-z][a-z0-9_]*$' },
           description: { type: 'string' },
-          type: { enum: ['enum', 'str', 'int', 'bool'] },
+          type: { type: 'string', minLength: 1, description: 'enum, str, int or bool (another type is read as str, with a warning)' },
           enum_type: { enum: ['str', 'int'] },
-          values: { type: 'array', minItems: 1, items: { type: ['string', 'number'] } },
+          values: { type: 'array', minItems: 1, items: enumValue },
           value: scalar,
+          default: { description: 'Accepted for SURF files; not used by svc (every value is a variant).' },
         },
       },
     },
@@ -73,8 +102,8 @@ export const productFileJsonSchema = {
         additionalProperties: false,
         required: ['name', 'type'],
         properties: {
-          name: { type: 'string', pattern: '^[a-z][a-z0-9_]*$' },
-          type: { type: 'string', pattern: '^[A-Z][A-Za-z0-9]*$', description: 'UpperCamelCase block type; other products refer to the block by it.' },
+          name: { type: 'string', minLength: 1, description: 'snake_case (another spelling is read as snake_case, with a warning)' },
+          type: { type: 'string', minLength: 1, description: 'UpperCamelCase block type; other products refer to the block by it (another spelling is read as UpperCamelCase, with a warning).' },
           tag: { type: 'string' },
           description: { type: 'string' },
           fields: { type: 'array', items: field, description: 'Absent: a reference to a block defined in another product file.' },
@@ -91,10 +120,8 @@ export const productFileJsonSchema = {
           name: { enum: ['create', 'modify', 'terminate', 'validate'] },
           enabled: { type: 'boolean' },
           description: { type: 'string' },
-          validations: {
-            type: 'array',
-            items: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string' }, description: { type: 'string' } } },
-          },
+          flows: { description: 'Accepted for SURF files; not used by svc (a request runs the generators).' },
+          validations,
         },
       },
     },

@@ -9,6 +9,7 @@ import type { SchemaSet } from '../schema/model.js';
 import { didYouMean } from '../suggest.js';
 import { blockKind } from './compile.js';
 import type { FieldDef, FieldTarget, ProductDef, ProductSet, Variant } from './model.js';
+import { intBounds } from './rules.js';
 
 /**
  * The request form of a product: a JSON Schema of its inputs (fixed inputs that pick the variant,
@@ -131,10 +132,13 @@ function targetSchema(f: FieldDef, t: FieldTarget, opts: InputOptions): JsonSche
       return { enum: [...t.values] };
     case 'scalar':
       if (t.type in IP_TYPES) return { type: 'string', minLength: 1, [IP_KEYWORD]: t.type };
-      if (t.type === 'int') return { type: 'integer', ...(f.minValue !== undefined ? { minimum: f.minValue } : {}), ...(f.maxValue !== undefined ? { maximum: f.maxValue } : {}) };
+      if (t.type === 'int') {
+        const { min, max } = intBounds(f);
+        return { type: 'integer', ...(min !== undefined ? { minimum: min } : {}), ...(max !== undefined ? { maximum: max } : {}) };
+      }
       if (t.type === 'bool') return { type: 'boolean' };
       if (t.type === 'uuid') return { type: 'string', pattern: UUID };
-      return { type: 'string', minLength: 1 };
+      return strSchema(f);
     case 'block':
     case 'schema': {
       const kind = t.kind === 'block' ? blockKind(t.block) : t.schemaKind;
@@ -144,6 +148,22 @@ function targetSchema(f: FieldDef, t: FieldTarget, opts: InputOptions): JsonSche
     }
   }
 }
+
+/** A str input: not empty, and what its validations' rules say; each pattern names its validation, for the message. */
+function strSchema(f: FieldDef): JsonSchema {
+  const rules = (f.validations ?? []).flatMap((v) => (v.rule ? [{ v, r: v.rule }] : []));
+  const mins = rules.flatMap(({ r }) => (r.minLength !== undefined ? [r.minLength] : []));
+  const maxs = rules.flatMap(({ r }) => (r.maxLength !== undefined ? [r.maxLength] : []));
+  const patterns = rules.filter(({ r }) => r.pattern !== undefined).map(({ v, r }) => ({ pattern: r.pattern!, [VALIDATION_KEYWORD]: v.description ?? v.id }));
+  return {
+    type: 'string',
+    minLength: Math.max(1, ...mins),
+    ...(maxs.length ? { maxLength: Math.min(...maxs) } : {}),
+    ...(patterns.length ? { allOf: patterns } : {}),
+  };
+}
+/** Annotation (not checked): what a pattern stands for, from its validation. */
+const VALIDATION_KEYWORD = 'x-svc-validation';
 
 /** Ids and human-friendly ids (components joined by "/") of every object of `kind`, sorted. */
 export function referenceChoices(kind: string, reader: InventoryReader, schema: SchemaSet): string[] {
@@ -211,9 +231,14 @@ function problem(e: ErrorObject, request: unknown, props: string[]): InputProble
     case 'maxItems':
       return { input, value, message: `${input}: ${count(value)} given, at most ${String(p.limit)} allowed` };
     case 'minLength':
-      return { input, value, message: `${input}: may not be empty` };
-    case 'pattern':
-      return { input, value, message: `${input}: ${shown} is not a valid UUID` };
+      return { input, value, message: Number(p.limit) <= 1 ? `${input}: may not be empty` : `${input}: ${shown} is shorter than ${String(p.limit)} characters` };
+    case 'maxLength':
+      return { input, value, message: `${input}: ${shown} is longer than ${String(p.limit)} characters` };
+    case 'pattern': {
+      if (p.pattern === UUID) return { input, value, message: `${input}: ${shown} is not a valid UUID` };
+      const why = (e.parentSchema as JsonSchema | undefined)?.[VALIDATION_KEYWORD];
+      return { input, value, message: `${input}: ${shown} does not match ${String(p.pattern)}`, ...(typeof why === 'string' ? { hint: why } : {}) };
+    }
     case IP_KEYWORD:
       return { input, value, message: `${input}: ${shown} is not ${IP_TYPES[String(e.schema)]?.what ?? 'an IP value'}` };
     case 'required': {

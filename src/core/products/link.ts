@@ -2,6 +2,7 @@ import { diag, type Diagnostic } from '../diagnostics.js';
 import type { SchemaSet } from '../schema/model.js';
 import { didYouMean } from '../suggest.js';
 import type { BlockDef, FieldDef, ProductDef, ProductSet } from './model.js';
+import { upperCamel } from './parse.js';
 import { variantsOf } from './variants.js';
 
 /** A generator definition as products see it: its name, and what it `targets` (a product name or type, or a schema kind). */
@@ -57,6 +58,8 @@ export function linkProducts(
       }
       for (const f of b.fields) {
         if (f.target.kind !== 'block') continue;
+        // A block type written in another spelling (`node`) is read as UpperCamelCase, as its block's type was.
+        if (!blocks.has(f.target.block) && blocks.has(upperCamel(f.target.block))) f.target = { kind: 'block', block: upperCamel(f.target.block) };
         const name = f.target.block;
         if (blocks.has(name)) continue;
         if (!schema || schema.get(name)) {

@@ -23,6 +23,26 @@ export type FieldTarget =
   | { kind: 'block'; block: string }
   | { kind: 'schema'; schemaKind: string };
 
+/**
+ * A `validations:` entry (SURF: on a field, the id of a form validator `<id>_validator` written in
+ * Python; on a workflow, a check that workflow runs). svc cannot run SURF's code: it keeps every entry
+ * and checks the ones that carry a rule it can (svc's keys `pattern`, `min_length`, `max_length`,
+ * `min_value`, `max_value`), in the request form and on the compiled attribute.
+ */
+export interface ValidationDef {
+  id: string;
+  description?: string;
+  rule?: ValidationRule;
+  source: SourceLocation;
+}
+export interface ValidationRule {
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minValue?: number;
+  maxValue?: number;
+}
+
 export interface FieldDef {
   name: string;
   description?: string;
@@ -37,6 +57,8 @@ export interface FieldDef {
   minValue?: number;
   maxValue?: number;
   role: FieldRole;
+  /** As written (`validations:`), in file order. */
+  validations?: ValidationDef[];
   source: SourceLocation;
 }
 
@@ -58,8 +80,13 @@ export interface BlockDef {
 export interface FixedInputDef {
   name: string;
   description?: string;
-  /** The values it takes: several for an enum (one variant each), one for a plain fixed value. */
+  /**
+   * The values it takes: several for an enum (one variant each), one for a plain fixed value, none
+   * when the file gives none (SURF sets it in its database): then no variant carries it.
+   */
   values: (string | number | boolean)[];
+  /** What its values are (a type svc does not know is read as str). */
+  type: 'enum' | 'str' | 'int' | 'bool';
   source: SourceLocation;
 }
 
@@ -77,6 +104,8 @@ export interface ProductDef {
   blocks: BlockDef[];
   rootBlock: string;
   workflows: Record<WorkflowName, boolean>;
+  /** A workflow's `validations:` (SURF runs them in that workflow; svc keeps and shows them). */
+  workflowValidations: Partial<Record<WorkflowName, ValidationDef[]>>;
   /** As written: `generator:`. */
   generator?: string;
   /**

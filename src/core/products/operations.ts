@@ -20,7 +20,7 @@ export const OPERATION_STATES: Record<WorkflowName, readonly LifecycleState[]> =
 export function assertEnabled(product: ProductDef, op: WorkflowName, who: string): void {
   if (!product.workflows[op]) {
     throw new ValidationError('operation/disabled', `${who}: product "${product.name}" has no enabled ${op} workflow`, {
-      hint: `enable it in ${product.file}: workflows: - name: ${op}, enabled: true`,
+      hint: `enable it in ${product.file}: drop \`enabled: false\` from ${op} under workflows: (a workflow the file does not turn off is on)`,
     });
   }
 }

@@ -8,6 +8,8 @@ import type { ProductDef, Variant } from './model.js';
 export function variantsOf(p: ProductDef): Variant[] {
   let combos: Record<string, string | number | boolean>[] = [{}];
   for (const fi of p.fixedInputs) {
+    // A fixed input the file gives no value (SURF keeps it in its database) is on no variant.
+    if (!fi.values.length) continue;
     combos = combos.flatMap((c) => fi.values.map((v) => ({ ...c, [fi.name]: v })));
   }
   const multi = p.fixedInputs.filter((fi) => fi.values.length > 1);
