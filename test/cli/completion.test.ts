@@ -30,7 +30,7 @@ describe('completion read off the program', () => {
   });
 
   it('option values: choices, then the catalog or the file system by what the value names', () => {
-    expect(words(['diff', '--format', ''])).toEqual(['text', 'markdown', 'json']);
+    expect(words(['diff', '--format', ''])).toEqual(['text', 'markdown', 'json', 'mermaid']);
     expect(words(['completion', ''])).toEqual(['bash', 'zsh', 'fish']);
     expect(complete(program(), ['generate', '--target', ''])).toEqual({ type: 'values', source: 'subscriptions' });
     expect(complete(program(), ['generate', '--generator', 'x'])).toEqual({ type: 'values', source: 'generators' });

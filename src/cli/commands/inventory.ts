@@ -61,11 +61,13 @@ export function registerInventory(program: Command, ctx: Ctx, setExit: SetExit):
     .argument('<kind>', 'a kind, e.g. DcimDevice')
     .argument('<id-or-hfid...>', 'the object id, or its human-friendly id (one argument per component)')
     .addOption(new Option('--format <format>', 'output format (default: text on a terminal, json otherwise)').choices(['text', 'json', 'yaml']))
-    .action(async (kind: string, ref: string[], opts: { format?: ShowFormat }) => {
+    .option('--graph', 'print a Mermaid flowchart of the object and what its relationships name, one hop out, both directions')
+    .action(async (kind: string, ref: string[], opts: { format?: ShowFormat; graph?: boolean }) => {
       const c = ctx();
       const catalog = requireCatalog(c);
       const { showObject } = await import('../../app/inventory.js');
       const view = await showObject(catalog, kind, ref, { status: c.earlyStatus?.(catalog.root) });
+      if (opts.graph) return showGraph(c, view);
       const format = opts.format ?? (c.isTTY ? 'text' : 'json');
       if (format !== 'text') return structured(c, format, view);
       const b = c.color.bold;
@@ -82,3 +84,9 @@ export function registerInventory(program: Command, ctx: Ctx, setExit: SetExit):
 }
 
 const indent = (text: string) => text.replace(/^(?=.)/gm, '  ');
+
+async function showGraph(c: CliContext, view: ObjectView): Promise<void> {
+  const { neighbourhoodGraph, renderMermaid } = await import('../../core/diff/mermaid.js');
+  const rels = view.relationships.map((r) => ({ name: r.name, direction: r.direction, peers: r.peers.map((p) => ({ kind: p.kind, id: p.id, label: hfidText(p) })) }));
+  c.out(renderMermaid(neighbourhoodGraph({ kind: view.kind, id: view.id, label: hfidText(view), relationships: rels })));
+}
