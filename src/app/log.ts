@@ -107,7 +107,10 @@ export async function objectLog(catalog: Catalog, kind: string, ref: readonly st
   let found: { kind: string; label: string } | undefined;
   const entries: ObjectLog['entries'] = [];
   for (const c of commits) {
-    const diff = semanticDiff(schema, fileChanges(c, blobs, prefix), { all: true });
+    // Once the id is known, only files that mention it are decoded (a bootstrap commit adds thousands).
+    const files = fileChanges(c, blobs, prefix).filter((f) => id === undefined || f.before?.includes(id) || f.after?.includes(id));
+    if (!files.length) continue;
+    const diff = semanticDiff(schema, files, { all: true });
     const objects = diff.kinds.flatMap((k) => k.objects);
     const change = objects.find((o) => (id !== undefined ? o.id === id : o.label === wanted || o.previousLabel === wanted));
     if (!change) continue;

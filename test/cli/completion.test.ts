@@ -14,6 +14,12 @@ const words = (line: string[]) => {
   return r.type === 'words' ? r.words.map((w) => w.value) : r;
 };
 const script = (shell: string) => readFileSync(join(PROJECT_ROOT, 'templates/completion', `svc.${shell}`), 'utf8');
+/** A `svc` on PATH, as an installed one would be. */
+function svcOnPath(): string {
+  const bin = tempDir('svc-bin-');
+  spawnSync('sh', ['-c', `printf '#!/bin/sh\\nexec "%s" "%s" "$@"\\n' "$0" "$1" > "$2/svc" && chmod +x "$2/svc"`, process.execPath, join(PROJECT_ROOT, 'bin/svc'), bin]);
+  return bin;
+}
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
 describe('completion read off the program', () => {
@@ -77,23 +83,26 @@ describe('svc __complete and the scripts, on the Otter-net catalog', () => {
     expect(printed.stdout).toBe(script('bash'));
     expect(spawnSync('bash', ['-n', '-c', printed.stdout]).status).toBe(0);
     const dir = otterNetLoaded();
-    // A `svc` on PATH, as an installed one would be.
-    const bin = tempDir('svc-bin-');
-    spawnSync('sh', ['-c', `printf '#!/bin/sh\\nexec "%s" "%s" "$@"\\n' "$0" "$1" > "$2/svc" && chmod +x "$2/svc"`, process.execPath, join(PROJECT_ROOT, 'bin/svc'), bin]);
+    const bin = svcOnPath();
     const r = spawnSync('bash', ['-c', `${printed.stdout}\ncomplete -p svc\nCOMP_WORDS=(svc list LocationS); COMP_CWORD=2; _svc_complete; printf '[%s]\\n' "\${COMPREPLY[@]}"\nCOMP_WORDS=(svc show CoreNumberPool ''); COMP_CWORD=3; _svc_complete; printf '[%s]\\n' "\${COMPREPLY[@]}"`], { cwd: dir, env: { ...TEST_ENV, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('complete -F _svc_complete svc\n[LocationSite]\n[Customer\\ vlan\\ pool]\n');
   });
 
-  it('the zsh and fish scripts parse (when the shell is installed)', () => {
-    for (const shell of ['zsh', 'fish']) {
-      if (!has(shell)) {
-        console.warn(`${shell} is not installed: its completion script is not checked (apt-get install ${shell})`);
-        continue;
-      }
-      const r = spawnSync(shell, ['-n', join(PROJECT_ROOT, 'templates/completion', `svc.${shell}`)], { encoding: 'utf8' });
-      expect(r.stderr).toBe('');
-      expect(r.status).toBe(0);
+  it('the zsh script registers _svc after compinit, and fish completes through __complete (when installed)', () => {
+    const dir = otterNetLoaded();
+    const bin = svcOnPath();
+    const env = { ...TEST_ENV, PATH: `${bin}:${process.env.PATH}` };
+    if (!has('zsh')) console.warn('zsh is not installed: its completion script is not checked (apt-get install zsh)');
+    else {
+      expect(spawnSync('zsh', ['-n', join(PROJECT_ROOT, 'templates/completion/svc.zsh')]).status).toBe(0);
+      const r = spawnSync('zsh', ['-fc', `autoload -U compinit; compinit -u -d ${tempDir('svc-zcd-')}/zcd; source <(svc completion zsh); print -r -- $_comps[svc]`], { cwd: dir, env, encoding: 'utf8' });
+      expect([r.stderr, r.stdout]).toEqual(['', '_svc\n']);
+    }
+    if (!has('fish')) console.warn('fish is not installed: its completion script is not checked (apt-get install fish)');
+    else {
+      const r = spawnSync('fish', ['-c', 'svc completion fish | source; complete -C "svc list LocationS"; complete -C "svc show CoreNumberPool Cust"'], { cwd: dir, env: { ...env, HOME: tempDir('svc-fish-home-') }, encoding: 'utf8' });
+      expect(r.stdout.split('\n').map((l) => l.split('\t')[0])).toEqual(['LocationSite', 'Customer vlan pool', '']);
     }
   });
 });

@@ -45,7 +45,7 @@ describe('svc log', () => {
 
   it('<Kind> <hfid...>: every commit that changed the object, with the field-level change, a removal included', () => {
     const dir = history();
-    const port = JSON.parse(svc(dir, ['log', 'DcimInterfaceL2', 'sw01-par01', 'Ethernet1/1', '--format', 'json']).stdout) as { format_version: number; label: string; commits: (Commit & { change: { change: string; attributes: { name: string; before: unknown; after: unknown }[] } })[] };
+    const port = JSON.parse(svc(dir, ['log', 'DcimInterfaceL2', 'sw01-par01', 'Ethernet1/1', '--format', 'json']).stdout) as { format_version: number; id: string; label: string; commits: (Commit & { change: { change: string; attributes: { name: string; before: unknown; after: unknown }[] } })[] };
     expect(port.format_version).toBe(1);
     expect(port.label).toBe('sw01-par01 / Ethernet1/1');
     // Taken by the create, given back by the terminate; the modify left the port alone; loaded first.
@@ -53,6 +53,9 @@ describe('svc log', () => {
     expect(port.commits.map((c) => c.change.change)).toEqual(['changed', 'changed', 'added']);
     expect(port.commits[1]!.change.attributes).toContainEqual({ name: 'status', before: 'free', after: 'active' });
     expect(port.commits[0]!.change.attributes).toContainEqual({ name: 'status', before: 'active', after: 'free' });
+    // By id, through a generic: the same history.
+    const byId = JSON.parse(svc(dir, ['log', 'DcimInterface', port.id, '--format', 'json']).stdout) as typeof port;
+    expect(byId.commits.map((c) => c.commit)).toEqual(port.commits.map((c) => c.commit));
 
     // The gateway interface is gone from the inventory: its history is still there, in text.
     const text = svc(dir, ['log', 'DcimInterfaceL3', 'rt01-par01', 'vlan1000']);
