@@ -9,7 +9,8 @@ import { UsageError } from '../core/errors.js';
 import type { RelationView } from '../core/inventory/api.js';
 import type { AttributeValue, InventoryObject } from '../core/inventory/model.js';
 import { ID_PATTERN } from '../core/inventory/paths.js';
-import { parseFilterValue } from '../core/inventory/values.js';
+import { parseFilterValue, valueType } from '../core/inventory/values.js';
+import { conditionTest, parseCondition, sortRows, type Row } from '../core/inventory/list-query.js';
 import { loadModel } from './model.js';
 import type { SchemaSet } from '../core/schema/model.js';
 import { cachedCatalogSchema } from './schema-cache.js';
@@ -149,11 +150,35 @@ export interface ReadOptions {
   status?: Promise<StatusAnswer | undefined>;
 }
 
-/** `svc list`: objects of a kind (a generic: every inheriting kind) matching the filters. */
-export async function listObjects(catalog: Catalog, kind: string, filterArgs: readonly string[], opts: ReadOptions = {}): Promise<{ schema: SchemaSet; objects: ObjectView[] }> {
+/** What `svc list` asks past equality filters: a sort (`-field`: descending) and a limit, applied in that order. */
+export interface ListQuery {
+  sort?: string;
+  limit?: number;
+}
+
+/** The names `--fields`, `--sort` and conditions may use: id, the attributes, the relationships the files store. */
+export function listFields(schema: SchemaSet, kind: string): string[] {
+  const k = schema.get(kind)!;
+  return ['id', ...k.attributes.map((a) => a.name), ...storedRelationships(schema, k).map((r) => r.name)];
+}
+
+/**
+ * `svc list`: objects of a kind (a generic: every inheriting kind) matching the filters. `key=value`
+ * filters are answered by the index; other operators (`>=`, `~`, `!=` ...) test the rows it returns.
+ * `total`: how many matched before the limit.
+ */
+export async function listObjects(catalog: Catalog, kind: string, filterArgs: readonly string[], opts: ReadOptions & ListQuery = {}): Promise<{ schema: SchemaSet; objects: ObjectView[]; total: number }> {
   const schema = catalogSchema(catalog);
   requireKind(schema, kind);
-  const filter = parseFilters(schema, kind, filterArgs);
+  const conditions = filterArgs.map((a) => ({ arg: a, c: parseCondition(a) }));
+  const filter = parseFilters(schema, kind, conditions.filter((x) => x.c.op === '=').map((x) => x.arg));
+  const fields = listFields(schema, kind);
+  const tests = conditions.filter((x) => x.c.op !== '=').map(({ c }) => {
+    if (!fields.includes(c.key)) parseFilters(schema, kind, [`${c.key}=`]);
+    const attr = schema.get(kind)!.attributes.find((a) => a.name === c.key);
+    return conditionTest(c, attr !== undefined && valueType(attr.kind) === 'integer');
+  });
+  if (opts.sort !== undefined) sortRows([], opts.sort, fields);
   const inv = openInventory(catalog, schema, { status: await opts.status });
   try {
     const peers = resolvePeers(inv, kind, filter.relationships);
@@ -163,7 +188,11 @@ export async function listObjects(catalog: Catalog, kind: string, filterArgs: re
       if (h === undefined) hfids.set(id, (h = inv.hfidOf(id) ?? null));
       return h;
     };
-    return { schema, objects: inv.listing(kind, filter.attributes, peers).map(({ obj, ...own }) => viewOf(inv, obj, undefined, own, peerHfid)) };
+    let objects = inv.listing(kind, filter.attributes, peers).map(({ obj, ...own }) => viewOf(inv, obj, undefined, own, peerHfid));
+    if (tests.length) objects = objects.filter((o) => { const row = rowOf(o); return tests.every((t) => t(row)); });
+    if (opts.sort !== undefined) objects = sortRows(objects.map((o) => Object.assign(rowOf(o), { view: o })), opts.sort, fields).map((r) => r.view);
+    const total = objects.length;
+    return { schema, objects: opts.limit !== undefined ? objects.slice(0, opts.limit) : objects, total };
   } finally {
     inv.close();
   }
@@ -189,4 +218,9 @@ export async function showObject(catalog: Catalog, kind: string, ref: readonly s
   } finally {
     inv.close();
   }
+}
+
+function rowOf(o: ObjectView): Row {
+  const label = (p: { id: string; hfid: string[] | null }) => (p.hfid ? p.hfid.join(' / ') : p.id);
+  return { id: o.id, attributes: o.attributes, peers: Object.fromEntries(o.relationships.map((r) => [r.name, r.peers.map((p) => ({ id: p.id, label: label(p) }))])) };
 }

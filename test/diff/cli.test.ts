@@ -92,7 +92,12 @@ describe('svc diff on the Otter-net example (a generated request)', () => {
     git(dir, 'add', '-A');
     git(dir, 'commit', '-q', '-m', 'dia-0001');
     const md = ok(svc(dir, ['diff', 'main', 'HEAD', '--format', 'markdown']));
-    expect(md).toMatch(/^### Inventory diff: `main \([0-9a-f]{7}\)` → `HEAD \([0-9a-f]{7}\)`\n\n5 added, 3 changed, 0 removed/);
+    // The picture opens the body (it is what `--format mermaid` prints alone), then the summary.
+    const chart = ok(svc(dir, ['diff', 'main', 'HEAD', '--format', 'mermaid']));
+    expect(chart.startsWith('flowchart LR\n')).toBe(true);
+    expect(chart.match(/:::(added|changed)$/gm)).toHaveLength(8);
+    expect(md).toMatch(/^### Inventory diff: `main \([0-9a-f]{7}\)` → `HEAD \([0-9a-f]{7}\)`\n\n```mermaid\nflowchart LR\n/);
+    expect(md).toContain(`\`\`\`mermaid\n${chart}\`\`\`\n\n5 added, 3 changed, 0 removed`);
     expect(md).toContain('| kind | added | changed | removed |\n| :--- | ---: | ---: | ---: |\n| BlockDedicatedInternet | 0 | 1 | 0 |\n');
     expect(md).toContain('| **total** | **5** | **3** | **0** |');
     expect(md.indexOf('**Allocations**')).toBeLessThan(md.indexOf('<details>'));
@@ -103,6 +108,15 @@ describe('svc diff on the Otter-net example (a generated request)', () => {
     expect(cut.length).toBeLessThanOrEqual(3000);
     expect(cut).toContain('| **total** | **5** | **3** | **0** |');
     expect(cut).toMatch(/Cut to fit/);
+  });
+
+  it('svc show --graph draws one object and its neighbours, one hop out, as Mermaid', () => {
+    const dir = generated();
+    const chart = ok(svc(dir, ['show', 'DcimInterfaceL2', 'sw01-par01', 'Ethernet1/1', '--graph']));
+    const nodes = [...chart.matchAll(/^ {2}n\d+\["([^"]*)"\]:::(\w+)$/gm)].map((m) => `${m[1]} ${m[2]}`);
+    expect(nodes[0]).toBe('DcimInterfaceL2<br/>sw01-par01 / Ethernet1/1 focus');
+    expect(nodes).toEqual(expect.arrayContaining(['DcimDevice<br/>sw01-par01 context', 'IpamVLAN<br/>vlan__dia-0001 context']));
+    expect(chart).toMatch(/^ {2}n1 -->\|device\| n\d+$/m);
   });
 
   it('calls out a termination: the lifecycle move, the resources given back, the objects removed', () => {

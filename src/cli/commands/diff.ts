@@ -5,7 +5,7 @@ import { requireCatalog } from '../catalog.js';
 import { formatOption } from '../options.js';
 import type { Ctx, SetExit } from './index.js';
 
-type DiffFormat = 'text' | 'markdown' | 'json';
+type DiffFormat = 'text' | 'markdown' | 'json' | 'mermaid';
 
 /**
  * `svc diff [BASE [HEAD]]`: what changed in the inventory, as a reviewer reads it. The app module
@@ -17,7 +17,7 @@ export function registerDiff(program: Command, ctx: Ctx, setExit: SetExit): void
     .description('what changed in the inventory, object by object: added, changed, removed, lifecycle moves and pool allocations')
     .argument('[base]', 'revision to compare from (default: the merge base of HEAD with the default branch)')
     .argument('[head]', 'revision to compare to (default: the work tree, uncommitted and untracked files included)')
-    .addOption(formatOption(['text', 'markdown', 'json'] as const))
+    .addOption(formatOption(['text', 'markdown', 'json', 'mermaid'] as const))
     .option('--all', "also show svc's bookkeeping objects (generator runs)")
     .option('--max-length <chars>', 'markdown: cut the output to this many characters (65536 fits a GitHub pull request body)')
     .action(async (base: string | undefined, head: string | undefined, opts: { format: DiffFormat; all?: boolean; maxLength?: string }) => {
@@ -30,6 +30,7 @@ export function registerDiff(program: Command, ctx: Ctx, setExit: SetExit): void
       const range = { base: label(r.base), head: label(r.head) };
       const render = await import('../../core/diff/index.js');
       if (opts.format === 'json') c.out(render.renderJson(r.diff, { base: r.base, head: r.head }));
+      else if (opts.format === 'mermaid') c.out(render.renderMermaid(render.diffGraph(r.diff)));
       else if (opts.format === 'markdown') c.out(render.renderMarkdown(r.diff, { range, ...(maxLength !== undefined ? { maxLength } : {}) }));
       else c.out(render.renderText(r.diff, { range, colours: c.color }));
       setExit(0);

@@ -11,6 +11,8 @@ import { registerRequest } from './request.js';
 import { registerDemo } from './demo.js';
 import { registerPools } from './pools.js';
 import { registerInit } from './init.js';
+import { registerCompletion } from './completion.js';
+import { registerLog } from './log.js';
 
 export type Ctx = () => CliContext;
 export type SetExit = (code: number) => void;
@@ -28,4 +30,6 @@ export function registerCommands(program: Command, ctx: Ctx, setExit: SetExit): 
   registerDemo(program, ctx, setExit);
   registerPools(program, ctx, setExit);
   registerInit(program, ctx, setExit);
+  registerLog(program, ctx, setExit);
+  registerCompletion(program, ctx, setExit);
 }

@@ -7,3 +7,4 @@ export { renderMarkdown, GITHUB_BODY_LIMIT, type MarkdownOptions } from './markd
 export { renderJson, diffToJson, DIFF_JSON_FORMAT, type DiffJsonMeta, type RevisionJson } from './json.js';
 export type { DiffRange } from './phrases.js';
 export { BOOKKEEPING_KINDS } from './order.js';
+export { diffGraph, neighbourhoodGraph, renderMermaid, cutNodes, MERMAID_MAX_NODES, type Graph, type GraphNode, type GraphEdge, type MermaidOptions, type Neighbourhood } from './mermaid.js';

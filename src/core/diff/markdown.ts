@@ -1,4 +1,5 @@
 import type { Diff, KindChanges, ObjectChange, RelationshipChange } from './model.js';
+import { cutNodes, diffGraph, renderMermaid } from './mermaid.js';
 import { allocationText, lifecycleText, peerText, plural, summaryText, valueText, type DiffRange } from './phrases.js';
 
 /**
@@ -17,6 +18,8 @@ export interface MarkdownOptions {
   maxLength?: number;
   /** Longest value in a table cell. */
   maxValue?: number;
+  /** Open with the Mermaid picture of what changed (default true). */
+  diagram?: boolean;
 }
 
 /** Room kept for the closing note when the budget runs out. */
@@ -40,6 +43,13 @@ export function renderMarkdown(d: Diff, opts: MarkdownOptions = {}): string {
   if (!d.kinds.length && !d.hidden.length && !d.files.length) {
     add('No inventory changes.');
     return `${out.join('\n')}\n`;
+  }
+  if (d.kinds.length && opts.diagram !== false) {
+    // The picture first: reviewers look before they read. It yields to the tables when room is short.
+    const graph = diffGraph(d);
+    const cut = cutNodes(graph);
+    const block = `\`\`\`mermaid\n${renderMermaid(graph)}\`\`\`\n${cut ? `\n> The diagram shows ${graph.nodes.length - cut} of ${graph.nodes.length} objects; the tables below list every change.\n` : ''}`;
+    if (size + block.length <= (budget - RESERVE) / 2) add(block);
   }
   add(escapeText(summaryText(d)));
   add('');
