@@ -1,6 +1,7 @@
 import { nodeFileHost } from '../adapters/fs.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import { hasErrors, type Diagnostic } from '../core/diagnostics.js';
+import { DUPLICATE_KEY } from '../core/inventory/codec.js';
 import { readLoadInputs } from '../core/load/inputs.js';
 import { planLoad, type KindCounts } from '../core/load/plan.js';
 import { catalogSchema, openInventory } from './inventory.js';
@@ -27,7 +28,9 @@ export function loadObjects(catalog: Catalog, paths: readonly string[], cwd: str
   const inv = openInventory(catalog, schema);
   try {
     const plan = planLoad(read.inputs, schema, inv);
-    const diagnostics = [...read.diagnostics, ...plan.diagnostics];
+    // An object file with a key written twice would be rewritten from a guess of what it means.
+    const repeated = inv.problems().filter((d) => d.code === DUPLICATE_KEY);
+    const diagnostics = [...read.diagnostics, ...repeated, ...plan.diagnostics];
     if (hasErrors(diagnostics)) return { ok: false, objects: plan.objects, inputs: read.inputs.length, summary: {}, written: [], diagnostics };
     const written = opts.dryRun ? inv.plan(plan.changeSet).writes.map((w) => w.path) : inv.apply(plan.changeSet).written;
     return { ok: true, objects: plan.objects, inputs: read.inputs.length, summary: plan.summary, written, diagnostics };

@@ -22,6 +22,7 @@ import { planGeneration } from '../core/generate/engine.js';
 import { generatorLabel } from '../core/generate/label.js';
 import type { SchemaSet } from '../core/schema/model.js';
 import { didYouMean } from '../core/suggest.js';
+import { assertNoControlCharacters } from '../core/text.js';
 import { formFields } from '../core/products/inputs.js';
 import { loadHandles } from './generate.js';
 import { requireModel } from './model.js';
@@ -136,6 +137,14 @@ async function takenIds(ctx: Context, inv: RevisionInventory): Promise<Set<strin
 }
 
 export async function createRequest(catalog: Catalog, opts: CreateOptions): Promise<RequestResult> {
+  assertNoControlCharacters([
+    ['--customer', opts.customer],
+    ['--description', opts.description],
+    ['--id', opts.id],
+    ['--base', opts.base],
+    ...Object.entries(opts.set).flatMap(([k, v]) => [['--set (an input name)', k], [`--set ${k}`, v]] as const),
+    ...Object.entries(opts.values ?? {}).flatMap(([k, v]) => [['-f (an input name)', k], [`-f ${k}`, v]] as const),
+  ], new Set(['--description', '-f description']));
   const ctx = context(catalog);
   const swept = sweepStaleCopies(catalog.root);
   const values: Record<string, unknown> = { ...(opts.values ?? {}) };
@@ -150,6 +159,8 @@ export async function createRequest(catalog: Catalog, opts: CreateOptions): Prom
   delete request.id;
   if (description !== undefined) request.description = description;
   const base = await resolveBase(ctx, opts.base);
+  // Asked before the ledger reserves anything: without an identity nothing may be written.
+  if (!opts.dryRun) await ctx.committer();
   const inv = await openInventoryAt(catalog, ctx.schema, base.commit);
   // Everything this request changes in the shared ledger, so that a failure takes it back.
   const session = ledgerFor(ctx, opts);
@@ -187,9 +198,16 @@ export interface OperationOptions {
 
 /** `svc request modify` and `svc request terminate`: a new branch that changes an existing subscription. */
 export async function operateRequest(catalog: Catalog, action: 'modify' | 'terminate', opts: OperationOptions): Promise<RequestResult> {
+  assertNoControlCharacters([
+    ['subscription', opts.subscription],
+    ['--id', opts.id],
+    ['--base', opts.base],
+    ...Object.entries(opts.set ?? {}).flatMap(([k, v]) => [['--set (an input name)', k], [`--set ${k}`, v]] as const),
+  ]);
   const ctx = context(catalog);
   const swept = sweepStaleCopies(catalog.root);
   const base = await resolveBase(ctx, opts.base);
+  if (!opts.dryRun) await ctx.committer();
   const inv = await openInventoryAt(catalog, ctx.schema, base.commit);
   const session = ledgerFor(ctx, opts);
   try {
@@ -476,6 +494,8 @@ export async function abandonRequest(catalog: Catalog, requestId: string, opts: 
   if (state.checkedOutAt) {
     throw new UsageError('request/checked-out', `${branchOf(requestId)} is checked out at ${state.checkedOutAt}`, { hint: 'switch that work tree to another branch, then abandon the request' });
   }
+  // The ledger commit that releases what the request held is signed: asked before the branch goes.
+  await resolveIdentity(repo);
   const keep = `${ABANDONED_PREFIX}${requestId}`;
   const kept = await refState(repo, keep);
   await compareAndSwapRef(repo, keep, state.value, kept.value, { reason: `svc: abandon ${requestId}` });

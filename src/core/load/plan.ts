@@ -203,7 +203,9 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
     const obj = objOf.get(e)!;
     for (const a of e.schema.attributes) {
       const v = obj.attributes[a.name];
-      if (!a.optional && (v === undefined || v === null)) {
+      // A value of the wrong type is reported as such where it is written, not also as missing.
+      const rejected = a.name in e.attributeWhere && !(a.name in e.attributes);
+      if (!a.optional && (v === undefined || v === null) && !rejected) {
         report(e, diag('error', 'load/missing-mandatory', `mandatory attribute ${a.name} (${a.kind}) is missing`, e.where, { key: a.name, hint: `add ${a.name}:` }));
       } else if (v !== undefined && v !== null && a.name in e.attributes) {
         for (const p of ruleProblems(a, v)) report(e, diag('error', p.code.replace(/^value\//, 'load/'), p.message, e.attributeWhere[a.name] ?? e.where, { key: a.name, ...(p.hint ? { hint: p.hint } : {}) }));
