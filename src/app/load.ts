@@ -22,12 +22,12 @@ export interface LoadResult {
  * `svc load`: Infrahub object files → one change set, applied in one go, or nothing at all when any
  * file has an error. `svc init` and `svc demo` bootstrap their catalogs through it too.
  */
-export function loadObjects(catalog: Catalog, paths: readonly string[], cwd: string, opts: { dryRun?: boolean } = {}): LoadResult {
+export function loadObjects(catalog: Catalog, paths: readonly string[], cwd: string, opts: { dryRun?: boolean; overwriteGenerated?: boolean } = {}): LoadResult {
   const schema = catalogSchema(catalog);
   const read = readLoadInputs(paths, cwd, nodeFileHost, catalog.root);
   const inv = openInventory(catalog, schema);
   try {
-    const plan = planLoad(read.inputs, schema, inv);
+    const plan = planLoad(read.inputs, schema, inv, { overwriteGenerated: Boolean(opts.overwriteGenerated) });
     // An object file with a key written twice would be rewritten from a guess of what it means.
     const repeated = inv.problems().filter((d) => d.code === DUPLICATE_KEY);
     const diagnostics = [...read.diagnostics, ...repeated, ...plan.diagnostics];

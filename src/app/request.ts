@@ -1,6 +1,6 @@
 import { commitToRef, type FileChange as CommitChange } from '../adapters/git/commit.js';
 import { resolveIdentity, type Identity } from '../adapters/git/objects.js';
-import { defaultBranch, listBranches, revParse, trailerValue } from '../adapters/git/read.js';
+import { defaultBranch, isMerged, listBranches, revParse, trailerValue } from '../adapters/git/read.js';
 import { compareAndSwapRef, deleteRef, refState } from '../adapters/git/refs.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import { UsageError, ValidationError } from '../core/errors.js';
@@ -219,6 +219,7 @@ export async function operateRequest(catalog: Catalog, action: 'modify' | 'termi
     const sid = String(current.attributes.subscription_id ?? current.id);
     const requestId = opts.id ?? operationRequestId(sid, action, await takenIds(ctx, inv));
     checkRequestId(requestId);
+    await assertNoOpenOperation(ctx, sid, requestId, action, base);
     if (opts.replace === undefined) await assertFree(ctx, requestId);
     const seed: ChangeSet = { upserts: [], deletes: [] };
     let sub = subscriptionFromObject(current);
@@ -334,6 +335,26 @@ async function reserveSubscriptionId(session: LedgerChanges, tag: string, taken:
     }
   });
   return out.reservation.resource;
+}
+
+/**
+ * One operation at a time per subscription: two open branches that both change it (a modify, then a
+ * terminate) each start from the same version of its files, and merging both conflicts. The second
+ * is refused, naming the first, whether that is this clone's branch or one pushed by someone else.
+ */
+async function assertNoOpenOperation(ctx: Context, sid: string, requestId: string, action: RequestAction, base: { ref: string; commit: string }): Promise<void> {
+  const branches = await listBranches(ctx.repo, [`refs/heads/${REQUEST_PREFIX}`, `refs/remotes/*/${REQUEST_PREFIX}*`]);
+  for (const b of branches) {
+    if (trailerValue(b.trailers, TRAILER.subscription) !== sid) continue;
+    const other = trailerValue(b.trailers, TRAILER.request) ?? b.name.replace(/^.*?request\//, '');
+    // The request itself (a rebase moves its own branch), and what the base already holds.
+    if (other === requestId || (await isMerged(ctx.repo, b.commit, base.commit))) continue;
+    const otherAction = trailerValue(b.trailers, TRAILER.action) ?? 'request';
+    const remote = b.ref.startsWith('refs/remotes/');
+    throw new UsageError('request/operation-open', `${sid} already has an open ${otherAction} request, ${other} (branch ${b.name}${remote ? ', pushed' : ''}): a ${action} made beside it would conflict with it when both are merged`, {
+      hint: `merge ${b.name} first and ${action} from the new ${base.ref}; or, if it should not land, \`svc request abandon ${other}\`${remote ? ' in the clone that made it' : ''}; a request already made beside it is brought up to date after the merge with \`svc request rebase <id>\``,
+    });
+  }
 }
 
 async function assertFree(ctx: Context, requestId: string): Promise<void> {

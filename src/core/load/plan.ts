@@ -11,6 +11,7 @@ import { readEnvelope } from './envelope.js';
 import { reverseOf, storesRelationship } from './owner.js';
 import { HfidResolver, hfidKey } from './resolve.js';
 import type { Entry, LoadInput } from './types.js';
+import { generatorOwners, overwrittenFields, targetLabel, type Owner } from './generated.js';
 
 export type NewId = (kind: string, hfid: readonly string[]) => string;
 
@@ -35,6 +36,11 @@ export interface LoadPlan {
 
 export interface LoadOptions {
   newId?: NewId;
+  /**
+   * Let the files' values replace fields a generator set (reported as warnings). Without it such a
+   * load is refused, field by field (./generated.ts).
+   */
+  overwriteGenerated?: boolean;
 }
 
 /**
@@ -215,6 +221,24 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
       // A relationship the file gives but that did not resolve is already reported as such.
       if (r.optional || r.cardinality !== 'one' || r.name in e.relationships || !storesRelationship(schema, e.kind, r)) continue;
       if (obj.relationships[r.name] === undefined) report(e, diag('error', 'load/missing-relationship', `mandatory relationship ${r.name} (${r.peer}) is missing`, e.where, { key: r.name, hint: `add ${r.name}: <human-friendly id of a ${r.peer}>` }));
+    }
+  }
+
+  // Fields a generator set, which the files would put back to their bootstrap values.
+  let owners: Map<string, Owner[]> | undefined;
+  for (const e of live) {
+    const obj = objOf.get(e)!;
+    const before = base.get(obj.id);
+    if (!before || sameObject(before, obj)) continue;
+    owners ??= generatorOwners(reader);
+    const mine = owners.get(obj.id);
+    if (!mine) continue;
+    for (const o of overwrittenFields(before, obj, mine)) {
+      const by = `generator ${o.owner.generator} for ${targetLabel(reader, o.owner.target)}`;
+      const change = `${o.field}: ${JSON.stringify(o.now ?? null)} → ${JSON.stringify(o.loaded ?? null)}`;
+      const where = e.attributeWhere[o.field] ?? e.relationships[o.field]?.where ?? e.where;
+      if (opts.overwriteGenerated) report(e, diag('warning', 'load/overwrites-generated', `${change} replaces what ${by} set`, where, { key: o.field, hint: 'run `svc generate` to let the generators converge again' }));
+      else report(e, diag('error', 'load/overwrites-generated', `${change} would replace what ${by} set`, where, { key: o.field, hint: 'leave the field out of the file (the generator owns it), or pass --overwrite-generated to load it anyway' }));
     }
   }
 
