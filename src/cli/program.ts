@@ -5,6 +5,7 @@ import { SVC_VERSION } from '../adapters/version.js';
 import { loadColor } from './color.js';
 import { processContext, type CliContext } from './context.js';
 import { exitCodeFor } from './run.js';
+import { installSignalHandlers, onSignal } from './signals.js';
 import { registerCommands } from './commands/index.js';
 import type { EarlyStatus } from './early-status.js';
 
@@ -45,6 +46,8 @@ export async function main(early: EarlyStatus | undefined): Promise<void> {
   // A git status nobody waited for (an error came first, or output stopped) is stopped: svc leaves
   // no git running behind it.
   process.on('exit', () => early?.pending.cancel());
+  installSignalHandlers((t) => void process.stderr.write(t));
+  onSignal(() => early?.pending.cancel());
   // `svc list | head`: a reader that stops early is not an error (git and coreutils exit quietly too).
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
