@@ -351,8 +351,9 @@ async function assertNoOpenOperation(ctx: Context, sid: string, requestId: strin
     if (other === requestId || (await isMerged(ctx.repo, b.commit, base.commit))) continue;
     const otherAction = trailerValue(b.trailers, TRAILER.action) ?? 'request';
     const remote = b.ref.startsWith('refs/remotes/');
-    throw new UsageError('request/operation-open', `${sid} already has an open ${otherAction} request, ${other} (branch ${b.name}${remote ? ', pushed' : ''}): a ${action} made beside it would conflict with it when both are merged`, {
-      hint: `merge ${b.name} first and ${action} from the new ${base.ref}; or, if it should not land, \`svc request abandon ${other}\`${remote ? ' in the clone that made it' : ''}; a request already made beside it is brought up to date after the merge with \`svc request rebase <id>\``,
+    const name = remote ? b.ref.slice('refs/remotes/'.length) : b.name;
+    throw new UsageError('request/operation-open', `${sid} already has an open ${otherAction} request, ${other} (branch ${name}${remote ? ', pushed' : ''}): a ${action} made beside it would conflict with it when both are merged`, {
+      hint: `merge ${name} first and ${action} from the new ${base.ref}; or, if it should not land, \`svc request abandon ${other}\`${remote ? ' in the clone that made it' : ''}; a request already made beside it is brought up to date after the merge with \`svc request rebase <id>\``,
     });
   }
 }
