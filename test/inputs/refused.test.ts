@@ -8,8 +8,8 @@ import { NOW, otterNet, request, snapshot } from '../request/helpers.js';
 
 const DIA = ['create', 'dedicated internet 1000', '--customer', 'acme', '--set', 'site=par01', '--set', 'ip_package=small'];
 const header = (kind: string) => `apiVersion: infrahub.app/v1\nkind: Object\nspec:\n  kind: ${kind}\n  data:\n`;
-/** No identity anywhere: git's variables empty, no global or system config (TEST_ENV's), no EMAIL. */
-const NOBODY = { GIT_AUTHOR_NAME: '', GIT_AUTHOR_EMAIL: '', GIT_COMMITTER_NAME: '', GIT_COMMITTER_EMAIL: '' };
+/** No identity anywhere: git's variables unset, no global or system config (TEST_ENV's), no EMAIL. */
+const NOBODY = { GIT_AUTHOR_NAME: undefined, GIT_AUTHOR_EMAIL: undefined, GIT_COMMITTER_NAME: undefined, GIT_COMMITTER_EMAIL: undefined };
 
 describe('inputs svc refuses up front', () => {
   it('no git identity: refused as git refuses, nothing written; --author gives one', () => {
