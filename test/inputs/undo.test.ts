@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { git, svc } from '../helpers/repo.js';
+import { git, svc, tempDir } from '../helpers/repo.js';
 import { json, NOW, otterNet, request, snapshot, type Created } from '../request/helpers.js';
 
 const DIA = ['create', 'dedicated internet 1000', '--customer', 'acme', '--set', 'site=par01', '--set', 'ip_package=small', '--format', 'json'];
@@ -19,7 +19,7 @@ describe('changes that would silently undo others', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('bootstrap/02_devices.yml:25:21: error[load/overwrites-generated]: DcimInterfaceL2 "sw01-par01 / Ethernet1/1": status: "active" → "free" would replace what generator dedicated_internet for ProductDedicatedInternet dia-0001 set');
     expect(r.stderr).toContain('enabled: true → false would replace');
-    expect(r.stderr).toContain('error[load/overwrites-generated]: the files would put back 2 fields that generators set since: nothing was loaded');
+    expect(r.stderr).toContain('error[load/overwrites-generated]: the files would undo 2 changes that generators or open requests made: nothing was loaded');
     expect(r.stderr).toContain('--overwrite-generated');
     expect(snapshot(dir)).toBe(before);
     // Files that leave the generator's fields alone load as before.
@@ -28,6 +28,21 @@ describe('changes that would silently undo others', () => {
     expect(forced.code).toBe(0);
     expect(forced.stderr).toContain('warning[load/overwrites-generated]');
     expect(JSON.parse(readFileSync(join(dir, PORT), 'utf8'))).toMatchObject({ status: 'free', enabled: false });
+  });
+
+  it('a load that changes an object an open request has claimed is refused, naming the request', () => {
+    const dir = otterNet();
+    const created = json<Created>(request(dir, DIA));
+    const file = join(tempDir(), 'port.yml');
+    writeFileSync(file, 'apiVersion: infrahub.app/v1\nkind: Object\nspec:\n  kind: DcimInterfaceL2\n  data:\n    - name: Ethernet1/1\n      device: sw01-par01\n      description: relabelled\n');
+    const before = snapshot(dir);
+    const r = svc(dir, ['load', file], { env: NOW });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error[load/overwrites-held]: DcimInterfaceL2 "sw01-par01 / Ethernet1/1": changes an object the open request ${created.branch} has claimed`);
+    expect(snapshot(dir)).toBe(before);
+    // Another port, which no request holds, loads.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('Ethernet1/1', 'Ethernet1/8'));
+    expect(svc(dir, ['load', file], { env: NOW }).code).toBe(0);
   });
 
   it('a second operation on a subscription with an open one is refused, naming it and how to go on', () => {

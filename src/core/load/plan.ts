@@ -41,6 +41,8 @@ export interface LoadOptions {
    * load is refused, field by field (./generated.ts).
    */
   overwriteGenerated?: boolean;
+  /** Object id → the open request branch that has claimed it: changing it is refused the same way. */
+  held?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -230,6 +232,12 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
     const obj = objOf.get(e)!;
     const before = base.get(obj.id);
     if (!before || sameObject(before, obj)) continue;
+    const holder = opts.held?.get(obj.id);
+    if (holder !== undefined) {
+      const msg = `changes an object the open request ${holder} has claimed: merging it may undo this load, or this load what it expects`;
+      if (opts.overwriteGenerated) report(e, diag('warning', 'load/overwrites-held', msg, e.where, { hint: `check ${holder} after the load (svc request rebase)` }));
+      else report(e, diag('error', 'load/overwrites-held', msg, e.where, { hint: `merge or abandon ${holder} first, or pass --overwrite-generated to load it anyway` }));
+    }
     owners ??= generatorOwners(reader);
     const mine = owners.get(obj.id);
     if (!mine) continue;
