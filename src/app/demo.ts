@@ -34,6 +34,8 @@ export async function runDemo(opts: { dir?: string; cwd: string; clock: () => Da
   for (const part of EXAMPLE_PARTS) cpSync(join(EXAMPLE_ROOT, part), join(dir, part), { recursive: true });
   const id = identity(dir);
   gitSync(dir, ['init', '-q', '-b', 'main']);
+  // The scratch catalog's own identity, for the request's commit too (svc refuses to commit without one).
+  if (id.length) for (let i = 1; i < id.length; i += 2) gitSync(dir, ['config', ...id[i]!.split('=')]);
   const { catalog, diagnostics } = openCatalog(dir, nodeFileHost);
   if (!catalog || hasErrors(diagnostics)) throw new ValidationError('demo/bad-example', 'the shipped example catalog is invalid', { diagnostics });
   const loaded = loadObjects(catalog, ['bootstrap'], dir);

@@ -1,6 +1,6 @@
 import { commitToRef, type FileChange as CommitChange } from '../adapters/git/commit.js';
 import { resolveIdentity, type Identity } from '../adapters/git/objects.js';
-import { defaultBranch, listBranches, revParse, trailerValue } from '../adapters/git/read.js';
+import { defaultBranch, isMerged, listBranches, revParse, trailerValue } from '../adapters/git/read.js';
 import { compareAndSwapRef, deleteRef, refState } from '../adapters/git/refs.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import { UsageError, ValidationError } from '../core/errors.js';
@@ -22,6 +22,7 @@ import { planGeneration } from '../core/generate/engine.js';
 import { generatorLabel } from '../core/generate/label.js';
 import type { SchemaSet } from '../core/schema/model.js';
 import { didYouMean } from '../core/suggest.js';
+import { assertNoControlCharacters } from '../core/text.js';
 import { formFields } from '../core/products/inputs.js';
 import { loadHandles } from './generate.js';
 import { requireModel } from './model.js';
@@ -147,6 +148,14 @@ async function takenIds(ctx: Context, inv: RevisionInventory): Promise<Set<strin
 }
 
 export async function createRequest(catalog: Catalog, opts: CreateOptions): Promise<RequestResult> {
+  assertNoControlCharacters([
+    ['--customer', opts.customer],
+    ['--description', opts.description],
+    ['--id', opts.id],
+    ['--base', opts.base],
+    ...Object.entries(opts.set).flatMap(([k, v]) => [['--set (an input name)', k], [`--set ${k}`, v]] as const),
+    ...Object.entries(opts.values ?? {}).flatMap(([k, v]) => [['-f (an input name)', k], [`-f ${k}`, v]] as const),
+  ], new Set(['--description', '-f description']));
   const ctx = context(catalog);
   const swept = sweepStaleCopies(catalog.root);
   const values: Record<string, unknown> = { ...(opts.values ?? {}) };
@@ -161,6 +170,8 @@ export async function createRequest(catalog: Catalog, opts: CreateOptions): Prom
   delete request.id;
   if (description !== undefined) request.description = description;
   const base = await resolveBase(ctx, opts.base);
+  // Asked before the ledger reserves anything: without an identity nothing may be written.
+  if (!opts.dryRun) await ctx.committer();
   const inv = await openInventoryAt(catalog, ctx.schema, base.commit);
   // Everything this request changes in the shared ledger, so that a failure takes it back.
   const session = ledgerFor(ctx, inv, opts);
@@ -198,9 +209,16 @@ export interface OperationOptions {
 
 /** `svc request modify` and `svc request terminate`: a new branch that changes an existing subscription. */
 export async function operateRequest(catalog: Catalog, action: 'modify' | 'terminate', opts: OperationOptions): Promise<RequestResult> {
+  assertNoControlCharacters([
+    ['subscription', opts.subscription],
+    ['--id', opts.id],
+    ['--base', opts.base],
+    ...Object.entries(opts.set ?? {}).flatMap(([k, v]) => [['--set (an input name)', k], [`--set ${k}`, v]] as const),
+  ]);
   const ctx = context(catalog);
   const swept = sweepStaleCopies(catalog.root);
   const base = await resolveBase(ctx, opts.base);
+  if (!opts.dryRun) await ctx.committer();
   const inv = await openInventoryAt(catalog, ctx.schema, base.commit);
   const session = ledgerFor(ctx, inv, opts);
   try {
@@ -212,6 +230,7 @@ export async function operateRequest(catalog: Catalog, action: 'modify' | 'termi
     const sid = String(current.attributes.subscription_id ?? current.id);
     const requestId = opts.id ?? operationRequestId(sid, action, await takenIds(ctx, inv));
     checkRequestId(requestId);
+    await assertNoOpenOperation(ctx, sid, requestId, action, base);
     if (opts.replace === undefined) await assertFree(ctx, requestId);
     const seed: ChangeSet = { upserts: [], deletes: [] };
     let sub = subscriptionFromObject(current);
@@ -335,6 +354,27 @@ async function reserveSubscriptionId(session: LedgerChanges, tag: string, taken:
     }
   });
   return out.reservation.resource;
+}
+
+/**
+ * One operation at a time per subscription: two open branches that both change it (a modify, then a
+ * terminate) each start from the same version of its files, and merging both conflicts. The second
+ * is refused, naming the first, whether that is this clone's branch or one pushed by someone else.
+ */
+async function assertNoOpenOperation(ctx: Context, sid: string, requestId: string, action: RequestAction, base: { ref: string; commit: string }): Promise<void> {
+  const branches = await listBranches(ctx.repo, [`refs/heads/${REQUEST_PREFIX}`, `refs/remotes/*/${REQUEST_PREFIX}*`]);
+  for (const b of branches) {
+    if (trailerValue(b.trailers, TRAILER.subscription) !== sid) continue;
+    const other = trailerValue(b.trailers, TRAILER.request) ?? b.name.replace(/^.*?request\//, '');
+    // The request itself (a rebase moves its own branch), and what the base already holds.
+    if (other === requestId || (await isMerged(ctx.repo, b.commit, base.commit))) continue;
+    const otherAction = trailerValue(b.trailers, TRAILER.action) ?? 'request';
+    const remote = b.ref.startsWith('refs/remotes/');
+    const name = remote ? b.ref.slice('refs/remotes/'.length) : b.name;
+    throw new UsageError('request/operation-open', `${sid} already has an open ${otherAction} request, ${other} (branch ${name}${remote ? ', pushed' : ''}): a ${action} made beside it would conflict with it when both are merged`, {
+      hint: `merge ${name} first and ${action} from the new ${base.ref}; or, if it should not land, \`svc request abandon ${other}\`${remote ? ' in the clone that made it' : ''}; a request already made beside it is brought up to date after the merge with \`svc request rebase <id>\``,
+    });
+  }
 }
 
 async function assertFree(ctx: Context, requestId: string): Promise<void> {
@@ -500,6 +540,8 @@ export async function abandonRequest(catalog: Catalog, requestId: string, opts: 
   if (state.checkedOutAt) {
     throw new UsageError('request/checked-out', `${branchOf(requestId)} is checked out at ${state.checkedOutAt}`, { hint: 'switch that work tree to another branch, then abandon the request' });
   }
+  // The ledger commit that releases what the request held is signed: asked before the branch goes.
+  await resolveIdentity(repo);
   const keep = `${ABANDONED_PREFIX}${requestId}`;
   const kept = await refState(repo, keep);
   await compareAndSwapRef(repo, keep, state.value, kept.value, { reason: `svc: abandon ${requestId}` });

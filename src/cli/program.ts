@@ -1,8 +1,11 @@
 import { Command } from 'commander';
+import { UsageError } from '../core/errors.js';
+import { describeControl, findControlCharacter } from '../core/text.js';
 import { SVC_VERSION } from '../adapters/version.js';
 import { loadColor } from './color.js';
 import { processContext, type CliContext } from './context.js';
 import { exitCodeFor } from './run.js';
+import { installSignalHandlers, onSignal } from './signals.js';
 import { registerCommands } from './commands/index.js';
 import type { EarlyStatus } from './early-status.js';
 
@@ -12,13 +15,30 @@ export function buildProgram(ctxFor: (catalogDir: string | undefined) => CliCont
     .description('A service factory in a git repository: schemas, products, generators and an inventory as text, indexed in SQLite')
     .version(SVC_VERSION, '-V, --version')
     .option('-C <dir>', 'run as if svc was started in <dir> (the catalog root)')
+    .option('--author <"Name <email>">', "who svc's commits are by (default: git's user.name and user.email)")
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureHelp({ sortSubcommands: true });
   const ctx = (): CliContext => ctxFor(program.opts<{ C?: string }>().C);
+  program.hook('preAction', () => {
+    const author = program.opts<{ author?: string }>().author;
+    if (author !== undefined) useAuthor(ctx().env, author);
+  });
   registerCommands(program, ctx, setExit);
   return program;
+}
+
+/**
+ * `--author "Name <email>"`: as git's environment variables, which is where svc's commits (and any
+ * git it starts) look for who commits.
+ */
+function useAuthor(env: NodeJS.ProcessEnv, author: string): void {
+  const m = /^([^<>]*[^<>\s])\s*<([^<>\s]+)>$/.exec(author.trim());
+  const bad = findControlCharacter(author);
+  if (!m || bad) throw new UsageError('cli/bad-author', `--author ${JSON.stringify(author)}: expected "Name <email>"${bad ? ` (it ${describeControl(bad)})` : ''}`, { hint: 'e.g. --author "Ada Lovelace <ada@example.com>"' });
+  env.GIT_AUTHOR_NAME = env.GIT_COMMITTER_NAME = m[1]!.trim();
+  env.GIT_AUTHOR_EMAIL = env.GIT_COMMITTER_EMAIL = m[2]!;
 }
 
 /** Runs svc in this process; `early`: git status started before this module was loaded (./main.ts). */
@@ -26,6 +46,8 @@ export async function main(early: EarlyStatus | undefined): Promise<void> {
   // A git status nobody waited for (an error came first, or output stopped) is stopped: svc leaves
   // no git running behind it.
   process.on('exit', () => early?.pending.cancel());
+  installSignalHandlers((t) => void process.stderr.write(t));
+  onSignal(() => early?.pending.cancel());
   // `svc list | head`: a reader that stops early is not an error (git and coreutils exit quietly too).
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {

@@ -28,6 +28,12 @@ describe('svc demo (the README\'s first command)', () => {
     expect(JSON.parse(shown.stdout)).toMatchObject({ requestId: 'dia-0001', state: 'open', customer: 'Acme Corp' });
   });
 
+  it('works on a machine without a git identity: the scratch catalog gets one of its own', () => {
+    const r = svc(tempDir(), ['demo', '--dir', 'd', '--format', 'json'], { env: { ...NOW, GIT_AUTHOR_NAME: undefined, GIT_AUTHOR_EMAIL: undefined, GIT_COMMITTER_NAME: undefined, GIT_COMMITTER_EMAIL: undefined } });
+    expect(r.stderr).not.toContain('error');
+    expect(r.code).toBe(0);
+  });
+
   it('--format json is the request\'s own JSON', () => {
     const r = svc(tempDir(), ['demo', '--dir', 'd', '--format', 'json'], { env: NOW });
     expect(r.code).toBe(0);

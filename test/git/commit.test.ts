@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { commitToRef } from '../../src/adapters/git/commit.js';
 import { listBranches, trailerValue } from '../../src/adapters/git/read.js';
 import { git, tempDir, tempRepo } from '../helpers/repo.js';
-import { pinGitEnv } from './env.js';
+import { pinGitEnv, withoutIdentityEnv } from './env.js';
 
 beforeAll(pinGitEnv);
 
@@ -71,15 +71,22 @@ describe('commitToRef: a commit on a branch without a work tree', () => {
     expect(git(dir, 'fsck', '--no-dangling')).toBe('');
   });
 
-  it('uses the repository user, and the documented svc identity when none is configured', async () => {
+  it("uses git's identity variables, then the repository user, and refuses without either, writing nothing", async () => {
     const dir = tempRepo({ 'a.txt': '1\n' });
-    await commitToRef({ repo: dir, base: 'main', changes: [], message: 'm', ref: 'refs/heads/r1' });
-    expect(git(dir, 'log', '-1', '--format=%an <%ae>', 'r1').trim()).toBe('svc <svc@svc.invalid>');
-    git(dir, 'config', 'user.name', 'Ada');
-    git(dir, 'config', 'user.email', 'ada@example.test');
-    const r = await commitToRef({ repo: dir, base: 'main', changes: [], message: 'm', ref: 'refs/heads/r2' });
-    expect(git(dir, 'log', '-1', '--format=%an <%ae>|%cn', 'r2').trim()).toBe('Ada <ada@example.test>|Ada');
-    expect(r.empty).toBe(true);
+    await commitToRef({ repo: dir, base: 'main', changes: [], message: 'm', ref: 'refs/heads/r0' });
+    expect(git(dir, 'log', '-1', '--format=%an <%ae>', 'r0').trim()).toBe('Test Author <author@example.test>');
+    await withoutIdentityEnv(async () => {
+      const objects = git(dir, 'count-objects');
+      const p = commitToRef({ repo: dir, base: 'main', changes: [{ path: 'b', content: 'b' }], message: 'm', ref: 'refs/heads/r1' });
+      await expect(p).rejects.toMatchObject({ code: 'git/no-identity', exitCode: 2, hint: expect.stringContaining('git config --global user.name') });
+      expect(git(dir, 'for-each-ref', 'refs/heads/r1')).toBe('');
+      expect(git(dir, 'count-objects')).toBe(objects);
+      git(dir, 'config', 'user.name', 'Ada');
+      git(dir, 'config', 'user.email', 'ada@example.test');
+      const r = await commitToRef({ repo: dir, base: 'main', changes: [], message: 'm', ref: 'refs/heads/r2' });
+      expect(git(dir, 'log', '-1', '--format=%an <%ae>|%cn', 'r2').trim()).toBe('Ada <ada@example.test>|Ada');
+      expect(r.empty).toBe(true);
+    });
   });
 
   it('refuses an existing branch (compare-and-swap from nothing) and changes nothing', async () => {

@@ -303,16 +303,24 @@ describe('ids no two requests share, across clones', () => {
     expect(text.stdout).toContain('id dia-0002 stays taken: no other request will be given it');
   });
 
-  it('a modify or terminate skips a request id a pushed branch of the remote already has', () => {
+  it('a modify or terminate skips a request id a pushed branch of the remote already has, and waits while it is open', () => {
     const { clones } = withRemote(2);
     const [dev, other] = clones as [string, string];
     merge(dev, json<Created>(request(dev, [...DIA, '--format', 'json'])).branch);
     git(dev, 'push', '-q', 'origin', 'main');
-    const t = json<Created>(request(dev, ['terminate', 'dia-0001', '--format', 'json']));
-    expect(t.request).toBe('dia-0001-terminate-1');
-    git(dev, 'push', '-q', 'origin', t.branch);
+    const m = json<Created>(request(dev, ['modify', 'dia-0001', '--set', 'ip_package=large', '--format', 'json']));
+    expect(m.request).toBe('dia-0001-modify-1');
+    git(dev, 'push', '-q', 'origin', m.branch);
     git(other, 'pull', '-q', '--ff-only');
-    expect(json<Created>(request(other, ['terminate', 'dia-0001', '--format', 'json'])).request).toBe('dia-0001-terminate-2');
+    // While the pushed modify is open, another operation on dia-0001 is refused, naming it.
+    const refused = request(other, ['terminate', 'dia-0001']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('error[request/operation-open]: dia-0001 already has an open modify request, dia-0001-modify-1 (branch origin/request/dia-0001-modify-1, pushed)');
+    // Merged (its branch still on the remote), the next modify gets the next id.
+    merge(dev, m.branch);
+    git(dev, 'push', '-q', 'origin', 'main');
+    git(other, 'pull', '-q', '--ff-only');
+    expect(json<Created>(request(other, ['modify', 'dia-0001', '--set', 'ip_package=medium', '--format', 'json'])).request).toBe('dia-0001-modify-2');
   });
 });
 

@@ -30,7 +30,7 @@ export interface CommitOptions {
   expectedOld?: string | null;
   /** Commit date (tests and reproducible requests pass one); else GIT_COMMITTER_DATE, else now. */
   date?: Date;
-  /** Who commits; defaults to the repository's user, then SVC_IDENTITY. */
+  /** Who commits; defaults to resolveIdentity's (git's environment, then the repository's user). */
   identity?: Identity;
 }
 

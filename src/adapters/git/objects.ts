@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
+import { UsageError } from '../../core/errors.js';
 import { gitOk, gitRaw } from './run.js';
 
 /**
@@ -115,19 +116,15 @@ export interface Identity {
 }
 
 /**
- * The identity svc signs with when the repository has no user configured (CI runners, fresh
- * machines). `.invalid` is a reserved top-level domain: the address can never reach anyone.
- */
-export const SVC_IDENTITY: Identity = { name: 'svc', email: 'svc@svc.invalid' };
-
-/**
- * Who commits: git's own environment variables first, then the repository's configured user, then
- * SVC_IDENTITY. Read with one `git config` call.
+ * Who commits: git's own environment variables first (committer, then author; EMAIL for the
+ * address, as git reads it), then the repository's configured user. Read with one `git config` call.
+ * With neither, svc refuses as git does rather than sign with a made-up name: a commit's author is
+ * what a reviewer trusts, and cannot be changed once the branch is shared.
  */
 export async function resolveIdentity(repo: string): Promise<Identity> {
   const env = process.env;
-  let name = env.GIT_COMMITTER_NAME ?? env.GIT_AUTHOR_NAME;
-  let email = env.GIT_COMMITTER_EMAIL ?? env.GIT_AUTHOR_EMAIL;
+  let name = nonEmpty(env.GIT_COMMITTER_NAME) ?? nonEmpty(env.GIT_AUTHOR_NAME);
+  let email = nonEmpty(env.GIT_COMMITTER_EMAIL) ?? nonEmpty(env.GIT_AUTHOR_EMAIL);
   if (name === undefined || email === undefined) {
     // Listed from the widest scope to the narrowest: the last value is the one git itself uses.
     const user: Partial<Identity> = {};
@@ -141,10 +138,18 @@ export async function resolveIdentity(repo: string): Promise<Identity> {
       if (key === 'user.email' && value) user.email = value;
     }
     name ??= user.name;
-    email ??= user.email;
+    email ??= user.email ?? nonEmpty(env.EMAIL);
   }
-  return { name: name ?? SVC_IDENTITY.name, email: email ?? SVC_IDENTITY.email };
+  if (name === undefined || email === undefined) {
+    const missing = [name === undefined ? 'user.name' : '', email === undefined ? 'user.email' : ''].filter(Boolean).join(' and ');
+    throw new UsageError('git/no-identity', `svc commits in your name, and git has no ${missing} for ${repo}: nothing was written`, {
+      hint: 'tell git who you are: git config --global user.name "Your Name"; git config --global user.email you@example.com (leave out --global for this repository only), or set GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL, or give svc --author "Your Name <you@example.com>"',
+    });
+  }
+  return { name, email };
 }
+
+const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
 
 /** `<epoch seconds> +0000`: git's raw date format, always UTC so output never depends on the machine. */
 export const gitDate = (d: Date): string => `${Math.floor(d.getTime() / 1000)} +0000`;

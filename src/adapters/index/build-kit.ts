@@ -188,6 +188,27 @@ export function makeBuildKit(plan: BuildPlan, crypto: typeof Crypto): BuildKit {
     return `${e.peer}:${JSON.stringify(h)}`;
   };
 
+  const writtenKeys = (text: string): number => {
+    let n = 0;
+    for (let i = text.indexOf('"'); i >= 0; i = text.indexOf('"', i + 1)) {
+      let j = i + 1;
+      while (text[j] === ' ' || text[j] === '\n' || text[j] === '\r' || text[j] === '\t') j++;
+      if (text[j] === ':') n++;
+    }
+    return n;
+  };
+  const parsedKeys = (v: unknown): number => {
+    if (typeof v !== 'object' || v === null) return 0;
+    let n = 0;
+    if (Array.isArray(v)) {
+      for (const x of v) n += parsedKeys(x);
+      return n;
+    }
+    const o = v as Record<string, unknown>;
+    for (const k in o) n += 1 + parsedKeys(o[k]);
+    return n;
+  };
+
   type KindKit = (typeof kinds)[number];
   /** The values of a record at `o`; false when a key or value is not as svc writes it. */
   const fill = (out: Records, o: number, k: KindKit, rec: Record<string, unknown>): boolean => {
@@ -252,6 +273,9 @@ export function makeBuildKit(plan: BuildPlan, crypto: typeof Crypto): BuildKit {
       return false;
     }
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return false;
+    // A key written twice (JSON.parse keeps the last) is decodeObject's to report: the `"…":` count
+    // of the text can only exceed the keys parsed, and equals them when none repeats.
+    if (writtenKeys(text) !== parsedKeys(raw)) return false;
     const rec = raw as Record<string, unknown>;
     const id = rec.id;
     if (typeof id !== 'string' || !ID.test(id)) return false;

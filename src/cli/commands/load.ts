@@ -19,12 +19,13 @@ export function registerLoad(program: Command, ctx: Ctx, setExit: SetExit): void
     .description('import Infrahub object files (apiVersion: infrahub.app/v1, kind: Object) into the inventory, upserting by human-friendly id')
     .argument('<paths...>', 'object files or folders (.yml/.yaml, recursively)')
     .option('--dry-run', 'check and show what would change; write nothing')
+    .option('--overwrite-generated', 'load values over fields a generator set and objects an open request holds (refused without it)')
     .addOption(formatOption<Format>(['text', 'json']))
-    .action(async (paths: string[], opts: { dryRun?: boolean; format: Format }) => {
+    .action(async (paths: string[], opts: { dryRun?: boolean; overwriteGenerated?: boolean; format: Format }) => {
       const c = ctx();
       const catalog = requireCatalog(c);
-      const { loadObjects } = await import('../../app/load.js');
-      const r = loadObjects(catalog, paths, c.cwd, { dryRun: Boolean(opts.dryRun) });
+      const { loadObjectsChecked } = await import('../../app/load.js');
+      const r = await loadObjectsChecked(catalog, paths, c.cwd, { dryRun: Boolean(opts.dryRun), overwriteGenerated: Boolean(opts.overwriteGenerated) });
       if (!r.ok) {
         if (opts.format === 'json') {
           c.out(`${JSON.stringify({ ok: false, dryRun: Boolean(opts.dryRun), summary: {}, written: [], diagnostics: r.diagnostics }, null, 2)}\n`);
@@ -32,6 +33,10 @@ export function registerLoad(program: Command, ctx: Ctx, setExit: SetExit): void
           return;
         }
         const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
+        const generated = r.diagnostics.filter((d) => (d.code === 'load/overwrites-generated' || d.code === 'load/overwrites-held') && d.severity === 'error').length;
+        if (generated === errors) {
+          throw new ValidationError('load/overwrites-generated', `the files would undo ${generated} change${generated === 1 ? '' : 's'} that generators or open requests made: nothing was loaded`, { diagnostics: r.diagnostics, hint: 'leave those fields out of the files, or load them anyway with --overwrite-generated (then run `svc generate`)' });
+        }
         throw new ValidationError('load/invalid', `${errors} error${errors === 1 ? '' : 's'} in the object files: nothing was loaded`, { diagnostics: r.diagnostics, hint: 'fix the findings above and run svc load again' });
       }
       if (opts.format === 'json') {

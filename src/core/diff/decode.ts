@@ -1,4 +1,4 @@
-import { decodeObject, refKeyText, type DecodedObject, type RefKey } from '../inventory/codec.js';
+import { decodeObject, DUPLICATE_KEY, refKeyText, type DecodedObject, type RefKey } from '../inventory/codec.js';
 import { parseHfidPath } from '../inventory/hfid.js';
 import type { SchemaSet } from '../schema/model.js';
 
@@ -19,6 +19,9 @@ export type SideResult = { side: Side } | { problem: string };
 export function decodeSide(schema: SchemaSet, path: string, text: string): SideResult {
   const { object, diagnostics } = decodeObject(schema, path, text, path);
   if (!object) return { problem: diagnostics[0]?.message ?? 'not an object file' };
+  // Which of two values is meant cannot be told: the diff would show a guess.
+  const repeated = diagnostics.find((d) => d.code === DUPLICATE_KEY);
+  if (repeated) return { problem: `${repeated.message} (line ${repeated.line}, column ${repeated.column})` };
   const hfid = hfidOfDecoded(schema, object);
   return { side: { path, object, hfid, label: hfid ? hfidLabel(hfid) : object.id } };
 }

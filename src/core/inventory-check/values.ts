@@ -1,4 +1,5 @@
 import { didYouMean } from '../suggest.js';
+import { describeControl, findControlCharacter } from '../text.js';
 import type { AttributeValue } from '../inventory/model.js';
 import type { AttributeSchema } from '../schema/model.js';
 
@@ -26,6 +27,10 @@ export function ruleProblems(attr: AttributeSchema, value: AttributeValue): Valu
     out.push({ code: 'value/not-in-enum', message: `${attr.name}: ${JSON.stringify(value)} is not one of ${names.join(', ')}`, hint: didYouMean(String(value), names) ?? `use one of: ${names.join(', ')}` });
   }
   if (typeof value === 'string') {
+    const control = findControlCharacter(value, attr.kind === 'TextArea');
+    if (control) {
+      out.push({ code: 'value/control-character', message: `${attr.name}: ${JSON.stringify(value)} ${describeControl(control)}`, hint: attr.kind === 'TextArea' ? 'remove it: only tabs and line breaks may be written in multi-line text' : 'remove it: names and single-line text hold printable characters only' });
+    }
     const re = attr.regex === undefined ? undefined : safeRegex(attr.regex);
     if (re && !re.test(value)) {
       out.push({ code: 'value/regex', message: `${attr.name}: "${value}" does not match /${attr.regex}/` });

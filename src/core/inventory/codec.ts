@@ -5,6 +5,7 @@ import type { AttributeValue, InventoryObject, PeerRef } from './model.js';
 import { storedRelationships } from './ownership.js';
 import { ID_PATTERN, kindOfPath } from './paths.js';
 import { normaliseValue, typeProblem } from './values.js';
+import { findDuplicateKey } from './duplicate-keys.js';
 
 /**
  * The object file format: JSON (machine-written, read 50x faster than YAML, see PERF-FACTS), 2-space
@@ -34,6 +35,8 @@ export interface DecodeResult {
   /** Problems found; values that do not fit their attribute are dropped from `object`. */
   diagnostics: Diagnostic[];
 }
+
+export const DUPLICATE_KEY = 'inventory/duplicate-key';
 
 /** The canonical text of a reference: how `many` arrays sort, and how the index looks peers up. */
 export function refKeyText(ref: RefKey): string {
@@ -104,6 +107,12 @@ export function decodeObject(schema: SchemaSet, path: string, text: string, file
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     diagnostics.push(diag('error', 'inventory/not-an-object', 'an object file must hold a JSON object', at(), { hint: 'start the file with {"id": ...}' }));
     return { object: undefined, diagnostics };
+  }
+  const repeated = findDuplicateKey(text, raw);
+  if (repeated) {
+    // Reported, and the object still read (with the last value, as JSON.parse keeps it), so its
+    // references do not turn into a cascade of dangling ones.
+    diagnostics.push(diag('error', DUPLICATE_KEY, `key "${repeated.key}" is written twice in one object: which value is meant cannot be told`, { file, line: repeated.line, column: repeated.column }, { key: repeated.key, hint: 'keep one of them (JSON readers silently keep the last), or restore the file from git' }));
   }
   const rec = raw as Record<string, unknown>;
   if (typeof rec.id !== 'string' || !ID_PATTERN.test(rec.id)) {

@@ -11,6 +11,7 @@ import { readEnvelope } from './envelope.js';
 import { reverseOf, storesRelationship } from './owner.js';
 import { HfidResolver, hfidKey } from './resolve.js';
 import type { Entry, LoadInput } from './types.js';
+import { generatorOwners, overwrittenFields, targetLabel, type Owner } from './generated.js';
 
 export type NewId = (kind: string, hfid: readonly string[]) => string;
 
@@ -35,6 +36,13 @@ export interface LoadPlan {
 
 export interface LoadOptions {
   newId?: NewId;
+  /**
+   * Let the files' values replace fields a generator set (reported as warnings). Without it such a
+   * load is refused, field by field (./generated.ts).
+   */
+  overwriteGenerated?: boolean;
+  /** Object id → the open request branch that has claimed it: changing it is refused the same way. */
+  held?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -203,7 +211,9 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
     const obj = objOf.get(e)!;
     for (const a of e.schema.attributes) {
       const v = obj.attributes[a.name];
-      if (!a.optional && (v === undefined || v === null)) {
+      // A value of the wrong type is reported as such where it is written, not also as missing.
+      const rejected = a.name in e.attributeWhere && !(a.name in e.attributes);
+      if (!a.optional && (v === undefined || v === null) && !rejected) {
         report(e, diag('error', 'load/missing-mandatory', `mandatory attribute ${a.name} (${a.kind}) is missing`, e.where, { key: a.name, hint: `add ${a.name}:` }));
       } else if (v !== undefined && v !== null && a.name in e.attributes) {
         for (const p of ruleProblems(a, v)) report(e, diag('error', p.code.replace(/^value\//, 'load/'), p.message, e.attributeWhere[a.name] ?? e.where, { key: a.name, ...(p.hint ? { hint: p.hint } : {}) }));
@@ -213,6 +223,30 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
       // A relationship the file gives but that did not resolve is already reported as such.
       if (r.optional || r.cardinality !== 'one' || r.name in e.relationships || !storesRelationship(schema, e.kind, r)) continue;
       if (obj.relationships[r.name] === undefined) report(e, diag('error', 'load/missing-relationship', `mandatory relationship ${r.name} (${r.peer}) is missing`, e.where, { key: r.name, hint: `add ${r.name}: <human-friendly id of a ${r.peer}>` }));
+    }
+  }
+
+  // Fields a generator set, which the files would put back to their bootstrap values.
+  let owners: Map<string, Owner[]> | undefined;
+  for (const e of live) {
+    const obj = objOf.get(e)!;
+    const before = base.get(obj.id);
+    if (!before || sameObject(before, obj)) continue;
+    const holder = opts.held?.get(obj.id);
+    if (holder !== undefined) {
+      const msg = `changes an object the open request ${holder} has claimed: merging it may undo this load, or this load what it expects`;
+      if (opts.overwriteGenerated) report(e, diag('warning', 'load/overwrites-held', msg, e.where, { hint: `check ${holder} after the load (svc request rebase)` }));
+      else report(e, diag('error', 'load/overwrites-held', msg, e.where, { hint: `merge or abandon ${holder} first, or pass --overwrite-generated to load it anyway` }));
+    }
+    owners ??= generatorOwners(reader);
+    const mine = owners.get(obj.id);
+    if (!mine) continue;
+    for (const o of overwrittenFields(before, obj, mine)) {
+      const by = `generator ${o.owner.generator} for ${targetLabel(reader, o.owner.target)}`;
+      const change = `${o.field}: ${JSON.stringify(o.now ?? null)} → ${JSON.stringify(o.loaded ?? null)}`;
+      const where = e.attributeWhere[o.field] ?? e.relationships[o.field]?.where ?? e.where;
+      if (opts.overwriteGenerated) report(e, diag('warning', 'load/overwrites-generated', `${change} replaces what ${by} set`, where, { key: o.field, hint: 'run `svc generate` to let the generators converge again' }));
+      else report(e, diag('error', 'load/overwrites-generated', `${change} would replace what ${by} set`, where, { key: o.field, hint: 'leave the field out of the file (the generator owns it), or pass --overwrite-generated to load it anyway' }));
     }
   }
 
