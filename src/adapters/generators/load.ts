@@ -258,6 +258,8 @@ async function compile(entry: string, outfile: string, root: string): Promise<{ 
       mainFields: ['module', 'main'],
       format: 'iife',
       globalName: '__svc_generator',
+      // A generator is an ES module, strict by definition; an IIFE is not unless it says so.
+      banner: { js: '"use strict";' },
       target: 'es2022',
       plugins: [forbidden],
       sourcemap: 'inline',

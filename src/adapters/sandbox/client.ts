@@ -14,13 +14,14 @@ import { existsSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_GENERATOR_LIMITS } from '../../core/catalog/catalog.js';
 import { SvcError, UsageError } from '../../core/errors.js';
 import type { GeneratorSdk } from '../../sdk/index.js';
 import type { FromHost, Limits, Outcome, ToHost } from './protocol.js';
 
 export type { Limits, Outcome, StopReason } from './protocol.js';
 
-export const DEFAULT_LIMITS: Limits = { cpuMs: 30_000, memoryMb: 256 };
+export const DEFAULT_LIMITS: Limits = DEFAULT_GENERATOR_LIMITS;
 
 /** The sdk methods a generator may call; anything else is refused before it reaches the sdk. */
 const METHODS = new Set(['get', 'getByHfid', 'list', 'peer', 'peers', 'referrers', 'upsert', 'update', 'delete', 'allocateNumber', 'allocatePrefix', 'allocateAddress', 'claim', 'now', 'log']);
@@ -64,7 +65,9 @@ class Host {
       this.dead = true;
       if (host === this) host = undefined;
       const message = `the generator sandbox stopped (${signal ?? `exit ${code}`})${this.stderr.trim() ? `: ${this.stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`;
-      for (const done of this.waiting.values()) done({ error: { message }, ...(signal === 'SIGABRT' || code === 134 ? { stopped: 'out-of-memory' as const } : {}) });
+      // V8 aborts the whole process when an isolate's heap cannot be saved by isolated-vm.
+      const oom = signal === 'SIGABRT' || code === 134 || /out of memory|memory limit|allocation failed/i.test(this.stderr);
+      for (const done of this.waiting.values()) done({ error: { message }, ...(oom ? { stopped: 'out-of-memory' as const } : {}) });
       this.waiting.clear();
     });
     this.child.on('error', () => {});
