@@ -186,8 +186,13 @@ const CASES: Case[] = [
   },
   {
     name: 'tampers with the sdk',
-    code: `export default async function generate(sdk: any) {\n  sdk.target.attributes.status = 'terminated';\n  (await sdk.get(sdk.target.id)).attributes.customer = 'mallory';\n  sdk.upsert = async () => ({});\n}\n`,
-    expect: ['generators/failed', /dedicated_internet\.ts:4:\d+: Cannot assign to read only property 'upsert'/],
+    code: `export default async function generate(sdk: any) {\n  sdk.upsert = async () => ({});\n}\n`,
+    expect: ['generators/failed', /dedicated_internet\.ts:2:\d+: Cannot assign to read only property 'upsert'/],
+  },
+  {
+    name: 'changes an object the sdk handed out, in place',
+    code: `export default async function generate(sdk: any) {\n  const sub = await sdk.get(sdk.target.id);\n  sub.attributes.customer = 'mallory';\n}\n`,
+    expect: ['generators/failed', /dedicated_internet\.ts:3:\d+: Cannot assign to read only property 'customer'/],
   },
 ];
 

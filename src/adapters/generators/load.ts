@@ -8,7 +8,7 @@ import { SvcError, UsageError, ValidationError } from '../../core/errors.js';
 import { withCallSite } from '../../core/generate/call-site.js';
 import type { GenerateFunction } from '../../sdk/index.js';
 import { writeFileAtomic } from '../fs.js';
-import { DEFAULT_LIMITS, disposeModule, loadModule, runModule, type Limits, type Outcome, type StopReason } from '../sandbox/client.js';
+import { DEFAULT_LIMITS, loadModule, type Limits, type Outcome, type StopReason } from '../sandbox/client.js';
 import { locateError } from './stack.js';
 
 /** Where compiled generators go, under the catalog root: a cache, never committed. */
@@ -47,7 +47,7 @@ export function displayPathOf(root: string, file: string): string {
  * layout, so the inline source map's relative paths resolve as from the source, and named by
  * content, so two processes writing the same file write the same bytes.
  */
-export async function loadGenerator(file: string, opts: { catalogRoot: string; limits?: Limits }): Promise<LoadedGenerator> {
+export async function loadGenerator(file: string, opts: { catalogRoot: string; limits?: Limits; lazy?: boolean }): Promise<LoadedGenerator> {
   const root = resolve(opts.catalogRoot);
   const abs = resolve(root, file);
   const displayPath = displayPathOf(root, abs);
@@ -70,7 +70,20 @@ export async function loadGenerator(file: string, opts: { catalogRoot: string; l
   const files = { file: abs, displayPath, catalogRoot: root, cacheFile };
   const limits = opts.limits ?? DEFAULT_LIMITS;
 
-  const { id, outcome } = await loadModule(readFileSync(cacheFile, 'utf8'), cacheFile, limits);
+  if (opts.lazy) {
+    // Compiled now (its hash names the code), evaluated at its first run: a generation whose runs
+    // are all remembered never starts the sandbox. A failure to load is then the first run's.
+    let loading: Promise<LoadedGenerator> | undefined;
+    return { ...files, generate: async (sdk) => (await (loading ??= evaluate(files, limits))).generate(sdk) };
+  }
+  return evaluate(files, limits);
+}
+
+/** Load the compiled bundle into its sandbox. */
+async function evaluate(files: Omit<LoadedGenerator, 'generate'>, limits: Limits): Promise<LoadedGenerator> {
+  const { displayPath, cacheFile } = files;
+  const module = await loadModule(readFileSync(cacheFile, 'utf8'), cacheFile, limits);
+  const { outcome } = module;
   const answer = parsed(outcome);
   if (outcome.stopped) throw stopped(outcome.stopped, limits, `generator ${displayPath} was stopped while loading`);
   if (answer?.noExport) {
@@ -83,7 +96,7 @@ export async function loadGenerator(file: string, opts: { catalogRoot: string; l
   if (!answer?.ok) throw importFailure(errorOf(outcome.error ?? answer ?? { message: 'no answer from the sandbox' }), files);
 
   const generate: GenerateFunction = async (sdk) => {
-    const { outcome: o, errors } = await runModule(id, sdk);
+    const { outcome: o, errors } = await module.run(sdk);
     const a = parsed(o);
     if (o.stopped) throw stopped(o.stopped, limits, 'stopped');
     if (a?.ok) return;
@@ -92,12 +105,12 @@ export async function loadGenerator(file: string, opts: { catalogRoot: string; l
     throw thrown(a, errors);
   };
   const loaded: LoadedGenerator = { ...files, generate };
-  released.register(loaded, id);
+  released.register(loaded, module.dispose);
   return loaded;
 }
 
 /** A generator that is no longer referenced lets go of its isolate. */
-const released = new FinalizationRegistry<number>((id) => disposeModule(id));
+const released = new FinalizationRegistry<() => void>((dispose) => dispose());
 
 /** What the sandbox's prelude answers: see ../sandbox/prelude.ts. */
 interface Answer {

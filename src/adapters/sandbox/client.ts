@@ -162,28 +162,30 @@ async function dispatch(run: Run, method: string, json: string): Promise<unknown
 }
 
 export interface SandboxModule {
-  /** The number the sandbox knows the loaded module by. */
-  id: number;
   outcome: Outcome;
+  /** Run the module's generate function with `sdk`; `errors` are those the sdk threw. */
+  run(sdk: GeneratorSdk): Promise<{ outcome: Outcome; errors: Map<number, unknown> }>;
+  /** Let go of the module's isolate. */
+  dispose(): void;
 }
 
-/** Evaluate a bundle (an IIFE that sets `__svc_generator`) in a fresh isolate. */
+/**
+ * Evaluate a bundle (an IIFE that sets `__svc_generator`) in a fresh isolate. The module stays bound
+ * to the sandbox process that loaded it: should that one die, its runs fail rather than reach a
+ * module of the next process that happens to have the same number.
+ */
 export async function loadModule(code: string, filename: string, limits: Limits): Promise<SandboxModule> {
   const h = theHost();
   const p = h.request((id) => ({ t: 'load', id, code, filename, limits }));
-  return { id: p.id, outcome: await p };
-}
-
-/** Run a loaded module's generate function with `sdk`; `errors` are those the sdk threw. */
-export async function runModule(module: number, sdk: GeneratorSdk): Promise<{ outcome: Outcome; errors: Map<number, unknown> }> {
-  const h = theHost();
-  const init = JSON.stringify({ generator: sdk.generator, target: sdk.target, parameters: sdk.parameters });
-  const run: Run = { sdk, errors: new Map() };
-  const outcome = await h.request((id) => ({ t: 'run', id, gen: module, init }), run);
-  return { outcome, errors: run.errors };
-}
-
-/** Let go of a loaded module's isolate. */
-export function disposeModule(module: number): void {
-  host?.send({ t: 'dispose', gen: module });
+  const outcome = await p;
+  return {
+    outcome,
+    run: async (sdk) => {
+      const init = JSON.stringify({ generator: sdk.generator, target: sdk.target, parameters: sdk.parameters });
+      const run: Run = { sdk, errors: new Map() };
+      const o = await h.request((id) => ({ t: 'run', id, gen: p.id, init }), run);
+      return { outcome: o, errors: run.errors };
+    },
+    dispose: () => h.send({ t: 'dispose', gen: p.id }),
+  };
 }

@@ -18,7 +18,16 @@ export const PRELUDE = String.raw`(function () {
   const apply = bridge.apply, applyIgnored = bridge.applyIgnored, applySyncPromise = bridge.applySyncPromise;
   const rapply = Reflect.apply, ownKeys = Reflect.ownKeys, describe = Reflect.getOwnPropertyDescriptor;
   const parse = JSON.parse, stringify = JSON.stringify;
-  const Err = Error, DateC = Date, StringC = String, defineProperty = Object.defineProperty, freeze = Object.freeze, create = Object.create;
+  const Err = Error, DateC = Date, StringC = String, defineProperty = Object.defineProperty, freeze = Object.freeze, create = Object.create, keys = Object.keys;
+  /** Objects the sdk hands out are read-only snapshots, as they always were: change them through the sdk. */
+  const deepFreeze = (v) => {
+    if (v !== null && typeof v === 'object') {
+      freeze(v);
+      const ks = keys(v);
+      for (let i = 0; i < ks.length; i++) deepFreeze(v[ks[i]]);
+    }
+    return v;
+  };
   const ASYNC = { arguments: { copy: true }, result: { promise: true, copy: true } };
   const ARGS = { arguments: { copy: true } };
 
@@ -64,7 +73,7 @@ export const PRELUDE = String.raw`(function () {
     // Taken before the first await: the generator's own frame is on it (see core/generate/call-site.ts).
     const site = new Err('sdk call').stack;
     const reply = parse(await rapply(apply, bridge, [undefined, [method, stringify(args)], ASYNC]));
-    if (reply.ok) return reply.value;
+    if (reply.ok) return deepFreeze(reply.value);
     throw hostError(reply, site);
   };
   const notify = (method, args) => void rapply(applyIgnored, bridge, [undefined, [method, stringify(args)], ARGS]);
@@ -77,8 +86,8 @@ export const PRELUDE = String.raw`(function () {
 
   const makeSdk = (init) => freeze({
     generator: init.generator,
-    target: init.target,
-    parameters: init.parameters,
+    target: deepFreeze(init.target),
+    parameters: deepFreeze(init.parameters),
     get: (id) => call('get', [id]),
     getByHfid: (kind, hfid) => call('getByHfid', [kind, hfid]),
     list: (kind, filter) => call('list', [kind, filter]),
