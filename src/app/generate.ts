@@ -56,7 +56,7 @@ export async function loadHandles(catalog: Catalog, only?: string | readonly str
   }
   const handles: GeneratorHandle[] = [];
   for (const def of defs) {
-    const loaded = await loadGenerator(def.file, { catalogRoot: catalog.root });
+    const loaded = await loadGenerator(def.file, { catalogRoot: catalog.root, limits: catalog.generatorLimits, lazy: true });
     handles.push({
       def,
       // The compiled module is named by the hash of its code (with its relative imports).

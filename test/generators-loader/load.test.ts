@@ -72,7 +72,7 @@ function caught(p: Promise<unknown>): Promise<SvcError> {
 
 const cacheFiles = (root: string): string[] => {
   const dir = join(root, '.svc/cache');
-  return existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.mjs')).sort() : [];
+  return existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.js')).sort() : [];
 };
 
 describe('loading generators from a catalog outside the repository', () => {
@@ -83,7 +83,7 @@ describe('loading generators from a catalog outside the repository', () => {
 
     const gen = await loadGenerator('generators/dia.ts', { catalogRoot: root });
     expect(gen.displayPath).toBe('generators/dia.ts');
-    expect(gen.cacheFile).toMatch(/\/\.svc\/cache\/generators\/dia\.[0-9a-f]{16}\.mjs$/);
+    expect(gen.cacheFile).toMatch(/\/\.svc\/cache\/generators\/dia\.[0-9a-f]{16}\.js$/);
     const { sdk, calls } = recordingSdk(1000);
     await runGenerator(gen, sdk, { generator: 'dia', target: 'DI-1' });
     expect(calls).toEqual([

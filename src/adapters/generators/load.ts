@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Message } from 'esbuild';
+import type { Message, Plugin } from 'esbuild';
 import { diag } from '../../core/diagnostics.js';
-import { UsageError, ValidationError } from '../../core/errors.js';
+import { SvcError, UsageError, ValidationError } from '../../core/errors.js';
+import { withCallSite } from '../../core/generate/call-site.js';
 import type { GenerateFunction } from '../../sdk/index.js';
 import { writeFileAtomic } from '../fs.js';
+import { DEFAULT_LIMITS, loadModule, type Limits, type Outcome, type StopReason } from '../sandbox/client.js';
 import { locateError } from './stack.js';
 
 /** Where compiled generators go, under the catalog root: a cache, never committed. */
@@ -20,8 +22,9 @@ export interface LoadedGenerator {
   /** The file as the user names it: relative to the catalog root when inside it. */
   displayPath: string;
   catalogRoot: string;
-  /** The compiled module actually imported (content-addressed). */
+  /** The compiled bundle the sandbox runs (content-addressed). */
   cacheFile: string;
+  /** Runs the generator in its sandbox with this sdk (see ../sandbox/). */
   generate: GenerateFunction;
 }
 
@@ -32,17 +35,19 @@ export function displayPathOf(root: string, file: string): string {
 }
 
 /**
- * Compiles and imports a generator (.ts, .mts, .js, .mjs) from any folder, with no build step and
- * nothing installed in its catalog.
+ * Compiles a generator (.ts, .mts, .js, .mjs) from any folder, with no build step and nothing
+ * installed in its catalog, and loads it into its sandbox (../sandbox/): a V8 isolate of its own
+ * with no Node APIs, whose only way out is the sdk.
  *
  * esbuild bundles the file with its relative imports (so `./lib.js` next to `lib.ts` works, as in
- * TypeScript's NodeNext style) and leaves package imports external; `import type` is erased. The
- * output goes to `<catalog>/.svc/cache/generators/<same relative path>.<hash>.mjs`: next to a mirror
- * of the source layout, so the inline source map's relative paths and any package resolution behave
- * as from the source, and named by content, so an edited generator gets a new module URL even in a
- * long-lived process, and two processes writing the same file write the same bytes.
+ * TypeScript's NodeNext style) and the packages it imports (which must be plain JavaScript: the
+ * sandbox has no module loader); `import type` is erased, and an import of Node's built-in modules
+ * is refused here, at bundle time, with its position. The output goes to
+ * `<catalog>/.svc/cache/generators/<same relative path>.<hash>.js`: next to a mirror of the source
+ * layout, so the inline source map's relative paths resolve as from the source, and named by
+ * content, so two processes writing the same file write the same bytes.
  */
-export async function loadGenerator(file: string, opts: { catalogRoot: string }): Promise<LoadedGenerator> {
+export async function loadGenerator(file: string, opts: { catalogRoot: string; limits?: Limits; lazy?: boolean }): Promise<LoadedGenerator> {
   const root = resolve(opts.catalogRoot);
   const abs = resolve(root, file);
   const displayPath = displayPathOf(root, abs);
@@ -60,24 +65,111 @@ export async function loadGenerator(file: string, opts: { catalogRoot: string })
   const inside = displayPath !== abs;
   // Generators outside the catalog get a mirror keyed by their absolute folder, so names never clash.
   const mirror = inside ? displayPath : join('_external', createHash('sha256').update(dirname(abs)).digest('hex').slice(0, 12), basename(abs));
-  const placeholder = join(root, CACHE_DIR, mirror.replace(/\.[cm]?[jt]s$/, '.mjs'));
+  const placeholder = join(root, CACHE_DIR, mirror.replace(/\.[cm]?[jt]s$/, '.js'));
   const cacheFile = reusable(placeholder, root) ?? (await build(abs, placeholder, root));
+  const files = { file: abs, displayPath, catalogRoot: root, cacheFile };
+  const limits = opts.limits ?? DEFAULT_LIMITS;
 
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(pathToFileURL(cacheFile).href)) as Record<string, unknown>;
-  } catch (e) {
-    throw importFailure(e, { file: abs, displayPath, catalogRoot: root, cacheFile });
+  if (opts.lazy) {
+    // Compiled now (its hash names the code), evaluated at its first run: a generation whose runs
+    // are all remembered never starts the sandbox. A failure to load is then the first run's.
+    let loading: Promise<LoadedGenerator> | undefined;
+    return { ...files, generate: async (sdk) => (await (loading ??= evaluate(files, limits))).generate(sdk) };
   }
-  const generate = typeof mod.default === 'function' ? mod.default : mod.generate;
-  if (typeof generate !== 'function') {
+  return evaluate(files, limits);
+}
+
+/** Load the compiled bundle into its sandbox. */
+async function evaluate(files: Omit<LoadedGenerator, 'generate'>, limits: Limits): Promise<LoadedGenerator> {
+  const { displayPath, cacheFile } = files;
+  const module = await loadModule(readFileSync(cacheFile, 'utf8'), cacheFile, limits);
+  const { outcome } = module;
+  const answer = parsed(outcome);
+  if (outcome.stopped) throw stopped(outcome.stopped, limits, `generator ${displayPath} was stopped while loading`);
+  if (answer?.noExport) {
     throw new ValidationError('generators/no-export', `generator ${displayPath} exports no generate function`, {
       hint: 'export default async function generate(sdk: GeneratorSdk): Promise<void> { … } (or a named export `generate`)',
       diagnostics: [diag('error', 'generators/no-export', 'exports no generate function', { file: displayPath, line: 1, column: 1 })],
     });
   }
-  return { file: abs, displayPath, catalogRoot: root, cacheFile, generate: generate as GenerateFunction };
+  if (answer?.polluted) throw polluted(answer.polluted, `generator ${displayPath}, while loading,`);
+  if (!answer?.ok) throw importFailure(errorOf(outcome.error ?? answer ?? { message: 'no answer from the sandbox' }), files);
+
+  const generate: GenerateFunction = async (sdk) => {
+    const { outcome: o, errors } = await module.run(sdk);
+    const a = parsed(o);
+    if (o.stopped) throw stopped(o.stopped, limits, 'stopped');
+    if (a?.ok) return;
+    if (a?.polluted) throw polluted(a.polluted, 'it');
+    if (!a) throw new SvcError('generators/sandbox-failed', o.error?.message ?? 'no answer from the sandbox', { exitCode: 1 });
+    throw thrown(a, errors);
+  };
+  const loaded: LoadedGenerator = { ...files, generate };
+  released.register(loaded, module.dispose);
+  return loaded;
 }
+
+/** A generator that is no longer referenced lets go of its isolate. */
+const released = new FinalizationRegistry<() => void>((dispose) => dispose());
+
+/** What the sandbox's prelude answers: see ../sandbox/prelude.ts. */
+interface Answer {
+  ok: boolean;
+  noExport?: boolean;
+  polluted?: string;
+  isError?: boolean;
+  message?: string;
+  name?: string;
+  stack?: string;
+  ref?: number;
+  callSite?: string;
+}
+
+function parsed(o: Outcome): Answer | undefined {
+  return o.json === undefined ? undefined : (JSON.parse(o.json) as Answer);
+}
+
+function errorOf(data: { message?: string; name?: string; stack?: string }): Error {
+  const err = new Error(data.message ?? '');
+  if (data.name) err.name = data.name;
+  err.stack = data.stack ?? `${err.name}: ${err.message}`;
+  return err;
+}
+
+/**
+ * The generator's failure rebuilt from its data: svc's own error when it came from the sdk (its code,
+ * exit code and hint kept), with the stacks from inside the sandbox so that locateError finds the
+ * generator's line.
+ */
+function thrown(a: Answer, errors: Map<number, unknown>): unknown {
+  const own = a.ref === undefined ? undefined : errors.get(a.ref);
+  let err: Error;
+  if (own instanceof SvcError) {
+    err = new SvcError(own.code, own.message, { exitCode: own.exitCode, ...(own.hint !== undefined ? { hint: own.hint } : {}), diagnostics: own.diagnostics, cause: own });
+    err.stack = a.stack ?? err.stack;
+  } else if (a.isError === false) {
+    return a.message ?? '';
+  } else {
+    err = errorOf(a);
+  }
+  return a.callSite ? withCallSite(err, a.callSite) : err;
+}
+
+const stopped = (reason: StopReason, limits: Limits, what: string): SvcError =>
+  reason === 'out-of-memory'
+    ? new SvcError('generators/out-of-memory', `${what}: it reached the memory limit of ${limits.memoryMb} MB`, {
+        exitCode: 1,
+        hint: 'raise generator_limits.memory_mb in .orchestrator.yml if the generator needs more',
+      })
+    : reason === 'stalled'
+      ? new SvcError('generators/timeout', `${what}: it waited for a promise that nothing resolves (a generator has no timers or I/O; only sdk calls complete)`, { exitCode: 1 })
+      : new SvcError('generators/timeout', `${what}: it used more than its ${limits.cpuMs / 1000} s of CPU time`, {
+          exitCode: 1,
+          hint: 'look for an endless loop, or raise generator_limits.cpu_seconds in .orchestrator.yml',
+        });
+
+const polluted = (what: string, who: string): SvcError =>
+  new SvcError('generators/polluted', `${who} changed ${what}: a generator may not change JavaScript's built-in objects`, { exitCode: 1, hint: 'keep helpers in your own modules instead of adding them to built-in prototypes' });
 
 /**
  * Next to each compiled module, a manifest names the files esbuild read for it (the generator and
@@ -85,19 +177,22 @@ export async function loadGenerator(file: string, opts: { catalogRoot: string })
  * without starting esbuild (~40 ms, a twentieth of a no-op generation over 100,000 objects).
  * Packages stay external: a changed package in node_modules is not seen here.
  */
+/** 2: bundles for the sandbox (an IIFE with packages inlined); 1 were ES modules for import(). */
+const MANIFEST_FORMAT = 2;
+
 interface Manifest {
-  format: 1;
+  format: typeof MANIFEST_FORMAT;
   module: string;
   inputs: Record<string, string>;
 }
 
-const manifestPath = (placeholder: string) => placeholder.replace(/\.mjs$/, '.json');
+const manifestPath = (placeholder: string) => placeholder.replace(/\.js$/, '.json');
 const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 
 function reusable(placeholder: string, root: string): string | undefined {
   try {
     const m = JSON.parse(readFileSync(manifestPath(placeholder), 'utf8')) as Manifest;
-    if (m.format !== 1 || typeof m.module !== 'string' || typeof m.inputs !== 'object' || m.inputs === null) return undefined;
+    if (m.format !== MANIFEST_FORMAT || typeof m.module !== 'string' || typeof m.inputs !== 'object' || m.inputs === null) return undefined;
     const module = join(dirname(placeholder), basename(m.module));
     if (!existsSync(module)) return undefined;
     for (const [file, hash] of Object.entries(m.inputs)) if (sha256(readFileSync(resolve(root, file))) !== hash) return undefined;
@@ -111,7 +206,7 @@ function reusable(placeholder: string, root: string): string | undefined {
 async function build(abs: string, placeholder: string, root: string): Promise<string> {
   const { code, inputs } = await compile(abs, placeholder, root);
   const hash = sha256(code).slice(0, 16);
-  const cacheFile = placeholder.replace(/\.mjs$/, `.${hash}.mjs`);
+  const cacheFile = placeholder.replace(/\.js$/, `.${hash}.js`);
   if (!existsSync(cacheFile)) {
     // The cache ignores itself, so a catalog needs no .gitignore entry and `git status` stays clean.
     const ignore = join(root, CACHE_DIR, '.gitignore');
@@ -120,19 +215,19 @@ async function build(abs: string, placeholder: string, root: string): Promise<st
   }
   const hashes: Record<string, string> = {};
   for (const f of inputs.sort()) hashes[f] = sha256(readFileSync(resolve(root, f)));
-  const manifest: Manifest = { format: 1, module: basename(cacheFile), inputs: hashes };
+  const manifest: Manifest = { format: MANIFEST_FORMAT, module: basename(cacheFile), inputs: hashes };
   writeFileAtomic(manifestPath(placeholder), `${JSON.stringify(manifest, null, 2)}\n`);
   pruneOlder(placeholder, cacheFile);
   return cacheFile;
 }
 
-/** How long an older compiled version stays: a process started before an edit may still import it. */
+/** How long an older compiled version stays: a process started before an edit may still load it. */
 const PRUNE_AFTER_MS = 10 * 60 * 1000;
 
 function pruneOlder(placeholder: string, keep: string): void {
   const dir = dirname(placeholder);
-  const stem = basename(placeholder).replace(/\.mjs$/, '');
-  const version = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.[0-9a-f]{16}\\.mjs$`);
+  const stem = basename(placeholder).replace(/\.js$/, '');
+  const version = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.[0-9a-f]{16}\\.js$`);
   for (const f of readdirSync(dir)) {
     const full = join(dir, f);
     if (full === keep || !version.test(f)) continue;
@@ -144,6 +239,24 @@ function pruneOlder(placeholder: string, keep: string): void {
   }
 }
 
+/** Node's built-in modules, by every name an import can give them. */
+const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+
+/**
+ * Refuses, at bundle time and with its position, an import the sandbox could never satisfy: Node's
+ * built-in modules (the file system, processes, the network, the environment) and native addons.
+ */
+const forbidden: Plugin = {
+  name: 'svc-sandbox',
+  setup(b) {
+    b.onResolve({ filter: /^node:|^[a-z_]+(\/[a-z_/]+)?$/ }, (args) => {
+      if (!BUILTINS.has(args.path) && !args.path.startsWith('node:')) return undefined;
+      return { errors: [{ text: `imports ${args.path}, a Node built-in module: a generator runs sandboxed, with no file system, network, processes or environment; it gets what it needs through its sdk argument` }] };
+    });
+    b.onResolve({ filter: /\.node$/ }, (args) => ({ errors: [{ text: `imports ${args.path}, a native addon: a generator runs sandboxed and may use plain JavaScript only` }] }));
+  },
+};
+
 async function compile(entry: string, outfile: string, root: string): Promise<{ code: string; inputs: string[] }> {
   // Loaded on first use: esbuild starts a helper process, which commands without generators never need.
   const esbuild = await import('esbuild');
@@ -153,10 +266,15 @@ async function compile(entry: string, outfile: string, root: string): Promise<{ 
       outfile,
       absWorkingDir: root,
       bundle: true,
-      packages: 'external',
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
+      // The sandbox is a bare V8: no Node, no browser; packages come in as plain JavaScript.
+      platform: 'neutral',
+      mainFields: ['module', 'main'],
+      format: 'iife',
+      globalName: '__svc_generator',
+      // A generator is an ES module, strict by definition; an IIFE is not unless it says so.
+      banner: { js: '"use strict";' },
+      target: 'es2022',
+      plugins: [forbidden],
       sourcemap: 'inline',
       sourcesContent: false,
       write: false,
@@ -166,11 +284,19 @@ async function compile(entry: string, outfile: string, root: string): Promise<{ 
     });
     const out = result.outputFiles[0];
     if (!out) throw new Error('esbuild produced no output');
-    // Paths relative to absWorkingDir (the catalog root), as the manifest stores them.
+    // Paths relative to absWorkingDir (the catalog root), as the manifest stores them; packages too.
     return { code: out.text, inputs: Object.keys(result.metafile?.inputs ?? {}) };
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors;
     if (!errors?.length) throw e;
+    const missing = errors.map((m) => /^Could not resolve "([^".][^"]*)"/.exec(m.text)?.[1]).find((p) => p !== undefined);
+    if (missing !== undefined && errors.length === 1) {
+      const pkg = missing.startsWith('@') ? missing.split('/').slice(0, 2).join('/') : missing.split('/')[0]!;
+      throw new ValidationError('generators/import-failed', `generator ${displayPathOf(root, entry)} imports ${pkg}, which is not installed where the generator lives`, {
+        hint: "import svc's types with `import type` (erased), and receive everything else through the sdk argument",
+        cause: e,
+      });
+    }
     const diagnostics = errors.map((m) => {
       const at = m.location;
       const file = at ? displayPathOf(root, resolve(root, at.file)) : displayPathOf(root, entry);
@@ -179,23 +305,19 @@ async function compile(entry: string, outfile: string, root: string): Promise<{ 
     });
     const first = diagnostics[0]!;
     const where = first.line !== undefined ? `${first.file}:${first.line}:${first.column}` : first.file;
-    throw new ValidationError(first.code, `${where}: ${first.message}`, { diagnostics, cause: e });
+    throw new ValidationError(first.code, `${where}: ${first.message}`, {
+      diagnostics,
+      cause: e,
+      ...(first.code === 'generators/forbidden-import' ? { hint: 'README.md, Generators: what a generator may and may not do' } : {}),
+    });
   }
 }
 
-const buildCode = (m: Message): string => (m.text.startsWith('Could not resolve') ? 'generators/unresolved-import' : 'generators/syntax');
+const buildCode = (m: Message): string =>
+  m.pluginName === 'svc-sandbox' ? 'generators/forbidden-import' : m.text.startsWith('Could not resolve') || m.text.startsWith('No loader') ? 'generators/unresolved-import' : 'generators/syntax';
 
-/** An import that failed: a missing package, or a throw at the module's top level (mapped to its line). */
-function importFailure(e: unknown, gen: Omit<LoadedGenerator, 'generate'>): ValidationError {
-  const err = e instanceof Error ? e : new Error(String(e));
-  const code = (err as { code?: string }).code;
-  if (code === 'ERR_MODULE_NOT_FOUND') {
-    const pkg = /Cannot find (?:package|module) '([^']+)'/.exec(err.message)?.[1] ?? 'a module';
-    return new ValidationError('generators/import-failed', `generator ${gen.displayPath} imports ${pkg}, which is not installed where the generator lives`, {
-      hint: "import svc's types with `import type` (erased), and receive everything else through the sdk argument",
-      cause: err,
-    });
-  }
+/** A throw at the module's top level, mapped to its line. */
+function importFailure(err: Error, gen: Omit<LoadedGenerator, 'generate'>): ValidationError {
   const at = locateError(err, gen);
   const where = at ? `${at.file}:${at.line}:${at.column}` : gen.displayPath;
   return new ValidationError('generators/load-failed', `generator ${gen.displayPath} failed while loading, at ${where}: ${err.message}`, {

@@ -34,9 +34,21 @@ export interface Catalog {
   strict: boolean;
   /** The config's own warnings (keys kept for .infrahub.yml's sake), for `svc validate` and strict mode. */
   warnings: Diagnostic[];
+  /** What one generator run may use (`generator_limits:`), with the defaults applied. */
+  generatorLimits: GeneratorLimits;
   /** The parsed config, for positioned diagnostics about it. */
   source: YamlSource;
 }
+
+export interface GeneratorLimits {
+  /** CPU time of one run (one generator, one target), in milliseconds. */
+  cpuMs: number;
+  /** The generator's heap, in megabytes. */
+  memoryMb: number;
+}
+
+/** Enough for any honest generator many times over; small enough that a runaway one is stopped soon. */
+export const DEFAULT_GENERATOR_LIMITS: GeneratorLimits = { cpuMs: 30_000, memoryMb: 256 };
 
 export interface CatalogLoad {
   catalog: Catalog | undefined;
@@ -95,6 +107,7 @@ export function parseCatalog(text: string, root: string, displayName = CONFIG_FI
     inventory?: string;
     default_branch?: string;
     strict?: boolean;
+    generator_limits?: { cpu_seconds?: number; memory_mb?: number };
     generator_definitions?: { name: string; file_path: string; targets: string; description?: string; parameters?: Record<string, string | number | boolean> }[];
   };
   const inside = (p: string, key: (string | number)[]): string | undefined => {
@@ -136,6 +149,10 @@ export function parseCatalog(text: string, root: string, displayName = CONFIG_FI
     generators,
     strict: raw.strict === true,
     warnings: [],
+    generatorLimits: {
+      cpuMs: Math.round((raw.generator_limits?.cpu_seconds ?? DEFAULT_GENERATOR_LIMITS.cpuMs / 1000) * 1000),
+      memoryMb: raw.generator_limits?.memory_mb ?? DEFAULT_GENERATOR_LIMITS.memoryMb,
+    },
     source,
   };
   if (hasErrors(diagnostics)) return { catalog: undefined, diagnostics };

@@ -45,6 +45,15 @@ export const catalogConfigSchema = {
       type: 'boolean',
     },
     ...INFRAHUB_ONLY_KEYS,
+    generator_limits: {
+      description: 'What one generator run may use before svc stops it (see docs/sandbox.md).',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        cpu_seconds: { type: 'number', exclusiveMinimum: 0, maximum: 3600, description: 'CPU time of one run (one generator, one target). Default: 30.' },
+        memory_mb: { type: 'integer', minimum: 16, maximum: 8192, description: "The generator's heap, in megabytes. Default: 256." },
+      },
+    },
     generator_definitions: {
       description: 'The generators: TypeScript or JavaScript modules that implement products.',
       type: 'array',

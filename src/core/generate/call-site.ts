@@ -19,6 +19,12 @@ export async function atCallSite<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Tag `err` with the stack of the sdk call it came from, taken elsewhere (in a generator's sandbox). */
+export function withCallSite<E extends Error>(err: E, stack: string): E {
+  if (!(CALL_SITE in err)) Object.defineProperty(err, CALL_SITE, { value: stack, enumerable: false });
+  return err;
+}
+
 /** The stack of the sdk call that threw `err`, when it came through atCallSite. */
 export function callSiteOf(err: unknown): string | undefined {
   return err instanceof Error ? ((err as Error & { [CALL_SITE]?: string })[CALL_SITE] ?? undefined) : undefined;
