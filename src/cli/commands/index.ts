@@ -11,6 +11,7 @@ import { registerRequest } from './request.js';
 import { registerDemo } from './demo.js';
 import { registerPools } from './pools.js';
 import { registerInit } from './init.js';
+import { registerQuery } from './query.js';
 
 export type Ctx = () => CliContext;
 export type SetExit = (code: number) => void;
@@ -28,4 +29,5 @@ export function registerCommands(program: Command, ctx: Ctx, setExit: SetExit): 
   registerDemo(program, ctx, setExit);
   registerPools(program, ctx, setExit);
   registerInit(program, ctx, setExit);
+  registerQuery(program, ctx, setExit);
 }

@@ -8,6 +8,7 @@ import { parseYamlQuick } from '../yaml/quick.js';
 import { checkShape } from '../yaml/shape.js';
 import { catalogConfigSchema } from './config-schema.js';
 import { CONFIG_FILE, findCatalogRoot } from './root.js';
+import { parseRenderConfig, type RenderConfig } from '../render/config.js';
 
 export interface GeneratorDefinition {
   name: string;
@@ -29,6 +30,8 @@ export interface Catalog {
   inventory: string;
   defaultBranch: string | undefined;
   generators: GeneratorDefinition[];
+  /** queries, jinja2_transforms, artifact_definitions (see ../render/config.ts). */
+  render: RenderConfig;
   /** The parsed config, for positioned diagnostics about it. */
   source: YamlSource;
 }
@@ -90,7 +93,7 @@ export function parseCatalog(text: string, root: string, displayName = CONFIG_FI
     inventory?: string;
     default_branch?: string;
     generator_definitions?: { name: string; file_path: string; targets: string; description?: string; parameters?: Record<string, string | number | boolean> }[];
-  };
+  } & Parameters<typeof parseRenderConfig>[0];
   const inside = (p: string, key: (string | number)[]): string | undefined => {
     const abs = resolve(root, p);
     const rel = relative(root, abs);
@@ -128,6 +131,7 @@ export function parseCatalog(text: string, root: string, displayName = CONFIG_FI
     inventory: inside(raw.inventory ?? 'inventory', ['inventory']) ?? join(root, 'inventory'),
     defaultBranch: raw.default_branch,
     generators,
+    render: parseRenderConfig(raw, source, inside, diagnostics),
     source,
   };
   if (hasErrors(diagnostics)) return { catalog: undefined, diagnostics };

@@ -1,3 +1,5 @@
+import { renderConfigSchemaProperties } from '../render/config.js';
+
 /**
  * The shape of .orchestrator.yml, the catalog's root file (svc's counterpart of Infrahub's .infrahub.yml).
  * Keys that exist in .infrahub.yml keep its names and shapes (`schemas`, `generator_definitions` with
@@ -49,5 +51,6 @@ export const catalogConfigSchema = {
         },
       },
     },
+    ...renderConfigSchemaProperties,
   },
 } as const;
