@@ -12,6 +12,7 @@ import { registerDemo } from './demo.js';
 import { registerPools } from './pools.js';
 import { registerInit } from './init.js';
 import { registerQuery } from './query.js';
+import { registerRender } from './render.js';
 
 export type Ctx = () => CliContext;
 export type SetExit = (code: number) => void;
@@ -30,4 +31,5 @@ export function registerCommands(program: Command, ctx: Ctx, setExit: SetExit): 
   registerPools(program, ctx, setExit);
   registerInit(program, ctx, setExit);
   registerQuery(program, ctx, setExit);
+  registerRender(program, ctx, setExit);
 }
