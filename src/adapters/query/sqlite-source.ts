@@ -14,6 +14,13 @@ interface Sql {
 const IN_JSON = 'IN (SELECT value FROM json_each(?))';
 
 /**
+ * Kind tables have no index on `id` (objects maps id → rid, the tables' key): an id condition goes
+ * through objects, or it would read the whole table.
+ */
+const ridOfIds = (alias: string, ids: string) => `${alias}.rid IN (SELECT rid FROM objects WHERE id IN (${ids}))`;
+const JSON_IDS = 'SELECT value FROM json_each(?)';
+
+/**
  * The query engine's reads over the SQLite index: every call answers a whole batch of ids with one
  * statement per concrete kind (ids travel as one JSON array), and statements are prepared once.
  */
@@ -34,7 +41,7 @@ export class SqliteQuerySource implements QuerySource {
       const t = this.layout.kinds.get(concrete);
       const where = t && this.conditions(t, 'k', filter);
       if (!t || !where) continue;
-      if (within) where.push({ sql: `k.id ${IN_JSON}`, params: [JSON.stringify(within)] });
+      if (within) where.push({ sql: ridOfIds('k', JSON_IDS), params: [JSON.stringify(within)] });
       rows.push(...this.ranked(kind, t, where));
     }
     return sortRanked(rows);
@@ -44,7 +51,7 @@ export class SqliteQuerySource implements QuerySource {
     const rows: Ranked[] = [];
     for (const concrete of this.layout.schema.concreteKinds(kind)) {
       const t = this.layout.kinds.get(concrete);
-      if (t) rows.push(...this.ranked(kind, t, [{ sql: `k.id ${IN_JSON}`, params: [JSON.stringify(ids)] }]));
+      if (t) rows.push(...this.ranked(kind, t, [{ sql: ridOfIds('k', JSON_IDS), params: [JSON.stringify(ids)] }]));
     }
     return new Map(sortRanked(rows).map((id, i) => [id, i]));
   }
@@ -73,7 +80,7 @@ export class SqliteQuerySource implements QuerySource {
       const peers = this.layout.schema.concreteKinds(one.rel.peer).flatMap((c) => {
         const pt = this.layout.kinds.get(c);
         const a = pt?.attrs.find((x) => x.a.name === parts[1]);
-        return pt && a ? [`(SELECT p.${q(a.col)} FROM ${q(pt.table)} p WHERE p.id = k.${q(one.col)})`] : [];
+        return pt && a ? [`(SELECT p.${q(a.col)} FROM objects po JOIN ${q(pt.table)} p ON p.rid = po.rid WHERE po.id = k.${q(one.col)})`] : [];
       });
       return peers.length === 0 ? 'NULL' : peers.length === 1 ? peers[0]! : `COALESCE(${peers.join(', ')})`;
     }
@@ -83,7 +90,7 @@ export class SqliteQuerySource implements QuerySource {
   /** The WHERE terms of a filter on one concrete kind (alias `k`); undefined when nothing of the kind can match. */
   private conditions(t: KindTable, k: string, filter: NodeFilter): Sql[] | undefined {
     const out: Sql[] = [];
-    if (filter.ids) out.push({ sql: `${k}.id ${IN_JSON}`, params: [JSON.stringify(filter.ids)] });
+    if (filter.ids) out.push({ sql: ridOfIds(k, JSON_IDS), params: [JSON.stringify(filter.ids)] });
     if (filter.hfid) out.push({ sql: `${k}.rid IN (SELECT rid FROM objects WHERE kind = ? AND hfid = ?)`, params: [t.schema.kind, JSON.stringify(filter.hfid)] });
     for (const c of filter.attributes) {
       const term = attributeTerm(t, k, c);
@@ -122,7 +129,7 @@ export class SqliteQuerySource implements QuerySource {
     if (t.manys.some((m) => m.name === rel.name)) return { sql: `EXISTS (SELECT 1 FROM edges e WHERE e.src = ${k}.id AND e.rel = ? AND e.dst IN (${peers.sql}))`, params: [rel.name, ...peers.params] };
     const parts: Sql[] = [];
     for (const side of this.otherSide(t, rel)) {
-      if (side.col) parts.push({ sql: `${k}.id IN (SELECT x.${q(side.col)} FROM ${q(side.table)} x WHERE x.id IN (${peers.sql}))`, params: peers.params });
+      if (side.col) parts.push({ sql: `${k}.id IN (SELECT x.${q(side.col)} FROM ${q(side.table)} x WHERE ${ridOfIds('x', peers.sql)})`, params: peers.params });
       else parts.push({ sql: `${k}.id IN (SELECT e.dst FROM edges e WHERE e.rel = ? AND e.src IN (${peers.sql}))`, params: [side.rel, ...peers.params] });
     }
     if (!parts.length) return { sql: '0', params: [] };
@@ -185,7 +192,7 @@ export class SqliteQuerySource implements QuerySource {
     const json = JSON.stringify(ids);
     const one = t.ones.find((o) => o.rel.name === rel.name);
     if (one) {
-      for (const r of this.prepare(`SELECT id, ${q(one.col)} AS peer FROM ${q(t.table)} WHERE id ${IN_JSON}`).all(json) as { id: string; peer: string | null }[]) add(r.id, r.peer);
+      for (const r of this.prepare(`SELECT k.id, k.${q(one.col)} AS peer FROM ${q(t.table)} k WHERE ${ridOfIds('k', JSON_IDS)}`).all(json) as { id: string; peer: string | null }[]) add(r.id, r.peer);
     } else if (t.manys.some((m) => m.name === rel.name)) {
       for (const r of this.prepare(`SELECT src, dst FROM edges WHERE rel = ? AND src ${IN_JSON}`).all(rel.name, json) as { src: string; dst: string }[]) add(r.src, r.dst);
     } else {
