@@ -57,7 +57,7 @@ function build(schema: SchemaSet): GraphQLSchema {
     return f;
   };
   const attrs = attributeTypes(lineage);
-  const kinds = [...schema.kinds.values()].filter((k) => k.kind !== 'CoreNode' || k.isGeneric);
+  const kinds = [...schema.kinds.values()];
   const nodeTypes = new Map<string, GraphQLObjectType | GraphQLInterfaceType>();
   const argsOf = new Map<string, Map<string, FilterArg>>();
   const wrappers = new Map<string, { edged: GraphQLObjectType; paginated: GraphQLObjectType; nestedEdged: GraphQLObjectType; nestedPaginated: GraphQLObjectType }>();
@@ -129,7 +129,7 @@ function build(schema: SchemaSet): GraphQLSchema {
     return w;
   };
 
-  const relField = (owner: KindSchema, r: RelationshipSchema): GraphQLFieldConfig<NodeRow, Ctx> | undefined => {
+  const relField = (r: RelationshipSchema): GraphQLFieldConfig<NodeRow, Ctx> | undefined => {
     if (!nodeTypes.has(r.peer)) return undefined;
     const w = wrap(r.peer);
     if (r.cardinality === 'one') {
@@ -159,7 +159,7 @@ function build(schema: SchemaSet): GraphQLSchema {
     }
     for (const r of relationshipsOf(schema, k)) {
       if (k.isGeneric && !sharedByKinds(schema, k, r)) continue;
-      const f = relField(k, r);
+      const f = relField(r);
       if (f) fields[r.name] = f;
     }
     return fields;
