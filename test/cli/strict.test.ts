@@ -4,15 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, svc, tempDir, tempRepo, writeTree } from '../helpers/repo.js';
 
 /** .infrahub.yml's keys that svc does not implement, as a team's file has them. */
-const INFRAHUB_KEYS = `queries:
-  - name: device_info
-    file_path: queries/device_info.gql
-jinja2_transforms:
-  - name: startup
-    query: device_info
-    template_path: templates/startup.j2
-python_transforms: []
-artifact_definitions: []
+const INFRAHUB_KEYS = `python_transforms: []
 check_definitions: []
 objects: [objects]
 menus: [menus/menu.yml]
@@ -29,16 +21,13 @@ describe('.infrahub.yml keys in .orchestrator.yml', () => {
     const report = JSON.parse(r.stdout) as { ok: boolean; diagnostics: { severity: string; code: string; key: string; line: number }[] };
     expect(report.ok).toBe(true);
     expect(report.diagnostics.map((d) => [d.severity, d.code, d.key, d.line])).toEqual([
-      ['warning', 'config/infrahub-only', 'queries', 2],
-      ['warning', 'config/infrahub-only', 'jinja2_transforms', 5],
-      ['warning', 'config/infrahub-only', 'python_transforms', 9],
-      ['warning', 'config/infrahub-only', 'artifact_definitions', 10],
-      ['warning', 'config/infrahub-only', 'check_definitions', 11],
-      ['warning', 'config/infrahub-only', 'objects', 12],
-      ['warning', 'config/infrahub-only', 'menus', 13],
+      ['warning', 'config/infrahub-only', 'python_transforms', 2],
+      ['warning', 'config/infrahub-only', 'check_definitions', 3],
+      ['warning', 'config/infrahub-only', 'objects', 4],
+      ['warning', 'config/infrahub-only', 'menus', 5],
     ]);
     const text = svc(dir, ['validate']);
-    expect(text.stdout).toContain('.orchestrator.yml:12:1: warning[config/infrahub-only]: objects: an .infrahub.yml key svc does not use yet; ignored');
+    expect(text.stdout).toContain('.orchestrator.yml:4:1: warning[config/infrahub-only]: objects: an .infrahub.yml key svc does not use yet; ignored');
     expect(text.stdout).toContain('svc load <files>');
   });
 });

@@ -13,6 +13,8 @@ import { registerPools } from './pools.js';
 import { registerInit } from './init.js';
 import { registerCompletion } from './completion.js';
 import { registerLog } from './log.js';
+import { registerQuery } from './query.js';
+import { registerRender } from './render.js';
 
 export type Ctx = () => CliContext;
 export type SetExit = (code: number) => void;
@@ -32,4 +34,6 @@ export function registerCommands(program: Command, ctx: Ctx, setExit: SetExit): 
   registerInit(program, ctx, setExit);
   registerLog(program, ctx, setExit);
   registerCompletion(program, ctx, setExit);
+  registerQuery(program, ctx, setExit);
+  registerRender(program, ctx, setExit);
 }

@@ -9,6 +9,7 @@ import { checkShape } from '../yaml/shape.js';
 import { catalogConfigSchema } from './config-schema.js';
 import { infrahubOnlyKeys } from './infrahub-keys.js';
 import { CONFIG_FILE, findCatalogRoot } from './root.js';
+import { parseRenderConfig, type RenderConfig } from '../render/config.js';
 
 export interface GeneratorDefinition {
   name: string;
@@ -36,6 +37,8 @@ export interface Catalog {
   warnings: Diagnostic[];
   /** What one generator run may use (`generator_limits:`), with the defaults applied. */
   generatorLimits: GeneratorLimits;
+  /** queries, jinja2_transforms, artifact_definitions (see ../render/config.ts). */
+  render: RenderConfig;
   /** The parsed config, for positioned diagnostics about it. */
   source: YamlSource;
 }
@@ -109,7 +112,7 @@ export function parseCatalog(text: string, root: string, displayName = CONFIG_FI
     strict?: boolean;
     generator_limits?: { cpu_seconds?: number; memory_mb?: number };
     generator_definitions?: { name: string; file_path: string; targets: string; description?: string; parameters?: Record<string, string | number | boolean> }[];
-  };
+  } & Parameters<typeof parseRenderConfig>[0];
   const inside = (p: string, key: (string | number)[]): string | undefined => {
     const abs = resolve(root, p);
     const rel = relative(root, abs);
@@ -153,6 +156,7 @@ export function parseCatalog(text: string, root: string, displayName = CONFIG_FI
       cpuMs: Math.round((raw.generator_limits?.cpu_seconds ?? DEFAULT_GENERATOR_LIMITS.cpuMs / 1000) * 1000),
       memoryMb: raw.generator_limits?.memory_mb ?? DEFAULT_GENERATOR_LIMITS.memoryMb,
     },
+    render: parseRenderConfig(raw, source, inside, diagnostics),
     source,
   };
   if (hasErrors(diagnostics)) return { catalog: undefined, diagnostics };

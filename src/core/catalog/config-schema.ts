@@ -1,14 +1,16 @@
+import { renderConfigSchemaProperties } from '../render/config.js';
+
 /**
  * The shape of .orchestrator.yml, the catalog's root file (svc's counterpart of Infrahub's .infrahub.yml).
  * Keys that exist in .infrahub.yml keep its names and shapes (`schemas`, `generator_definitions` with
  * `name`, `file_path`, `targets`, `parameters`). `svc schema export` writes this schema for editors.
  */
 /**
- * .infrahub.yml keys svc does not implement yet: accepted (any list) so a team's file can be reused,
+ * .infrahub.yml keys svc does not implement yet (queries, jinja2_transforms and artifact_definitions it does: ../render/config.ts): accepted (any list) so a team's file can be reused,
  * each with a warning saying so (see ./infrahub-keys.ts), not refused as unknown.
  */
 const INFRAHUB_ONLY_KEYS = Object.fromEntries(
-  ['artifact_definitions', 'check_definitions', 'jinja2_transforms', 'python_transforms', 'queries', 'objects', 'menus'].map((k) => [
+  ['check_definitions', 'python_transforms', 'objects', 'menus'].map((k) => [
     k,
     { description: `As in .infrahub.yml; not used by svc yet (a warning says so).`, type: 'array' },
   ]),
@@ -74,5 +76,6 @@ export const catalogConfigSchema = {
         },
       },
     },
+    ...renderConfigSchemaProperties,
   },
 } as const;

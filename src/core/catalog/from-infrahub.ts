@@ -26,10 +26,10 @@ export interface LeftBehind {
 
 const WHY: Record<string, string> = {
   generator_definitions: "a Python generator: svc's are TypeScript modules (generators/*.ts, see svc's README); rewrite it and list it under generator_definitions",
-  queries: 'svc has no GraphQL: generators read the inventory through the SDK',
-  jinja2_transforms: 'svc has no transforms: render from `svc show --format json` in CI',
+  queries: 'not carried over yet: copy the .gql file and list it under queries: (svc runs Infrahub queries unchanged)',
+  jinja2_transforms: 'not carried over yet: copy the template and list it under jinja2_transforms:',
   python_transforms: 'svc has no transforms: transform `svc show --format json` in CI',
-  artifact_definitions: 'svc renders no artifacts',
+  artifact_definitions: 'not carried over yet: list it under artifact_definitions: once its transform is there',
   check_definitions: 'svc runs no user checks: `svc validate` checks schemas, products and inventory',
   menus: 'svc has no web interface',
 };

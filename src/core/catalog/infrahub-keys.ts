@@ -6,11 +6,8 @@ import type { YamlSource } from '../yaml/source.js';
  * in svc instead. A warning (not `config/unknown-key`), so the same file serves both tools.
  */
 export const INFRAHUB_ONLY: Record<string, string> = {
-  artifact_definitions: 'svc renders no artifacts; a generator can write files as objects, or CI can render them from `svc show --format json`',
   check_definitions: 'svc runs no user checks; `svc validate` in CI checks schemas, products and inventory',
-  jinja2_transforms: 'svc has no transforms; CI can render templates from `svc list`/`svc show --format json`',
   python_transforms: 'svc has no transforms; CI can turn `svc show --format json` into what is needed',
-  queries: 'svc has no GraphQL; generators read the inventory through the SDK, people through `svc list`/`svc show`',
   objects: 'load them into the inventory with `svc load <files>` (once: the inventory then holds them)',
   menus: 'svc has no web interface to put menus in',
 };
