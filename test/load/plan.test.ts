@@ -81,6 +81,15 @@ describe('planLoad: the fixture catalog', () => {
   });
 });
 
+describe('planLoad: object files are read as YAML 1.1, as the Infrahub SDK reads them', () => {
+  it('enabled: yes is a boolean and 9_000 a number, each with a warning at the value', () => {
+    const text = SITE + '---\n' + doc('NetworkDevice', '    - name: d1\n      role: core\n      site: ams1\n      interfaces:\n        kind: NetworkEthernet\n        data:\n          - {name: e1, enabled: no, mtu: 9_000}\n');
+    const plan = planLoad(one(text), schema, memoryReader(schema));
+    expect(plan.diagnostics.map((d) => `${d.severity} ${d.code} ${d.line}:${d.column}`)).toEqual(['warning yaml/yaml11-scalar 23:33', 'warning yaml/yaml11-scalar 23:42']);
+    expect(plan.changeSet.upserts.find((o) => o.attributes.name === 'e1')!.attributes).toMatchObject({ enabled: false, mtu: 9000 });
+  });
+});
+
 describe('planLoad: errors name the file, the line and the object, and plan nothing', () => {
   const run = (text: string, existing = memoryReader(schema)) => {
     const plan = planLoad(one(text), schema, existing);
