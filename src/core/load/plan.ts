@@ -80,10 +80,12 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
     }
     const key = `${e.kind}\u0000${hfidKey(h)}`;
     const first = firstOf.get(key);
-    if (first) {
-      report(e, diag('error', 'load/duplicate', `defined twice in this load (first at ${first.where.file}:${first.where.line})`, e.where, { hint: 'define each object once; elsewhere refer to it by its human-friendly id' }));
+    if (first && first.where.file === e.where.file) {
+      report(e, diag('error', 'load/duplicate', `defined twice in this file (first at ${first.where.file}:${first.where.line})`, e.where, { hint: 'define each object once in a file; elsewhere refer to it by its human-friendly id' }));
       continue;
     }
+    // A later file may describe an object again (add interfaces to a device an earlier file made):
+    // Infrahub's loader upserts in file order, so the later file updates it. Both entries share one object.
     firstOf.set(key, e);
     live.push(e);
   }
@@ -127,12 +129,14 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
   // References: resolve every peer, then store each link once, on its owning side (./owner.ts).
   type Link = { from: InventoryObject; rel: RelationshipSchema; to: InventoryObject; where: SourceLocation; entry: Entry };
   const explicit = new Map<string, PeerRef[]>();
+  const listedIn = new Map<string, string>();
   const reverse: Link[] = [];
   const claimed = new Map<string, { id: string; where: SourceLocation }>();
   const claimOne = (holder: InventoryObject, relName: string, peer: InventoryObject, l: Link): boolean => {
     const key = `${holder.id}\u0000${relName}`;
     const prior = claimed.get(key);
-    if (prior && prior.id !== peer.id) {
+    // Between files the later one wins (an upsert); within one file two values are a contradiction.
+    if (prior && prior.id !== peer.id && prior.where.file === l.where.file) {
       report(l.entry, diag('error', 'load/conflicting-reference', `${holder.kind} ${holder.id === l.from.id ? 'itself' : `"${hfidLabel(holder)}"`} would get two values for ${relName} (the other set at ${prior.where.file}:${prior.where.line})`, l.where, { key: l.rel.name, hint: `${relName} holds a single peer` }));
       return false;
     }
@@ -171,11 +175,14 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
       }
       const key = `${from.id}\u0000${rv.rel.name}`;
       let list = explicit.get(key);
+      // A later file that lists the relationship itself replaces what an earlier file listed.
+      if (list && !rv.implied && listedIn.has(key) && listedIn.get(key) !== rv.where.file) list = undefined;
       if (!list) {
         // A child's link to its parent adds to a `many` side; what a file lists itself replaces it.
         list = rv.implied && rv.rel.cardinality === 'many' ? currentRefs(from, rv.rel.name) : [];
         explicit.set(key, list);
       }
+      if (!rv.implied) listedIn.set(key, rv.where.file);
       for (const to of peers) {
         if (rv.rel.cardinality === 'one' && !claimOne(from, rv.rel.name, to, { from, rel: rv.rel, to, where: rv.where, entry: e })) continue;
         list.push({ id: to.id, kind: to.kind });
