@@ -5,6 +5,7 @@ import type { ChangeSet, InventoryObject, InventoryReader, PeerRef } from '../in
 import type { RelationshipSchema, SchemaSet } from '../schema/model.js';
 import { didYouMean } from '../suggest.js';
 import { ruleProblems } from '../inventory-check/values.js';
+import { builtinDefaultNamespace, DEFAULT_NAMESPACE_KIND, findDefaultNamespace, takesNamespace } from '../pools/namespace.js';
 import { walkBlock, type Pending, type WalkContext } from './collect.js';
 import { parseYamlDocuments } from './documents.js';
 import { readEnvelope } from './envelope.js';
@@ -60,7 +61,8 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
     }
   }
 
-  const hfids = new HfidResolver(schema, reader, entries);
+  const virtual = fillDefaultNamespace(schema, reader, entries);
+  const hfids = new HfidResolver(schema, virtual ? withObject(reader, schema, virtual) : reader, entries);
   const label = (e: Entry): string => {
     const h = hfids.hfid(e);
     return h ? `${e.kind} "${h.join(' / ')}"` : `${e.kind} at line ${e.where.line}`;
@@ -97,7 +99,8 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
     let w = work.get(existing.id);
     if (!w) {
       w = structuredClone(existing);
-      base.set(existing.id, existing);
+      // The built-in default namespace is made by the first load that needs it.
+      base.set(existing.id, existing === virtual ? undefined : existing);
       work.set(existing.id, w);
     }
     return w;
@@ -150,6 +153,7 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
   for (const e of live) {
     const from = objOf.get(e)!;
     for (const rv of Object.values(e.relationships)) {
+      if (rv.fallback && from.relationships[rv.rel.name] !== undefined) continue;
       const peers: InventoryObject[] = [];
       for (const p of rv.peers) {
         if ('entry' in p) {
@@ -267,4 +271,32 @@ function setRefs(obj: InventoryObject, name: string, cardinality: 'one' | 'many'
   }
   const unique = new Map(refs.map((r) => [r.id, r]));
   obj.relationships[name] = [...unique.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * A prefix or address that names no namespace is in the default one, as in Infrahub: each such entry
+ * gets a reference to it by name. When neither the inventory nor the files hold a default namespace,
+ * the built-in one is returned, to be made by this load if anything refers to it.
+ */
+function fillDefaultNamespace(schema: SchemaSet, reader: InventoryReader, entries: Entry[]): InventoryObject | undefined {
+  if (!schema.get(DEFAULT_NAMESPACE_KIND)) return undefined;
+  const inFiles = entries.filter((e) => schema.isA(e.kind, 'BuiltinIPNamespace'));
+  const stored = findDefaultNamespace(reader.list('BuiltinIPNamespace'));
+  const declared = inFiles.find((e) => e.attributes.default === true) ?? inFiles.find((e) => e.attributes.name === 'default');
+  const name = String(stored?.attributes.name ?? declared?.attributes.name ?? 'default');
+  for (const e of entries) {
+    if (!takesNamespace(schema, e.kind) || 'ip_namespace' in e.relationships) continue;
+    const rel = e.schema.relationships.find((r) => r.name === 'ip_namespace')!;
+    e.relationships.ip_namespace = { rel, peers: [{ hfid: [name], where: e.where }], where: e.where, implied: true, fallback: true };
+  }
+  return stored || declared ? undefined : builtinDefaultNamespace();
+}
+
+/** `reader` with one more object, found by its name. */
+function withObject(reader: InventoryReader, schema: SchemaSet, extra: InventoryObject): InventoryReader {
+  return {
+    get: (id) => reader.get(id) ?? (id === extra.id ? extra : undefined),
+    findByHfid: (kind, hfid) => reader.findByHfid(kind, hfid) ?? (schema.isA(extra.kind, kind) && hfid.length === 1 && hfid[0] === extra.attributes.name ? extra : undefined),
+    list: (kind) => (schema.isA(extra.kind, kind) ? [...reader.list(kind), extra] : reader.list(kind)),
+  };
 }
