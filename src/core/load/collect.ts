@@ -100,7 +100,7 @@ function walkItem(ctx: Ctx, kind: KindSchema, item: Record<string, unknown>, pat
       const c = coerceAttribute(attr, raw);
       if (c.ok) {
         entry.attributes[key] = c.value;
-        if (c.warning) ctx.out.push({ entry, d: diag('warning', 'load/normalised', c.warning, where, { key }) });
+        if (c.warning) ctx.out.push({ entry, d: diag('warning', c.warning.code, c.warning.message, where, { key, hint: c.warning.hint }) });
       } else {
         ctx.out.push({ entry, d: diag('error', c.code, c.message, where, { key, ...(c.hint ? { hint: c.hint } : {}) }) });
       }
