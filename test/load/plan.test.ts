@@ -106,6 +106,18 @@ describe('planLoad: several files describing one object upsert it in file order'
   });
 });
 
+describe('planLoad: every node has member_of_groups and subscriber_of_groups, as in Infrahub', () => {
+  it('a device names its groups; the group holds the membership', () => {
+    const text = SITE + '---\n' + doc('CoreStandardGroup', '    - name: edge-devices\n') + '---\n' + doc('NetworkDevice', '    - name: d1\n      role: edge\n      site: ams1\n      member_of_groups: [edge-devices]\n      subscriber_of_groups: [edge-devices]\n');
+    const plan = planLoad(one(text), schema, memoryReader(schema));
+    expect(plan.diagnostics).toEqual([]);
+    const device = plan.changeSet.upserts.find((o) => o.attributes.name === 'd1')!;
+    const group = plan.changeSet.upserts.find((o) => o.kind === 'CoreStandardGroup')!;
+    expect(group.relationships).toEqual({ members: [{ id: device.id, kind: 'NetworkDevice' }], subscribers: [{ id: device.id, kind: 'NetworkDevice' }] });
+    expect(schema.isA('NetworkDevice', 'CoreNode')).toBe(true);
+  });
+});
+
 describe('planLoad: object files are read as YAML 1.1, as the Infrahub SDK reads them', () => {
   it('enabled: yes is a boolean and 9_000 a number, each with a warning at the value', () => {
     const text = SITE + '---\n' + doc('NetworkDevice', '    - name: d1\n      role: core\n      site: ams1\n      interfaces:\n        kind: NetworkEthernet\n        data:\n          - {name: e1, enabled: no, mtu: 9_000}\n');

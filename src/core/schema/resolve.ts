@@ -25,6 +25,10 @@ export function kindName(namespace: string, name: string): string {
   return `${namespace}${name}`;
 }
 
+const CORE_NODE = 'CoreNode';
+/** Infrahub's own machinery (groups, menus, lineage): not nodes a group holds. */
+const INTERNAL_NAMESPACES: ReadonlySet<string> = new Set(['Core', 'Lineage', 'Internal']);
+
 /** Infrahub's rule for a relationship without an identifier: both kinds, lower-cased, sorted, joined by `__`. */
 export function defaultIdentifier(kind: string, peer: string): string {
   return [kind.toLowerCase(), peer.toLowerCase()].sort().join('__');
@@ -105,8 +109,16 @@ export function resolveSchema(files: readonly SchemaFile[]): SchemaSet {
     }
     return out;
   };
+  // Every node is a CoreNode in Infrahub (a group's members may be of any kind), and has its
+  // member_of_groups and subscriber_of_groups: they come from CoreNode like any inherited member.
+  const implicitCore = (kind: string): string[] => {
+    const out = ancestorsOf(kind);
+    const k = own.get(kind);
+    if (k && own.has(CORE_NODE) && kind !== CORE_NODE && !out.includes(CORE_NODE) && !INTERNAL_NAMESPACES.has(k.namespace)) out.push(CORE_NODE);
+    return out;
+  };
   for (const [kind, k] of own) {
-    const ancestors = ancestorsOf(kind);
+    const ancestors = implicitCore(kind);
     const attributes = [...k.attributes];
     const relationships = [...k.relationships];
     const inherited: Partial<KindSchema> = {};
@@ -154,12 +166,12 @@ export function resolveSchema(files: readonly SchemaFile[]): SchemaSet {
   }
   for (const k of resolved.values()) {
     if (k.isGeneric) continue;
-    for (const g of ancestorsOf(k.kind)) resolved.get(g)?.used_by.push(k.kind);
+    for (const g of implicitCore(k.kind)) resolved.get(g)?.used_by.push(k.kind);
   }
   for (const k of resolved.values()) k.used_by.sort();
 
   const sorted = new Map([...resolved.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const ancestry = new Map([...sorted.keys()].map((kind) => [kind, new Set(ancestorsOf(kind))]));
+  const ancestry = new Map([...sorted.keys()].map((kind) => [kind, new Set(implicitCore(kind))]));
   const fingerprint = createHash('sha256')
     .update(JSON.stringify([...sorted.values()].map((k) => ({ ...k, source: undefined, attributes: k.attributes.map(stripSource), relationships: k.relationships.map(stripSource) }))))
     .digest('hex');
