@@ -8,6 +8,7 @@ import { ruleProblems } from '../inventory-check/values.js';
 import { builtinDefaultNamespace, DEFAULT_NAMESPACE_KIND, findDefaultNamespace, takesNamespace } from '../pools/namespace.js';
 import { walkBlock, type Pending, type WalkContext } from './collect.js';
 import { parseYamlDocuments } from './documents.js';
+import { applyProfiles, applyTemplate, type GeneratedWork } from './generated.js';
 import { readEnvelope } from './envelope.js';
 import { reverseOf, storesRelationship } from './owner.js';
 import { HfidResolver, hfidKey } from './resolve.js';
@@ -133,6 +134,7 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
   type Link = { from: InventoryObject; rel: RelationshipSchema; to: InventoryObject; where: SourceLocation; entry: Entry };
   const explicit = new Map<string, PeerRef[]>();
   const listedIn = new Map<string, string>();
+  const profilesOf = new Map<Entry, InventoryObject[]>();
   const reverse: Link[] = [];
   const claimed = new Map<string, { id: string; where: SourceLocation }>();
   const claimOne = (holder: InventoryObject, relName: string, peer: InventoryObject, l: Link): boolean => {
@@ -172,6 +174,7 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
           if (o) peers.push(o);
         }
       }
+      if (rv.rel.kind === 'Profile' && rv.rel.name === 'profiles') profilesOf.set(e, [...(profilesOf.get(e) ?? []), ...peers]);
       const storedHere = storesRelationship(schema, e.kind, rv.rel);
       if (!storedHere) {
         for (const to of peers) reverse.push({ from, rel: rv.rel, to, where: rv.where, entry: e });
@@ -207,6 +210,35 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
     } else {
       setRefs(l.to, back.name, 'many', [...currentRefs(l.to, back.name), { id: l.from.id, kind: l.from.kind }]);
     }
+  }
+
+  // Infrahub's generated kinds at work: a new object copies its template, then takes its profiles' values.
+  const gen: GeneratedWork = {
+    schema,
+    reader,
+    work,
+    newId,
+    isNew: (id) => base.has(id) && base.get(id) === undefined,
+    create: (o) => {
+      base.set(o.id, undefined);
+      work.set(o.id, o);
+    },
+  };
+  const givenOn = new Map<InventoryObject, Set<string>>();
+  for (const e of live) {
+    const given = givenOn.get(objOf.get(e)!) ?? givenOn.set(objOf.get(e)!, new Set()).get(objOf.get(e)!)!;
+    for (const name of Object.keys(e.attributes)) given.add(name);
+  }
+  const templated = new Set<InventoryObject>();
+  for (const e of live) {
+    const obj = objOf.get(e)!;
+    const given = givenOn.get(obj)!;
+    if (!templated.has(obj)) {
+      templated.add(obj);
+      for (const name of applyTemplate(gen, obj, given)) given.add(name);
+    }
+    const profiles = profilesOf.get(e);
+    if (profiles) applyProfiles(gen, obj, profiles, given);
   }
 
   // What the objects must hold once merged with what exists.

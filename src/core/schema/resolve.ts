@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { generateKinds } from './generated.js';
 import type { SourceLocation } from '../diagnostics.js';
 import type {
   AttributeKind,
@@ -164,14 +165,17 @@ export function resolveSchema(files: readonly SchemaFile[]): SchemaSet {
       used_by: [],
     });
   }
+  const generated = generateKinds(resolved, (kind) => declared.get(kind)?.raw.raw, (kind) => ancestorsOf(kind));
+  for (const g of generated.kinds) resolved.set(g.kind, g);
+  const ancestorsFor = (kind: string) => generated.ancestors.get(kind) ?? implicitCore(kind);
   for (const k of resolved.values()) {
     if (k.isGeneric) continue;
-    for (const g of implicitCore(k.kind)) resolved.get(g)?.used_by.push(k.kind);
+    for (const g of ancestorsFor(k.kind)) resolved.get(g)?.used_by.push(k.kind);
   }
   for (const k of resolved.values()) k.used_by.sort();
 
   const sorted = new Map([...resolved.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const ancestry = new Map([...sorted.keys()].map((kind) => [kind, new Set(implicitCore(kind))]));
+  const ancestry = new Map([...sorted.keys()].map((kind) => [kind, new Set(ancestorsFor(kind))]));
   const fingerprint = createHash('sha256')
     .update(JSON.stringify([...sorted.values()].map((k) => ({ ...k, source: undefined, attributes: k.attributes.map(stripSource), relationships: k.relationships.map(stripSource) }))))
     .digest('hex');
