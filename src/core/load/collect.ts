@@ -112,6 +112,14 @@ function walkItem(ctx: Ctx, kind: KindSchema, item: Record<string, unknown>, pat
       if (peers) entry.relationships[key] = { rel, peers, where };
       continue;
     }
+    const pooled = /^(.+)_from_resource_pool$/.exec(key);
+    const poolRel = pooled ? kind.relationships.find((r) => r.name === pooled[1]) : undefined;
+    if (poolRel) {
+      const pool = isScalar(value) ? [String(value)] : Array.isArray(value) && value.every(isScalar) ? value.map(String) : undefined;
+      if (pool) (entry.fromPool ??= {})[poolRel.name] = { pool, where };
+      else ctx.out.push({ entry, d: diag('error', 'load/bad-relationship', `${key}: expected the human-friendly id of a pool (its name)`, where, { key, hint: `e.g. ${key}: my-pool` }) });
+      continue;
+    }
     const names = [...kind.attributes.map((a) => a.name), ...kind.relationships.map((r) => r.name)];
     ctx.out.push({
       entry,

@@ -9,6 +9,7 @@ import { builtinDefaultNamespace, DEFAULT_NAMESPACE_KIND, findDefaultNamespace, 
 import { walkBlock, type Pending, type WalkContext } from './collect.js';
 import { parseYamlDocuments } from './documents.js';
 import { applyProfiles, applyTemplate, type GeneratedWork } from './generated.js';
+import { allocateFromPools } from './pools.js';
 import { readEnvelope } from './envelope.js';
 import { reverseOf, storesRelationship } from './owner.js';
 import { HfidResolver, hfidKey } from './resolve.js';
@@ -211,6 +212,23 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
       setRefs(l.to, back.name, 'many', [...currentRefs(l.to, back.name), { id: l.from.id, kind: l.from.kind }]);
     }
   }
+
+  allocateFromPools(
+    {
+      schema,
+      reader,
+      work,
+      newId,
+      objOf: (e) => objOf.get(e),
+      findPool: (hfid) => hfids.find('CoreResourcePool', hfid),
+      create: (o) => {
+        base.set(o.id, undefined);
+        work.set(o.id, o);
+      },
+      report,
+    },
+    live,
+  );
 
   // Infrahub's generated kinds at work: a new object copies its template, then takes its profiles' values.
   const gen: GeneratedWork = {

@@ -30,4 +30,6 @@ export interface Entry {
   attributes: Record<string, AttributeValue>;
   attributeWhere: Record<string, SourceLocation>;
   relationships: Record<string, RelValue>;
+  /** `<relationship>_from_resource_pool: <pool>`: the peer is allocated from that pool (./pools.ts). */
+  fromPool?: Record<string, { pool: string[]; where: SourceLocation }>;
 }
