@@ -1,4 +1,4 @@
-import type { AttributeSchema, KindSchema, RelationshipSchema } from './model.js';
+import { INTERNAL_NAMESPACES, type AttributeSchema, type KindSchema, type RelationshipSchema } from './model.js';
 import type { RawKind } from './raw.js';
 
 /**
@@ -29,7 +29,7 @@ export function generateKinds(resolved: Map<string, KindSchema>, rawOf: (kind: s
   const out: Generated = { kinds: [], ancestors: new Map() };
   const profileBase = resolved.get(PROFILE_BASE);
   const templateBase = resolved.get(TEMPLATE_BASE);
-  const catalogKinds = [...resolved.values()].filter((k) => !k.builtin);
+  const catalogKinds = [...resolved.values()].filter((k) => !k.builtin && !INTERNAL_NAMESPACES.has(k.namespace));
 
   if (profileBase) {
     for (const k of catalogKinds) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { generateKinds } from './generated.js';
+import { INTERNAL_NAMESPACES } from './model.js';
 import type { SourceLocation } from '../diagnostics.js';
 import type {
   AttributeKind,
@@ -27,8 +28,6 @@ export function kindName(namespace: string, name: string): string {
 }
 
 const CORE_NODE = 'CoreNode';
-/** Infrahub's own machinery (groups, menus, lineage): not nodes a group holds. */
-const INTERNAL_NAMESPACES: ReadonlySet<string> = new Set(['Core', 'Lineage', 'Internal']);
 
 /** Infrahub's rule for a relationship without an identifier: both kinds, lower-cased, sorted, joined by `__`. */
 export function defaultIdentifier(kind: string, peer: string): string {
