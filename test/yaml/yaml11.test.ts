@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadProductTexts } from '../../src/core/products/load.js';
 import { parseYamlQuick } from '../../src/core/yaml/quick.js';
 import { parseYaml, YAML11 } from '../../src/core/yaml/source.js';
 import { mayReadDifferently, resolveYaml11 } from '../../src/core/yaml/yaml11.js';
@@ -65,5 +66,12 @@ describe('YAML 1.1 scalars, as PyYAML reads them', () => {
     expect(resolveYaml11('2024-01-05')).toBe('2024-01-05');
     expect(resolveYaml11('.Inf')).toBe(Infinity);
     expect(resolveYaml11('09')).toBe('09');
+  });
+
+  it('product files too: max_value: 32_767 is a number, as SURF reads it', () => {
+    const text = 'name: thing\ntype: Thing\ntag: THING\nproduct_blocks:\n  - name: thing\n    type: Thing\n    fields:\n      - name: count\n        type: int\n        max_value: 32_767\n';
+    const load = loadProductTexts([{ file: 'thing.yaml', text }], undefined, undefined);
+    expect(load.diagnostics.map((d) => `${d.severity} ${d.code} ${d.line}:${d.column}`)).toEqual(['warning yaml/yaml11-scalar 10:20']);
+    expect(load.products!.blocks.get('Thing')!.fields[0]).toMatchObject({ maxValue: 32767 });
   });
 });
