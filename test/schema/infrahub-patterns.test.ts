@@ -21,4 +21,11 @@ describe('schemas Infrahub accepts load', () => {
       expect(load.schema).toBeDefined();
     });
   }
+
+  it('state: absent in an extension removes the member the kind declares', () => {
+    const load = loadSchemaPaths([join(dir, 'extension-state-absent.yml')], nodeFileHost, dir);
+    const session = load.schema!.get('RoutingSession')!;
+    expect(session.attributes.map((a) => a.name)).not.toContain('import_policy');
+    expect(session.relationships.map((r) => r.name)).toContain('import_policies');
+  });
 });

@@ -61,19 +61,25 @@ export function resolveSchema(files: readonly SchemaFile[]): SchemaSet {
   }
 
   const own = new Map<string, KindSchema>();
+  // An extension's `state: absent` member removes the one the kind declares, as Infrahub applies it.
+  const removed = (kind: string, extra: Map<string, Located<{ name: string; state?: string }>[]>) =>
+    new Set((extra.get(kind) ?? []).filter((x) => x.raw.state === 'absent').map((x) => x.raw.name));
   for (const [kind, { raw, generic }] of declared) {
     const r = raw.raw;
+    const goneAttrs = removed(kind, extraAttrs);
+    const goneRels = removed(kind, extraRels);
     // List items may be holes where the structural check left a broken item out: filter skips them.
     const attributes = uniqueByName(
       (r.attributes ?? [])
         .map((a, i) => ({ raw: a, file: raw.file, path: [...raw.path, 'attributes', i] }))
-        .filter((a) => a.raw.state !== 'absent')
+        .filter((a) => a.raw.state !== 'absent' && !goneAttrs.has(a.raw.name))
         .map((a) => resolveAttribute(a, undefined))
         .concat((extraAttrs.get(kind) ?? []).filter((a) => a.raw.state !== 'absent').map((a) => resolveAttribute(a, a.file.source.file))),
     );
     const relationships = uniqueByName(
       (r.relationships ?? [])
         .map((x, i) => ({ raw: x, file: raw.file, path: [...raw.path, 'relationships', i] }))
+        .filter((x) => !goneRels.has(x.raw.name))
         .map((x) => resolveRelationship(kind, x, undefined))
         .concat((extraRels.get(kind) ?? []).map((x) => resolveRelationship(kind, x, x.file.source.file)))
         .filter((x): x is RelationshipSchema => x !== undefined),
