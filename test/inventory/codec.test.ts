@@ -65,10 +65,11 @@ describe('the object file format', () => {
 
   it('stores each relationship on one side only', () => {
     const names = (k: string) => storedRelationships(schema, schema.get(k)!).map((r) => r.name);
-    expect(names('DcimInterface')).toEqual(['device', 'tagged_vlans']);
-    expect(names('DcimSwitch')).toEqual(['site']);
-    expect(names('LocationSite')).toEqual([]);
-    expect(names('IpamVlan')).toEqual([]);
+    // `profiles` (every node has it, as in Infrahub) is stored by the object: profiles do not list their objects.
+    expect(names('DcimInterface')).toEqual(['device', 'tagged_vlans', 'profiles']);
+    expect(names('DcimSwitch')).toEqual(['site', 'profiles']);
+    expect(names('LocationSite')).toEqual(['profiles']);
+    expect(names('IpamVlan')).toEqual(['profiles']);
   });
 
   it('reports a syntax error with its line and column', () => {

@@ -89,7 +89,7 @@ describe('svc load (end to end, real git and SQLite)', () => {
     ['unknown attribute', header('BuiltinTag') + '    - name: red\n      colour: red\n', /bad\.yml:7:7: error\[load\/unknown-key\]: BuiltinTag "red": BuiltinTag has no attribute or relationship "colour"/],
     ['wrong type', header('IpamPrefix') + '    - prefix: 10.0.0.0/8\n      status: 3\n', /bad\.yml:7:15: error\[load\/wrong-type\]: IpamPrefix "10\.0\.0\.0\/8": status \(Text\) must be a string, got number 3\n  hint: quote it: "3"/],
     ['dangling reference', header('NetworkLoopback') + '    - name: lo0\n      device: ams9-core1\n', /bad\.yml:7:15: error\[load\/dangling-reference\]: NetworkLoopback "ams9-core1 \/ lo0": device refers to NetworkDevice "ams9-core1", which does not exist\n  hint: did you mean "ams1-core1"\?/],
-    ['duplicate', header('BuiltinTag') + '    - name: red\n    - name: red\n', /bad\.yml:7:7: error\[load\/duplicate\]: BuiltinTag "red": defined twice in this load \(first at bad\.yml:6\)/],
+    ['duplicate', header('BuiltinTag') + '    - name: red\n    - name: red\n', /bad\.yml:7:7: error\[load\/duplicate\]: BuiltinTag "red": defined twice in this file \(first at bad\.yml:6\)/],
     ['missing mandatory attribute', header('LocationCountry') + '    - name: France\n', /bad\.yml:6:7: error\[load\/missing-mandatory\]: LocationCountry "France": mandatory attribute code \(Text\) is missing/],
     [
       'aliases that expand without bound',

@@ -81,6 +81,52 @@ describe('planLoad: the fixture catalog', () => {
   });
 });
 
+describe('planLoad: several files describing one object upsert it in file order', () => {
+  const inputs = (): LoadInput[] =>
+    ['01-first.yml', '02-second.yml'].map((f) => ({ file: `upsert/${f}`, text: readFileSync(join(FIXTURES, 'upsert', f), 'utf8') }));
+
+  it('the later file updates what the earlier one made; nothing is defined twice', () => {
+    const plan = planLoad(inputs(), schema, memoryReader(schema));
+    expect(plan.diagnostics).toEqual([]);
+    const byName = (n: string) => plan.changeSet.upserts.filter((o) => o.attributes.name === n);
+    expect(byName('ams1-core1')).toHaveLength(1);
+    const device = byName('ams1-core1')[0]!;
+    expect(device.attributes).toMatchObject({ asn: 65002, role: 'core' });
+    expect(device.relationships.site).toEqual({ id: byName('ams2')[0]!.id, kind: 'LocationSite' });
+    expect(device.relationships.tags).toEqual([{ id: byName('green')[0]!.id, kind: 'BuiltinTag' }]);
+    const eth = plan.changeSet.upserts.filter((o) => o.kind === 'NetworkEthernet');
+    expect(eth.map((o) => [o.attributes.name, o.attributes.mtu])).toEqual(expect.arrayContaining([['Ethernet1', 9000], ['Ethernet2', undefined]]));
+    expect(eth).toHaveLength(2);
+  });
+
+  it('within one file the same object twice stays an error', () => {
+    const [a, b] = inputs();
+    const plan = planLoad([{ file: a!.file, text: `${a!.text}---\n${b!.text}` }], schema, memoryReader(schema));
+    expect(plan.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['load/duplicate', 'load/duplicate']);
+  });
+});
+
+describe('planLoad: every node has member_of_groups and subscriber_of_groups, as in Infrahub', () => {
+  it('a device names its groups; the group holds the membership', () => {
+    const text = SITE + '---\n' + doc('CoreStandardGroup', '    - name: edge-devices\n') + '---\n' + doc('NetworkDevice', '    - name: d1\n      role: edge\n      site: ams1\n      member_of_groups: [edge-devices]\n      subscriber_of_groups: [edge-devices]\n');
+    const plan = planLoad(one(text), schema, memoryReader(schema));
+    expect(plan.diagnostics).toEqual([]);
+    const device = plan.changeSet.upserts.find((o) => o.attributes.name === 'd1')!;
+    const group = plan.changeSet.upserts.find((o) => o.kind === 'CoreStandardGroup')!;
+    expect(group.relationships).toEqual({ members: [{ id: device.id, kind: 'NetworkDevice' }], subscribers: [{ id: device.id, kind: 'NetworkDevice' }] });
+    expect(schema.isA('NetworkDevice', 'CoreNode')).toBe(true);
+  });
+});
+
+describe('planLoad: object files are read as YAML 1.1, as the Infrahub SDK reads them', () => {
+  it('enabled: yes is a boolean and 9_000 a number, each with a warning at the value', () => {
+    const text = SITE + '---\n' + doc('NetworkDevice', '    - name: d1\n      role: core\n      site: ams1\n      interfaces:\n        kind: NetworkEthernet\n        data:\n          - {name: e1, enabled: no, mtu: 9_000}\n');
+    const plan = planLoad(one(text), schema, memoryReader(schema));
+    expect(plan.diagnostics.map((d) => `${d.severity} ${d.code} ${d.line}:${d.column}`)).toEqual(['warning yaml/yaml11-scalar 23:33', 'warning yaml/yaml11-scalar 23:42']);
+    expect(plan.changeSet.upserts.find((o) => o.attributes.name === 'e1')!.attributes).toMatchObject({ enabled: false, mtu: 9000 });
+  });
+});
+
 describe('planLoad: errors name the file, the line and the object, and plan nothing', () => {
   const run = (text: string, existing = memoryReader(schema)) => {
     const plan = planLoad(one(text), schema, existing);
@@ -148,7 +194,7 @@ describe('planLoad: errors name the file, the line and the object, and plan noth
 
   it('a duplicate within the load', () => {
     const errs = run(doc('BuiltinTag', '    - name: red\n    - name: red\n'));
-    expect(errs).toEqual([expect.objectContaining({ code: 'load/duplicate', line: 7, message: 'BuiltinTag "red": defined twice in this load (first at x.yml:6)' })]);
+    expect(errs).toEqual([expect.objectContaining({ code: 'load/duplicate', line: 7, message: 'BuiltinTag "red": defined twice in this file (first at x.yml:6)' })]);
   });
 
   it('a missing mandatory attribute and relationship', () => {

@@ -80,9 +80,9 @@ describe('relationship shapes and references', () => {
     expect(errors(q).map((d) => d.code)).toEqual(['load/missing-mandatory']);
   });
 
-  it('host bits in a prefix are normalised, with a warning', () => {
+  it('host bits in a prefix are normalised, with a warning of its own code (Infrahub refuses them)', () => {
     const p = plan({ 'a.yml': doc('IpamPrefix', '    - prefix: 10.1.2.3/8\n') });
-    expect(p.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', code: 'load/normalised', message: 'IpamPrefix "10.0.0.0/8": prefix: "10.1.2.3/8" has host bits set; stored as 10.0.0.0/8', line: 6 })]);
+    expect(p.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', code: 'load/host-bits', message: 'IpamPrefix "10.0.0.0/8": prefix: "10.1.2.3/8" has host bits set; stored as 10.0.0.0/8', line: 6, hint: 'Infrahub refuses a prefix with host bits: write 10.0.0.0/8' })]);
     expect(p.changeSet.upserts[0]!.attributes).toEqual({ prefix: '10.0.0.0/8', status: 'active' });
   });
 

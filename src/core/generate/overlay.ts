@@ -2,6 +2,7 @@ import type { Inventory } from '../inventory/api.js';
 import { sameObject } from '../inventory/equality.js';
 import { hfidOf } from '../inventory/hfid.js';
 import type { AttributeValue, ChangeSet, InventoryObject, InventoryReader, PeerRef } from '../inventory/model.js';
+import { builtinDefaultNamespace, findDefaultNamespace, takesNamespace } from '../pools/namespace.js';
 import type { SchemaSet } from '../schema/model.js';
 import type { MemoView, ReadTracker } from './memo.js';
 
@@ -205,7 +206,8 @@ export class Overlay implements InventoryReader, MemoView {
     return this.untracked(() => this.query(kind, filter).map((o) => o.id).sort());
   }
 
-  put(obj: InventoryObject): void {
+  put(given: InventoryObject): void {
+    const obj = this.inDefaultNamespace(given);
     this.changed.set(obj.id, obj);
     let ids = this.changedIds.get(obj.kind);
     if (!ids) this.changedIds.set(obj.kind, (ids = new Set()));
@@ -223,6 +225,22 @@ export class Overlay implements InventoryReader, MemoView {
 
   remove(id: string): void {
     this.changed.set(id, null);
+  }
+
+  /**
+   * A prefix or address a generator writes without a namespace is in the default one, as Infrahub
+   * files it: the one the inventory marks default or names "default", else the built-in one, made now.
+   * A namespace the object already holds stays.
+   */
+  private inDefaultNamespace(obj: InventoryObject): InventoryObject {
+    if (obj.relationships.ip_namespace !== undefined || !takesNamespace(this.schema, obj.kind)) return obj;
+    let ns = this.current(obj.id)?.relationships.ip_namespace;
+    if (ns === undefined) {
+      let found = findDefaultNamespace(this.query('BuiltinIPNamespace'));
+      if (!found) this.put((found = builtinDefaultNamespace()));
+      ns = { id: found.id, kind: found.kind };
+    }
+    return { ...obj, relationships: { ...obj.relationships, ip_namespace: ns } };
   }
 
   hfid(obj: InventoryObject): string[] | undefined {

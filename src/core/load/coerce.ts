@@ -4,7 +4,14 @@ import { normaliseValue } from '../inventory/values.js';
 import type { AttributeSchema } from '../schema/model.js';
 
 /** A value as written in an object file, turned into the typed value the inventory holds. */
-export type Coerced = { ok: true; value: AttributeValue; warning?: string } | { ok: false; code: string; message: string; hint?: string };
+/** A value svc accepts though Infrahub would not: kept, normalised, with a warning (an error under --strict). */
+export interface CoercedWarning {
+  code: string;
+  message: string;
+  hint: string;
+}
+
+export type Coerced = { ok: true; value: AttributeValue; warning?: CoercedWarning } | { ok: false; code: string; message: string; hint?: string };
 
 const STRING_KINDS = new Set(['Text', 'TextArea', 'Email', 'Password', 'HashedPassword', 'URL', 'File', 'Color', 'Dropdown', 'ID']);
 
@@ -77,6 +84,12 @@ function coerceIp(attr: AttributeSchema, raw: string): Coerced {
   if (attr.kind === 'IPHost') return { ok: true, value: `${addr.correctForm()}/${len}` };
   const network = `${addr.startAddress().correctForm()}/${len}`;
   const given = `${addr.correctForm()}/${len}`;
-  if (network !== given) return { ok: true, value: network, warning: `${attr.name}: "${raw}" has host bits set; stored as ${network}` };
+  if (network !== given) {
+    return {
+      ok: true,
+      value: network,
+      warning: { code: 'load/host-bits', message: `${attr.name}: "${raw}" has host bits set; stored as ${network}`, hint: `Infrahub refuses a prefix with host bits: write ${network}` },
+    };
+  }
   return { ok: true, value: network };
 }

@@ -100,7 +100,7 @@ function walkItem(ctx: Ctx, kind: KindSchema, item: Record<string, unknown>, pat
       const c = coerceAttribute(attr, raw);
       if (c.ok) {
         entry.attributes[key] = c.value;
-        if (c.warning) ctx.out.push({ entry, d: diag('warning', 'load/normalised', c.warning, where, { key }) });
+        if (c.warning) ctx.out.push({ entry, d: diag('warning', c.warning.code, c.warning.message, where, { key, hint: c.warning.hint }) });
       } else {
         ctx.out.push({ entry, d: diag('error', c.code, c.message, where, { key, ...(c.hint ? { hint: c.hint } : {}) }) });
       }
@@ -110,6 +110,14 @@ function walkItem(ctx: Ctx, kind: KindSchema, item: Record<string, unknown>, pat
     if (rel) {
       const peers = walkRelationship(ctx, entry, rel, value, [...path, key]);
       if (peers) entry.relationships[key] = { rel, peers, where };
+      continue;
+    }
+    const pooled = /^(.+)_from_resource_pool$/.exec(key);
+    const poolRel = pooled ? kind.relationships.find((r) => r.name === pooled[1]) : undefined;
+    if (poolRel) {
+      const pool = isScalar(value) ? [String(value)] : Array.isArray(value) && value.every(isScalar) ? value.map(String) : undefined;
+      if (pool) (entry.fromPool ??= {})[poolRel.name] = { pool, where };
+      else ctx.out.push({ entry, d: diag('error', 'load/bad-relationship', `${key}: expected the human-friendly id of a pool (its name)`, where, { key, hint: `e.g. ${key}: my-pool` }) });
       continue;
     }
     const names = [...kind.attributes.map((a) => a.name), ...kind.relationships.map((r) => r.name)];

@@ -1,4 +1,4 @@
-import { parseYaml, type YamlSource } from '../yaml/source.js';
+import { parseYaml, YAML11, type YamlSource } from '../yaml/source.js';
 
 /**
  * Object files may hold several YAML documents separated by `---`. Each document is parsed on its own
@@ -18,7 +18,7 @@ export function parseYamlDocuments(text: string, file: string): YamlSource[] {
     // The marker line itself becomes blank: the document body starts on the next line either way.
     if (body[0] !== undefined && /^---(\s|$)/.test(body[0])) body[0] = '';
     if (body.every((l) => l.trim() === '' || l.trimStart().startsWith('#'))) return;
-    out.push(parseYaml('\n'.repeat(start) + body.join('\n'), file));
+    out.push(parseYaml('\n'.repeat(start) + body.join('\n'), file, YAML11));
   });
   return out;
 }

@@ -5,8 +5,11 @@ import type { ChangeSet, InventoryObject, InventoryReader, PeerRef } from '../in
 import type { RelationshipSchema, SchemaSet } from '../schema/model.js';
 import { didYouMean } from '../suggest.js';
 import { ruleProblems } from '../inventory-check/values.js';
+import { builtinDefaultNamespace, DEFAULT_NAMESPACE_KIND, findDefaultNamespace, takesNamespace } from '../pools/namespace.js';
 import { walkBlock, type Pending, type WalkContext } from './collect.js';
 import { parseYamlDocuments } from './documents.js';
+import { applyProfiles, applyTemplate, type GeneratedWork } from './generated.js';
+import { allocateFromPools } from './pools.js';
 import { readEnvelope } from './envelope.js';
 import { reverseOf, storesRelationship } from './owner.js';
 import { HfidResolver, hfidKey } from './resolve.js';
@@ -68,7 +71,8 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
     }
   }
 
-  const hfids = new HfidResolver(schema, reader, entries);
+  const virtual = fillDefaultNamespace(schema, reader, entries);
+  const hfids = new HfidResolver(schema, virtual ? withObject(reader, schema, virtual) : reader, entries);
   const label = (e: Entry): string => {
     const h = hfids.hfid(e);
     return h ? `${e.kind} "${h.join(' / ')}"` : `${e.kind} at line ${e.where.line}`;
@@ -88,10 +92,12 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
     }
     const key = `${e.kind}\u0000${hfidKey(h)}`;
     const first = firstOf.get(key);
-    if (first) {
-      report(e, diag('error', 'load/duplicate', `defined twice in this load (first at ${first.where.file}:${first.where.line})`, e.where, { hint: 'define each object once; elsewhere refer to it by its human-friendly id' }));
+    if (first && first.where.file === e.where.file) {
+      report(e, diag('error', 'load/duplicate', `defined twice in this file (first at ${first.where.file}:${first.where.line})`, e.where, { hint: 'define each object once in a file; elsewhere refer to it by its human-friendly id' }));
       continue;
     }
+    // A later file may describe an object again (add interfaces to a device an earlier file made):
+    // Infrahub's loader upserts in file order, so the later file updates it. Both entries share one object.
     firstOf.set(key, e);
     live.push(e);
   }
@@ -103,7 +109,8 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
     let w = work.get(existing.id);
     if (!w) {
       w = structuredClone(existing);
-      base.set(existing.id, existing);
+      // The built-in default namespace is made by the first load that needs it.
+      base.set(existing.id, existing === virtual ? undefined : existing);
       work.set(existing.id, w);
     }
     return w;
@@ -135,12 +142,15 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
   // References: resolve every peer, then store each link once, on its owning side (./owner.ts).
   type Link = { from: InventoryObject; rel: RelationshipSchema; to: InventoryObject; where: SourceLocation; entry: Entry };
   const explicit = new Map<string, PeerRef[]>();
+  const listedIn = new Map<string, string>();
+  const profilesOf = new Map<Entry, InventoryObject[]>();
   const reverse: Link[] = [];
   const claimed = new Map<string, { id: string; where: SourceLocation }>();
   const claimOne = (holder: InventoryObject, relName: string, peer: InventoryObject, l: Link): boolean => {
     const key = `${holder.id}\u0000${relName}`;
     const prior = claimed.get(key);
-    if (prior && prior.id !== peer.id) {
+    // Between files the later one wins (an upsert); within one file two values are a contradiction.
+    if (prior && prior.id !== peer.id && prior.where.file === l.where.file) {
       report(l.entry, diag('error', 'load/conflicting-reference', `${holder.kind} ${holder.id === l.from.id ? 'itself' : `"${hfidLabel(holder)}"`} would get two values for ${relName} (the other set at ${prior.where.file}:${prior.where.line})`, l.where, { key: l.rel.name, hint: `${relName} holds a single peer` }));
       return false;
     }
@@ -154,6 +164,7 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
   for (const e of live) {
     const from = objOf.get(e)!;
     for (const rv of Object.values(e.relationships)) {
+      if (rv.fallback && from.relationships[rv.rel.name] !== undefined) continue;
       const peers: InventoryObject[] = [];
       for (const p of rv.peers) {
         if ('entry' in p) {
@@ -172,6 +183,7 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
           if (o) peers.push(o);
         }
       }
+      if (rv.rel.kind === 'Profile' && rv.rel.name === 'profiles') profilesOf.set(e, [...(profilesOf.get(e) ?? []), ...peers]);
       const storedHere = storesRelationship(schema, e.kind, rv.rel);
       if (!storedHere) {
         for (const to of peers) reverse.push({ from, rel: rv.rel, to, where: rv.where, entry: e });
@@ -179,11 +191,14 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
       }
       const key = `${from.id}\u0000${rv.rel.name}`;
       let list = explicit.get(key);
+      // A later file that lists the relationship itself replaces what an earlier file listed.
+      if (list && !rv.implied && listedIn.has(key) && listedIn.get(key) !== rv.where.file) list = undefined;
       if (!list) {
         // A child's link to its parent adds to a `many` side; what a file lists itself replaces it.
         list = rv.implied && rv.rel.cardinality === 'many' ? currentRefs(from, rv.rel.name) : [];
         explicit.set(key, list);
       }
+      if (!rv.implied) listedIn.set(key, rv.where.file);
       for (const to of peers) {
         if (rv.rel.cardinality === 'one' && !claimOne(from, rv.rel.name, to, { from, rel: rv.rel, to, where: rv.where, entry: e })) continue;
         list.push({ id: to.id, kind: to.kind });
@@ -204,6 +219,52 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
     } else {
       setRefs(l.to, back.name, 'many', [...currentRefs(l.to, back.name), { id: l.from.id, kind: l.from.kind }]);
     }
+  }
+
+  allocateFromPools(
+    {
+      schema,
+      reader,
+      work,
+      newId,
+      objOf: (e) => objOf.get(e),
+      findPool: (hfid) => hfids.find('CoreResourcePool', hfid),
+      create: (o) => {
+        base.set(o.id, undefined);
+        work.set(o.id, o);
+      },
+      report,
+    },
+    live,
+  );
+
+  // Infrahub's generated kinds at work: a new object copies its template, then takes its profiles' values.
+  const gen: GeneratedWork = {
+    schema,
+    reader,
+    work,
+    newId,
+    isNew: (id) => base.has(id) && base.get(id) === undefined,
+    create: (o) => {
+      base.set(o.id, undefined);
+      work.set(o.id, o);
+    },
+  };
+  const givenOn = new Map<InventoryObject, Set<string>>();
+  for (const e of live) {
+    const given = givenOn.get(objOf.get(e)!) ?? givenOn.set(objOf.get(e)!, new Set()).get(objOf.get(e)!)!;
+    for (const name of Object.keys(e.attributes)) given.add(name);
+  }
+  const templated = new Set<InventoryObject>();
+  for (const e of live) {
+    const obj = objOf.get(e)!;
+    const given = givenOn.get(obj)!;
+    if (!templated.has(obj)) {
+      templated.add(obj);
+      for (const name of applyTemplate(gen, obj, given)) given.add(name);
+    }
+    const profiles = profilesOf.get(e);
+    if (profiles) applyProfiles(gen, obj, profiles, given);
   }
 
   // What the objects must hold once merged with what exists.
@@ -294,4 +355,32 @@ function setRefs(obj: InventoryObject, name: string, cardinality: 'one' | 'many'
   }
   const unique = new Map(refs.map((r) => [r.id, r]));
   obj.relationships[name] = [...unique.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * A prefix or address that names no namespace is in the default one, as in Infrahub: each such entry
+ * gets a reference to it by name. When neither the inventory nor the files hold a default namespace,
+ * the built-in one is returned, to be made by this load if anything refers to it.
+ */
+function fillDefaultNamespace(schema: SchemaSet, reader: InventoryReader, entries: Entry[]): InventoryObject | undefined {
+  if (!schema.get(DEFAULT_NAMESPACE_KIND)) return undefined;
+  const inFiles = entries.filter((e) => schema.isA(e.kind, 'BuiltinIPNamespace'));
+  const stored = findDefaultNamespace(reader.list('BuiltinIPNamespace'));
+  const declared = inFiles.find((e) => e.attributes.default === true) ?? inFiles.find((e) => e.attributes.name === 'default');
+  const name = String(stored?.attributes.name ?? declared?.attributes.name ?? 'default');
+  for (const e of entries) {
+    if (!takesNamespace(schema, e.kind) || 'ip_namespace' in e.relationships) continue;
+    const rel = e.schema.relationships.find((r) => r.name === 'ip_namespace')!;
+    e.relationships.ip_namespace = { rel, peers: [{ hfid: [name], where: e.where }], where: e.where, implied: true, fallback: true };
+  }
+  return stored || declared ? undefined : builtinDefaultNamespace();
+}
+
+/** `reader` with one more object, found by its name. */
+function withObject(reader: InventoryReader, schema: SchemaSet, extra: InventoryObject): InventoryReader {
+  return {
+    get: (id) => reader.get(id) ?? (id === extra.id ? extra : undefined),
+    findByHfid: (kind, hfid) => reader.findByHfid(kind, hfid) ?? (schema.isA(extra.kind, kind) && hfid.length === 1 && hfid[0] === extra.attributes.name ? extra : undefined),
+    list: (kind) => (schema.isA(extra.kind, kind) ? [...reader.list(kind), extra] : reader.list(kind)),
+  };
 }

@@ -17,6 +17,8 @@ export interface RelValue {
   where: SourceLocation;
   /** Set by a parent block: the child's reference to the object it is nested in. */
   implied?: boolean;
+  /** Filled in by svc (a prefix's default namespace): yields to a value the object already holds. */
+  fallback?: boolean;
 }
 
 /** One object as the files describe it, before references are resolved. */
@@ -28,4 +30,6 @@ export interface Entry {
   attributes: Record<string, AttributeValue>;
   attributeWhere: Record<string, SourceLocation>;
   relationships: Record<string, RelValue>;
+  /** `<relationship>_from_resource_pool: <pool>`: the peer is allocated from that pool (./pools.ts). */
+  fromPool?: Record<string, { pool: string[]; where: SourceLocation }>;
 }

@@ -4,7 +4,7 @@ import { diag, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostic
 import type { FileHost } from '../host.js';
 import { displayPath, expandPaths } from '../schema/load.js';
 import type { SchemaSet } from '../schema/model.js';
-import { parseYaml, type YamlSource } from '../yaml/source.js';
+import { parseYaml, YAML11, type YamlSource } from '../yaml/source.js';
 import { checkShape } from '../yaml/shape.js';
 import { productFileJsonSchema } from './file-schema.js';
 import { linkProducts, type GeneratorRef } from './link.js';
@@ -29,7 +29,7 @@ export function loadProductTexts(
   const diagnostics: Diagnostic[] = [];
   const parsed: ProductDef[] = [];
   for (const { file, text } of files) {
-    const src: YamlSource = parseYaml(text, file);
+    const src: YamlSource = parseYaml(text, file, YAML11);
     diagnostics.push(...src.diagnostics);
     if (hasErrors(src.diagnostics)) continue;
     if (src.value === undefined || src.value === null) continue; // an empty file declares nothing

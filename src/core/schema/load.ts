@@ -3,6 +3,7 @@ import { diag, type Diagnostic } from '../diagnostics.js';
 import type { FileHost } from '../host.js';
 import type { RawSchemaDocument, SchemaFile } from './raw.js';
 import { parseYamlQuick } from '../yaml/quick.js';
+import { YAML11 } from '../yaml/source.js';
 
 export const YAML_EXTS = ['.yml', '.yaml'] as const;
 
@@ -28,7 +29,7 @@ export function readSchemaFiles(files: readonly string[], host: FileHost, root: 
   const out: SchemaFile[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const f of files) {
-    const source = parseYamlQuick(host.readText(f), displayPath(f, root));
+    const source = parseYamlQuick(host.readText(f), displayPath(f, root), YAML11);
     diagnostics.push(...source.diagnostics);
     if (source.diagnostics.some((d) => d.severity === 'error')) continue;
     out.push({ source, doc: (source.value ?? {}) as RawSchemaDocument, builtin: false });

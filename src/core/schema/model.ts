@@ -18,6 +18,12 @@ export type AttributeKind = (typeof ATTRIBUTE_KINDS)[number];
 export const RELATIONSHIP_KINDS = ['Generic', 'Attribute', 'Component', 'Parent', 'Group', 'Hierarchy', 'Profile', 'Template'] as const;
 export type RelationshipKind = (typeof RELATIONSHIP_KINDS)[number];
 
+/**
+ * Infrahub's own machinery (groups, menus, lineage) is not what a group holds, and neither are svc's
+ * own kinds (products, blocks, bookkeeping), which Infrahub never sees.
+ */
+export const INTERNAL_NAMESPACES: ReadonlySet<string> = new Set(['Core', 'Lineage', 'Internal', 'Svc', 'Product', 'Block']);
+
 export type Cardinality = 'one' | 'many';
 export type Direction = 'bidirectional' | 'outbound' | 'inbound';
 export type BranchSupport = 'aware' | 'agnostic' | 'local';

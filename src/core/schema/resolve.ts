@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { generateKinds } from './generated.js';
+import { INTERNAL_NAMESPACES } from './model.js';
 import type { SourceLocation } from '../diagnostics.js';
 import type {
   AttributeKind,
@@ -24,6 +26,8 @@ interface Located<T> {
 export function kindName(namespace: string, name: string): string {
   return `${namespace}${name}`;
 }
+
+const CORE_NODE = 'CoreNode';
 
 /** Infrahub's rule for a relationship without an identifier: both kinds, lower-cased, sorted, joined by `__`. */
 export function defaultIdentifier(kind: string, peer: string): string {
@@ -57,19 +61,25 @@ export function resolveSchema(files: readonly SchemaFile[]): SchemaSet {
   }
 
   const own = new Map<string, KindSchema>();
+  // An extension's `state: absent` member removes the one the kind declares, as Infrahub applies it.
+  const removed = (kind: string, extra: Map<string, Located<{ name: string; state?: string }>[]>) =>
+    new Set((extra.get(kind) ?? []).filter((x) => x.raw.state === 'absent').map((x) => x.raw.name));
   for (const [kind, { raw, generic }] of declared) {
     const r = raw.raw;
+    const goneAttrs = removed(kind, extraAttrs);
+    const goneRels = removed(kind, extraRels);
     // List items may be holes where the structural check left a broken item out: filter skips them.
     const attributes = uniqueByName(
       (r.attributes ?? [])
         .map((a, i) => ({ raw: a, file: raw.file, path: [...raw.path, 'attributes', i] }))
-        .filter((a) => a.raw.state !== 'absent')
+        .filter((a) => a.raw.state !== 'absent' && !goneAttrs.has(a.raw.name))
         .map((a) => resolveAttribute(a, undefined))
         .concat((extraAttrs.get(kind) ?? []).filter((a) => a.raw.state !== 'absent').map((a) => resolveAttribute(a, a.file.source.file))),
     );
     const relationships = uniqueByName(
       (r.relationships ?? [])
         .map((x, i) => ({ raw: x, file: raw.file, path: [...raw.path, 'relationships', i] }))
+        .filter((x) => !goneRels.has(x.raw.name))
         .map((x) => resolveRelationship(kind, x, undefined))
         .concat((extraRels.get(kind) ?? []).map((x) => resolveRelationship(kind, x, x.file.source.file)))
         .filter((x): x is RelationshipSchema => x !== undefined),
@@ -105,8 +115,16 @@ export function resolveSchema(files: readonly SchemaFile[]): SchemaSet {
     }
     return out;
   };
+  // Every node is a CoreNode in Infrahub (a group's members may be of any kind), and has its
+  // member_of_groups and subscriber_of_groups: they come from CoreNode like any inherited member.
+  const implicitCore = (kind: string): string[] => {
+    const out = ancestorsOf(kind);
+    const k = own.get(kind);
+    if (k && own.has(CORE_NODE) && kind !== CORE_NODE && !out.includes(CORE_NODE) && !INTERNAL_NAMESPACES.has(k.namespace)) out.push(CORE_NODE);
+    return out;
+  };
   for (const [kind, k] of own) {
-    const ancestors = ancestorsOf(kind);
+    const ancestors = implicitCore(kind);
     const attributes = [...k.attributes];
     const relationships = [...k.relationships];
     const inherited: Partial<KindSchema> = {};
@@ -152,14 +170,17 @@ export function resolveSchema(files: readonly SchemaFile[]): SchemaSet {
       used_by: [],
     });
   }
+  const generated = generateKinds(resolved, (kind) => declared.get(kind)?.raw.raw, (kind) => ancestorsOf(kind));
+  for (const g of generated.kinds) resolved.set(g.kind, g);
+  const ancestorsFor = (kind: string) => generated.ancestors.get(kind) ?? implicitCore(kind);
   for (const k of resolved.values()) {
     if (k.isGeneric) continue;
-    for (const g of ancestorsOf(k.kind)) resolved.get(g)?.used_by.push(k.kind);
+    for (const g of ancestorsFor(k.kind)) resolved.get(g)?.used_by.push(k.kind);
   }
   for (const k of resolved.values()) k.used_by.sort();
 
   const sorted = new Map([...resolved.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const ancestry = new Map([...sorted.keys()].map((kind) => [kind, new Set(ancestorsOf(kind))]));
+  const ancestry = new Map([...sorted.keys()].map((kind) => [kind, new Set(ancestorsFor(kind))]));
   const fingerprint = createHash('sha256')
     .update(JSON.stringify([...sorted.values()].map((k) => ({ ...k, source: undefined, attributes: k.attributes.map(stripSource), relationships: k.relationships.map(stripSource) }))))
     .digest('hex');

@@ -1,5 +1,6 @@
 import { lazyModule } from '../lazy-module.js';
-import { parseYaml, type YamlSource } from './source.js';
+import { parseYaml, type YamlOptions, type YamlSource } from './source.js';
+import { mayReadDifferently } from './yaml11.js';
 
 const jsYaml = lazyModule<typeof import('js-yaml')>('js-yaml');
 
@@ -14,20 +15,22 @@ const ANCHOR_OR_ALIAS = /(^|[\s[{,:-])[&*][^\s,[\]{}]/m;
  * reported). Both use the YAML 1.2 core schema, so the values agree. js-yaml is loaded on first use,
  * like `yaml`.
  */
-export function parseYamlQuick(text: string, file: string): YamlSource {
+export function parseYamlQuick(text: string, file: string, options: YamlOptions = {}): YamlSource {
   // js-yaml shares an aliased value instead of copying it, with no limit: a few lines of nested
   // aliases then make a value whose walk (the shape check, hashing) never ends. A text that may hold
   // an anchor or an alias goes to the yaml parser, which counts their expansions.
-  if (ANCHOR_OR_ALIAS.test(text)) return parseYaml(text, file);
+  if (ANCHOR_OR_ALIAS.test(text)) return parseYaml(text, file, options);
+  // A scalar YAML 1.1 reads differently needs the yaml parser's reading, and its warning.
+  if (options.yaml11 && mayReadDifferently(text)) return parseYaml(text, file, options);
   let value: unknown;
   try {
     const { CORE_SCHEMA, load } = jsYaml();
     value = load(text, { schema: CORE_SCHEMA, filename: file });
   } catch {
-    return parseYaml(text, file);
+    return parseYaml(text, file, options);
   }
   let full: YamlSource | undefined;
-  const positions = () => (full ??= parseYaml(text, file));
+  const positions = () => (full ??= parseYaml(text, file, options));
   return {
     file,
     value,

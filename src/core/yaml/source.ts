@@ -1,6 +1,7 @@
 import type { Document, Node } from 'yaml';
 import { diag, type Diagnostic, type SourceLocation } from '../diagnostics.js';
 import { lazyModule } from '../lazy-module.js';
+import { resolveYaml11, sameValue, showValue, type PlainValue } from './yaml11.js';
 
 /**
  * The `yaml` package: only a finding's position, a file js-yaml refuses (./quick.ts) or writing YAML
@@ -38,10 +39,23 @@ const yamlCodeHints: Record<string, string> = {
 /** How many times aliases may be expanded in one document (the yaml package's guard). */
 const MAX_ALIAS_COUNT = 100;
 
-export function parseYaml(text: string, file: string): YamlSource {
+export interface YamlOptions {
+  /**
+   * Read plain scalars as PyYAML does (YAML 1.1: `yes` is true, `32_767` a number), with a warning
+   * wherever YAML 1.2 would have read them differently. For files written for Infrahub or SURF, whose
+   * tools load them with PyYAML: schema, object and product files.
+   */
+  yaml11?: boolean;
+}
+
+/** The option for files Infrahub or SURF would also read. */
+export const YAML11: YamlOptions = Object.freeze({ yaml11: true });
+
+export function parseYaml(text: string, file: string, options: YamlOptions = {}): YamlSource {
   const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  // YAML 1.1 also merges `<<: *anchor` keys, as PyYAML does.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, ...(options.yaml11 ? { merge: true } : {}) });
   const pos = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
@@ -56,6 +70,7 @@ export function parseYaml(text: string, file: string): YamlSource {
   }
   let value: unknown;
   if (doc.errors.length === 0) {
+    if (options.yaml11) diagnostics.push(...readAsYaml11(doc, pos));
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
@@ -78,6 +93,31 @@ export function parseYaml(text: string, file: string): YamlSource {
     locate: (path) => pos(walk(doc, path, false)),
     locateKey: (path) => pos(walk(doc, path, true)),
   };
+}
+
+/**
+ * Re-reads every plain scalar value (not keys: svc's keys are names, and a key `on` meaning true
+ * would only break a file) the way PyYAML does, in place, and warns where the reading changed.
+ */
+function readAsYaml11(doc: Document, pos: (offset: number) => SourceLocation): Diagnostic[] {
+  const { visit } = yaml();
+  const out: Diagnostic[] = [];
+  visit(doc, {
+    Scalar(key, node) {
+      if (key === 'key' || node.type !== 'PLAIN' || node.tag !== undefined || node.source === undefined) return;
+      const before = node.value as PlainValue;
+      const after = resolveYaml11(node.source);
+      if (sameValue(before, after)) return;
+      node.value = after;
+      const keep = typeof after === 'string' ? `write ${JSON.stringify(after)} quoted to keep the string, or ${showValue(before)} if you mean the number` : `quote it ("${node.source}") to keep a string`;
+      out.push(
+        diag('warning', 'yaml/yaml11-scalar', `${node.source} reads as ${showValue(after)} (YAML 1.1, as Infrahub and SURF read it); YAML 1.2 would read ${showValue(before)}`, pos(node.range?.[0] ?? 0), {
+          hint: keep,
+        }),
+      );
+    },
+  });
+  return out;
 }
 
 function walk(doc: Document, path: YamlPath, wantKey: boolean): number {

@@ -12,6 +12,7 @@ export function checkMembers(ctx: CheckContext): void {
   duplicateNames(ctx, byOwner);
   for (const d of ctx.kinds.values()) inherited(ctx, d, byOwner);
   for (const r of ctx.relationships) counts(ctx, r);
+  parentComponentCycle(ctx);
 }
 
 const decl = (m: Member): DeclaredMember<{ name: string }> => ('attr' in m ? m.attr : m.rel);
@@ -121,6 +122,11 @@ function counts(ctx: CheckContext, r: DeclaredMember<RawRelationship>): void {
       hint: 'a Parent relationship points at one parent: add `cardinality: one` (the default is many)',
     });
   }
+  if (kind === 'Parent' && cardinality === 'one' && optional !== false) {
+    ctx.report('error', 'schema/parent-optional', `${name} is of kind Parent but optional`, r, r.raw.optional === undefined ? ['kind'] : ['optional'], {
+      hint: 'a component cannot exist without its parent: add `optional: false` (relationships are optional by default)',
+    });
+  }
   const bad = (sub: string, message: string, hint: string) => ctx.report('error', 'schema/count-contradiction', `${name}: ${message}`, r, [sub], { hint });
   if (cardinality === 'one' && max_count !== undefined && max_count > 1) bad('max_count', `max_count ${max_count} contradicts cardinality one`, 'use cardinality: many, or remove max_count');
   else if (cardinality === 'one' && min_count !== undefined && min_count > 1) bad('min_count', `min_count ${min_count} contradicts cardinality one`, 'use cardinality: many, or set min_count to 0 or 1');
@@ -130,4 +136,48 @@ function counts(ctx: CheckContext, r: DeclaredMember<RawRelationship>): void {
     const v = r.raw[k];
     if (v !== undefined && v < 0) bad(k, `${k} ${v} is negative`, 'counts are 0 or more');
   }
+}
+
+/**
+ * A kind may not be, through Parent and Component relationships, its own parent: Infrahub deletes
+ * components with their parent (Component means cascade delete) and refuses such a loop.
+ */
+function parentComponentCycle(ctx: CheckContext): void {
+  const edges = new Map<string, { to: string; rel: DeclaredMember<RawRelationship> }[]>();
+  const add = (from: string, to: string, rel: DeclaredMember<RawRelationship>) => (edges.get(from) ?? edges.set(from, []).get(from)!).push({ to, rel });
+  for (const r of ctx.relationships) {
+    if (!ctx.kinds.has(r.raw.peer)) continue;
+    const owners = [r.owner, ...ctx.schema.concreteKinds(r.owner).filter((k) => k !== r.owner)];
+    for (const o of owners) {
+      if (r.raw.kind === 'Parent') add(r.raw.peer, o, r);
+      else if (r.raw.kind === 'Component') add(o, r.raw.peer, r);
+    }
+  }
+  const reported = new Set<string>();
+  for (const start of [...edges.keys()].sort()) {
+    const path = findLoop(edges, start);
+    if (!path) continue;
+    const key = [...new Set(path.map((p) => p.to))].sort().join(',');
+    if (reported.has(key)) continue;
+    reported.add(key);
+    const last = path[path.length - 1]!.rel;
+    ctx.report('error', 'schema/parent-component-cycle', `${[start, ...path.map((p) => p.to)].join(' → ')}: a kind would be its own parent through Parent and Component relationships`, last, ['kind'], {
+      hint: 'Component means "deleted with its parent": make one of these relationships kind Generic or Attribute',
+    });
+  }
+}
+
+function findLoop(edges: Map<string, { to: string; rel: DeclaredMember<RawRelationship> }[]>, start: string): { to: string; rel: DeclaredMember<RawRelationship> }[] | undefined {
+  const seen = new Set<string>();
+  const walk = (at: string, path: { to: string; rel: DeclaredMember<RawRelationship> }[]): typeof path | undefined => {
+    for (const e of edges.get(at) ?? []) {
+      if (e.to === start) return [...path, e];
+      if (seen.has(e.to)) continue;
+      seen.add(e.to);
+      const found = walk(e.to, [...path, e]);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return walk(start, []);
 }
