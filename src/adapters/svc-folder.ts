@@ -1,10 +1,83 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { UsageError } from '../core/errors.js';
+import { processAlive } from './process.js';
+import { recoverTransactions } from './txn/journal.js';
+
+/**
+ * `.svc` must be a real folder of the catalog: a symbolic link there would make svc write its index
+ * (and stage inventory files) wherever the link points.
+ */
+export function refuseLinkedSvcFolder(dir: string): void {
+  let st;
+  try {
+    st = lstatSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  if (st.isSymbolicLink()) {
+    throw new UsageError('fs/outside-catalog', `${dir} is a symbolic link: svc writes its index and staging there, and refuses to follow it out of the catalog`, {
+      hint: `remove the link (rm ${dir}); svc makes the folder again on the next command (it holds only derived data)`,
+    });
+  }
+  if (!st.isDirectory()) {
+    throw new UsageError('fs/not-a-folder', `${dir} is not a folder: svc keeps its index and staging there`, { hint: `remove or rename that file (${dir}); svc makes the folder on the next command` });
+  }
+}
 
 /** Creates svc's working folder (`.svc/`: the index and caches, all derived) with a .gitignore that ignores all of it. */
 export function ensureSvcFolder(dir: string): void {
+  refuseLinkedSvcFolder(dir);
   mkdirSync(dir, { recursive: true });
   // Ignored from inside too, so a catalog created anywhere never commits its index.
   const ignore = join(dir, '.gitignore');
   if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
 }
+
+/** Marks a catalog whose inventory was once searched for older svc versions' temporary files. */
+const SWEPT = 'swept-temp-1';
+
+/**
+ * What every command does first with its catalog: refuse a linked `.svc`, finish or drop the file
+ * transactions of killed svc processes (./txn/journal.ts), and delete the temporary files killed
+ * processes left: `*.<pid>.tmp` in `.svc`, and in the inventory (once per catalog: svc no longer
+ * writes them there) older versions' `.<name>.json.<pid>.tmp`.
+ */
+export function settleCatalog(root: string, inventoryDir: string): void {
+  const svc = join(root, '.svc');
+  refuseLinkedSvcFolder(svc);
+  if (!existsSync(svc)) return;
+  recoverTransactions(root);
+  sweepTemps(svc, 2);
+  if (!existsSync(join(svc, SWEPT))) {
+    sweepTemps(inventoryDir, Infinity);
+    try {
+      writeFileSync(join(svc, SWEPT), '');
+    } catch {
+      /* a read-only .svc: the sweep runs again next time */
+    }
+  }
+}
+
+const TEMP = /^\.?.+\.(\d+)\.tmp$/;
+
+function sweepTemps(dir: string, depth: number): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (depth > 1 && e.name !== 'txn' && !e.name.startsWith('.') && e.name !== 'node_modules') sweepTemps(p, depth - 1);
+      continue;
+    }
+    const m = TEMP.exec(e.name);
+    if (!m || processAlive(Number(m[1]))) continue;
+    rmSync(p, { force: true });
+  }
+}
+

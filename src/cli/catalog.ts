@@ -1,5 +1,6 @@
 import { configMemo } from '../adapters/config-memo.js';
 import { nodeFileHost } from '../adapters/fs.js';
+import { settleCatalog } from '../adapters/svc-folder.js';
 import { openCatalog, type Catalog } from '../core/catalog/catalog.js';
 import { hasErrors } from '../core/diagnostics.js';
 import { UsageError } from '../core/errors.js';
@@ -11,5 +12,7 @@ export function requireCatalog(ctx: CliContext): Catalog {
   if (!catalog || hasErrors(diagnostics)) {
     throw new UsageError('config/invalid', '.orchestrator.yml is invalid', { diagnostics, hint: 'fix the findings above; `svc schema export` writes a JSON Schema your editor can check it with' });
   }
+  // Every command that opens its catalog finishes or undoes what a killed svc left half-done.
+  settleCatalog(catalog.root, catalog.inventory);
   return catalog;
 }

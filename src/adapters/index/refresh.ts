@@ -11,7 +11,7 @@ import { ingest, type FileChange } from './ingest.js';
 import { compileLayout, createStatements, indexStatements, uniqueStatement, type Layout } from './layout.js';
 import { buildSource, type ReaderChoice } from './sources.js';
 import { processAlive } from '../process.js';
-import { ensureSvcFolder } from '../svc-folder.js';
+import { ensureSvcFolder, settleCatalog } from '../svc-folder.js';
 import { SVC_VERSION } from '../version.js';
 
 /**
@@ -68,6 +68,8 @@ export interface OpenedIndex {
 
 export function openIndex(target: IndexTarget): OpenedIndex {
   const dbPath = target.dbPath ?? indexPath(target.catalogRoot);
+  // Before anything is read: a killed command's half-made change is finished or undone first.
+  settleCatalog(target.catalogRoot, target.inventoryDir);
   ensureSvcFolder(dirname(dbPath));
   const layout = compileLayout(target.schema);
   const invRel = relative(target.catalogRoot, target.inventoryDir).split('\\').join('/');
