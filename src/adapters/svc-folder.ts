@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { processAlive } from './process.js';
+import { processAlive, processStillRuns } from './process.js';
 import { recoverTransactions } from './txn/journal.js';
 
 /**
@@ -46,9 +46,7 @@ const SWEPT = 'swept-temp-1';
  */
 export function settleCatalog(root: string, inventoryDir: string): void {
   const svc = join(root, '.svc');
-  refuseLinkedSvcFolder(svc);
-  if (!existsSync(svc)) return;
-  recoverTransactions(root);
+  if (!settleSvcFolder(root)) return;
   sweepTemps(svc, 2);
   if (!existsSync(join(svc, SWEPT))) {
     sweepTemps(inventoryDir, Infinity);
@@ -58,6 +56,26 @@ export function settleCatalog(root: string, inventoryDir: string): void {
       /* a read-only .svc: the sweep runs again next time */
     }
   }
+}
+
+/** The staging folder of `svc init` into an existing folder: `.svc/init-<pid>-<start>` (src/app/init.ts). */
+export const INIT_STAGE = 'init-';
+
+/**
+ * Finish or undo killed svc processes' transactions in `root/.svc` and remove their init staging
+ * folders. False when there is no .svc. Also for a folder not yet a catalog: an init killed after
+ * its commit point is finished by the next command run there.
+ */
+export function settleSvcFolder(root: string): boolean {
+  const svc = join(root, '.svc');
+  refuseLinkedSvcFolder(svc);
+  if (!existsSync(svc)) return false;
+  recoverTransactions(root);
+  for (const name of readdirSync(svc)) {
+    const m = new RegExp(`^${INIT_STAGE}(\\d+)-(\\d*)$`).exec(name);
+    if (m && !processStillRuns(Number(m[1]), m[2]!)) rmSync(join(svc, name), { recursive: true, force: true });
+  }
+  return true;
 }
 
 const TEMP = /^\.?.+\.(\d+)\.tmp$/;

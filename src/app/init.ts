@@ -5,7 +5,8 @@ import { nodeFileHost } from '../adapters/fs.js';
 import { gitSync } from '../adapters/git/run.js';
 import { killPoint } from '../adapters/kill-point.js';
 import { processStart, processStillRuns } from '../adapters/process.js';
-import { commitFiles, recoverTransactions } from '../adapters/txn/journal.js';
+import { ensureSvcFolder, INIT_STAGE, settleSvcFolder } from '../adapters/svc-folder.js';
+import { commitFiles } from '../adapters/txn/journal.js';
 import { openCatalog } from '../core/catalog/catalog.js';
 import { hasErrors } from '../core/diagnostics.js';
 import { UsageError, ValidationError } from '../core/errors.js';
@@ -65,7 +66,14 @@ export function initCatalog(dir: string, cwd: string, opts: InitOptions = {}): I
   const templates = opts.templates ?? TEMPLATE_DIR;
   // What a killed init left: its staging folders, and a change half-moved into an existing folder.
   removeAbandonedStages(dirname(root));
-  if (existsSync(join(root, '.svc'))) recoverTransactions(root);
+  if (existsSync(join(root, '.svc'))) {
+    settleSvcFolder(root);
+    // An init into an empty folder, killed before its commit point, leaves only .svc (derived data
+    // and nothing else, now that its transaction is undone): the folder counts as empty again.
+    if (readdirSync(root).join() === '.svc') {
+      rmSync(join(root, '.svc'), { recursive: true, force: true });
+    }
+  }
   const existed = existsSync(root);
   if (existed && !statSync(root).isDirectory()) {
     throw new UsageError('init/not-a-folder', `${dir} exists and is not a folder`, { hint: 'name a new or empty folder' });
@@ -81,7 +89,10 @@ export function initCatalog(dir: string, cwd: string, opts: InitOptions = {}): I
   if (!sources.length) throw new UsageError('init/no-templates', `no templates in ${templates}`, { hint: 'reinstall svc: its templates/ folder is missing' });
   // The catalog is made whole in a staging folder beside the target, then put in place in one step
   // (docs/atomicity.md): a rename when the folder is new, one file transaction into an existing one.
-  const stage = join(dirname(root), `.${basename(root)}${STAGE_MARK}${process.pid}-${processStart(process.pid) ?? ''}`);
+  // Beside a new folder; in an existing one's .svc (the parent may not be writable), where the
+  // next command removes it if this one is killed (settleCatalog).
+  const owner = `${process.pid}-${processStart(process.pid) ?? ''}`;
+  const stage = existed ? join(root, '.svc', `${INIT_STAGE}${owner}`) : join(dirname(root), `.${basename(root)}${STAGE_MARK}${owner}`);
   rmSync(stage, { recursive: true, force: true });
   try {
     // Into a repository that exists already (--force), the settle workflow must run on its branch.
@@ -89,6 +100,7 @@ export function initCatalog(dir: string, cwd: string, opts: InitOptions = {}): I
     // (git init in an existing repository keeps it and its branch.)
     if (!ownRepo) gitSync(root, ['init', '-q', '-b', 'main']);
     const branch = ownRepo ? 'main' : currentBranch(root);
+    if (existed) ensureSvcFolder(join(root, '.svc'));
     mkdirSync(stage, { recursive: true });
     if (ownRepo) gitSync(stage, ['init', '-q', '-b', 'main']);
     const files: string[] = [];
@@ -121,6 +133,8 @@ export function initCatalog(dir: string, cwd: string, opts: InitOptions = {}): I
     return { root, files, objects: loaded.objects, inventoryFiles: loaded.written, commit, svcPackage: opts.svcPackage ?? null };
   } catch (e) {
     rmSync(stage, { recursive: true, force: true });
+    // Into an empty folder: the .svc made for the staging goes too, leaving it empty as it was.
+    if (existed && wasEmpty && readdirSync(root).join() === '.svc') rmSync(join(root, '.svc'), { recursive: true, force: true });
     throw e;
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { killPoint } from '../kill-point.js';
@@ -22,6 +22,7 @@ import { processStart, processStillRuns } from '../process.js';
 
 const TXN_DIR = 'txn';
 const JOURNAL = 'journal';
+const FOLDERS = 'folders';
 const JOURNAL_FORMAT = 1;
 
 interface Journal {
@@ -119,21 +120,16 @@ export function commitFiles(target: TxnTarget, writes: readonly FileWrite[], del
   const dir = join(txns, `${process.pid}-${processStart(process.pid) ?? ''}-${randomBytes(4).toString('hex')}`);
   try {
     mkdirSync(dir, { recursive: true });
-    // The target folders are made before the commit point: a folder that cannot be made (a file
-    // in its place, no permission) fails the change while nothing has changed. An empty folder
-    // left by a change undone is nothing git or the index sees.
-    const made = new Set<string>();
+    const parents = new Set<string>();
     writes.forEach((w, i) => {
       const name = `f${i}`;
       const dest = join(target.base, w.path);
       renames.push([name, inside(target.root, dest)]);
       killPoint('stage');
       writeAll(join(dir, name), w.text, false);
-      if (!made.has(dirname(dest))) {
-        mkdirSync(dirname(dest), { recursive: true });
-        made.add(dirname(dest));
-      }
+      parents.add(dirname(dest));
     });
+    makeFolders(target.root, dir, parents);
     target.beforeCommit?.();
     const journal: Journal = { format: JOURNAL_FORMAT, renames, deletes: toDelete, prune: target.pruneEmpty ? inside(target.root, target.base) : '' };
     writeAll(join(dir, `${JOURNAL}.tmp`), JSON.stringify(journal), true);
@@ -141,11 +137,51 @@ export function commitFiles(target: TxnTarget, writes: readonly FileWrite[], del
     renameSync(join(dir, `${JOURNAL}.tmp`), join(dir, JOURNAL));
     syncDir(dir);
   } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
+    rollBack(target.root, dir);
     throw e;
   }
   killPoint('committed');
   applyJournal(target.root, dir);
+}
+
+/**
+ * The target folders are made before the commit point: one that cannot be made (a file in its
+ * place, no permission) fails the change while nothing has changed. Those made are listed first
+ * (`folders`), so undoing the change, here or in the next command, removes them again.
+ */
+function makeFolders(root: string, dir: string, parents: Set<string>): void {
+  const missing = new Set<string>();
+  const present = new Set<string>();
+  for (const p of parents) {
+    let d = p;
+    for (; !missing.has(d) && !present.has(d) && !existsSync(d); d = dirname(d)) missing.add(d);
+    if (missing.has(d) || present.has(d)) continue;
+    // A file where a folder must go: renaming into it would fail after the commit point.
+    if (!statSync(d).isDirectory()) throw Object.assign(new Error(`ENOTDIR: not a directory, '${d}'`), { code: 'ENOTDIR', path: d });
+    present.add(d);
+  }
+  if (!missing.size) return;
+  const list = [...missing].map((d) => inside(root, d)).sort();
+  writeAll(join(dir, FOLDERS), JSON.stringify(list), false);
+  for (const d of list) mkdirSync(join(root, d), { recursive: true });
+}
+
+/** Undo a transaction that has no journal: the folders it made (when empty), then its staging. */
+function rollBack(root: string, dir: string): void {
+  let made: string[] = [];
+  try {
+    made = JSON.parse(readFileSync(join(dir, FOLDERS), 'utf8')) as string[];
+  } catch {
+    /* none made */
+  }
+  for (const d of made.sort().reverse()) {
+    try {
+      rmdirSync(join(root, d));
+    } catch {
+      /* not empty (someone else's file) or gone */
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** Roll a committed transaction forward (again: every step may already be done), then remove it. */
@@ -224,7 +260,7 @@ export function recoverTransactions(root: string): { forward: number; back: numb
       applyJournal(root, claimed);
       out.forward++;
     } else {
-      rmSync(claimed, { recursive: true, force: true });
+      rollBack(root, claimed);
       out.back++;
     }
   }
