@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { UsageError } from '../../core/errors.js';
+import { naming } from '../env-errors.js';
 import { killPoint } from '../kill-point.js';
 import { processStart, processStillRuns } from '../process.js';
 
@@ -84,13 +85,15 @@ function txnRoot(root: string): string {
 }
 
 function writeAll(path: string, data: string | Uint8Array, sync: boolean): void {
-  const fd = openSync(path, 'w');
-  try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    if (sync) fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  naming(path, () => {
+    const fd = openSync(path, 'w');
+    try {
+      writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+      if (sync) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  });
 }
 
 function syncDir(dir: string): void {

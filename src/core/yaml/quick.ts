@@ -1,4 +1,5 @@
 import { lazyModule } from '../lazy-module.js';
+import { checkYamlDepth } from './depth.js';
 import { parseYaml, type YamlSource } from './source.js';
 
 const jsYaml = lazyModule<typeof import('js-yaml')>('js-yaml');
@@ -19,6 +20,7 @@ export function parseYamlQuick(text: string, file: string): YamlSource {
   // aliases then make a value whose walk (the shape check, hashing) never ends. A text that may hold
   // an anchor or an alias goes to the yaml parser, which counts their expansions.
   if (ANCHOR_OR_ALIAS.test(text)) return parseYaml(text, file);
+  checkYamlDepth(text, file);
   let value: unknown;
   try {
     const { CORE_SCHEMA, load } = jsYaml();

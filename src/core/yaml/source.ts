@@ -1,4 +1,5 @@
 import type { Document, Node } from 'yaml';
+import { checkYamlDepth } from './depth.js';
 import { diag, type Diagnostic, type SourceLocation } from '../diagnostics.js';
 import { lazyModule } from '../lazy-module.js';
 
@@ -39,6 +40,7 @@ const yamlCodeHints: Record<string, string> = {
 const MAX_ALIAS_COUNT = 100;
 
 export function parseYaml(text: string, file: string): YamlSource {
+  checkYamlDepth(text, file);
   const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
