@@ -1,39 +1,10 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../core/errors.js';
+import { refuseLinkedSvcFolder } from './svc-dir.js';
 import { processAlive, processStillRuns } from './process.js';
 import { recoverTransactions } from './txn/journal.js';
 
-/**
- * `.svc` must be a real folder of the catalog: a symbolic link there would make svc write its index
- * (and stage inventory files) wherever the link points.
- */
-export function refuseLinkedSvcFolder(dir: string): void {
-  let st;
-  try {
-    st = lstatSync(dir);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw e;
-  }
-  if (st.isSymbolicLink()) {
-    throw new UsageError('fs/outside-catalog', `${dir} is a symbolic link: svc writes its index and staging there, and refuses to follow it out of the catalog`, {
-      hint: `remove the link (rm ${dir}); svc makes the folder again on the next command (it holds only derived data)`,
-    });
-  }
-  if (!st.isDirectory()) {
-    throw new UsageError('fs/not-a-folder', `${dir} is not a folder: svc keeps its index and staging there`, { hint: `remove or rename that file (${dir}); svc makes the folder on the next command` });
-  }
-}
-
-/** Creates svc's working folder (`.svc/`: the index and caches, all derived) with a .gitignore that ignores all of it. */
-export function ensureSvcFolder(dir: string): void {
-  refuseLinkedSvcFolder(dir);
-  mkdirSync(dir, { recursive: true });
-  // Ignored from inside too, so a catalog created anywhere never commits its index.
-  const ignore = join(dir, '.gitignore');
-  if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
-}
+export { ensureSvcFolder, refuseLinkedSvcFolder } from './svc-dir.js';
 
 /** Marks a catalog whose inventory was once searched for older svc versions' temporary files. */
 const SWEPT = 'swept-temp-1';

@@ -3,6 +3,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rea
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { naming } from '../env-errors.js';
+import { ensureSvcFolder } from '../svc-dir.js';
 import { killPoint } from '../kill-point.js';
 import { processStart, processStillRuns } from '../process.js';
 
@@ -122,6 +123,8 @@ export function commitFiles(target: TxnTarget, writes: readonly FileWrite[], del
   for (const f of folders) refuseEscape(target.root, realRoot, f);
   const dir = join(txns, `${process.pid}-${processStart(process.pid) ?? ''}-${randomBytes(4).toString('hex')}`);
   try {
+    // Through ensureSvcFolder: a .svc made here ignores itself like any other.
+    ensureSvcFolder(join(target.root, '.svc'));
     mkdirSync(dir, { recursive: true });
     const parents = new Set<string>();
     writes.forEach((w, i) => {
