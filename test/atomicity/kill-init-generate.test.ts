@@ -48,7 +48,7 @@ describe('svc generate killed at any write step', () => {
     const dir = withSubscriptions();
     const k = svcKilledAt(dir, ['generate'], spec, NOW);
     expect(k.signal, k.stderr).toBe('SIGKILL');
-    const check = svc(dir, ['generate', '--check'], NOW);
+    const check = svc(dir, ['generate', '--check'], { env: NOW });
     const now = JSON.stringify(catalogFiles(dir));
     if (spec.startsWith('stage') || spec === 'commit:1') {
       expect(now).toBe(b.before);
