@@ -29,6 +29,16 @@ export function settleCatalog(root: string, inventoryDir: string): void {
   }
 }
 
+let changedWorkTree = false;
+
+/**
+ * Whether this process finished or undid a killed command's change: a git status started before
+ * that (cli/early-status.ts) no longer describes the work tree, and must not be used.
+ */
+export function settledChanges(): boolean {
+  return changedWorkTree;
+}
+
 /** The staging folder of `svc init` into an existing folder: `.svc/init-<pid>-<start>` (src/app/init.ts). */
 export const INIT_STAGE = 'init-';
 
@@ -41,7 +51,8 @@ export function settleSvcFolder(root: string): boolean {
   const svc = join(root, '.svc');
   refuseLinkedSvcFolder(svc);
   if (!existsSync(svc)) return false;
-  recoverTransactions(root);
+  const done = recoverTransactions(root);
+  if (done.forward + done.back > 0) changedWorkTree = true;
   for (const name of readdirSync(svc)) {
     const m = new RegExp(`^${INIT_STAGE}(\\d+)-(\\d*)$`).exec(name);
     if (m && !processStillRuns(Number(m[1]), m[2]!)) rmSync(join(svc, name), { recursive: true, force: true });

@@ -87,6 +87,22 @@ describe('svc load killed at any write step', () => {
     expect(leftovers(dir)).toEqual([]);
   });
 
+  it('a change finished by the next command is seen by that command, though its git status started before', () => {
+    const dir = halfLoaded();
+    const site = 'inventory/LocationCountry/netherlands~3a386c13.json';
+    const text = readFileSync(join(dir, site), 'utf8').replace('"code": "NL"', '"code": "NX"');
+    expect(text).toContain('NX');
+    const dead = join(dir, '.svc/txn', '999999999--00aa');
+    mkdirSync(dead, { recursive: true });
+    writeFileSync(join(dead, 'f0'), text);
+    writeFileSync(join(dead, 'journal'), JSON.stringify({ format: 1, renames: [['f0', site]], deletes: [], prune: '' }));
+    // `svc list` starts git status as it starts (cli/early-status.ts), before the journal is applied.
+    const r = svc(dir, ['list', 'LocationCountry', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('"NX"');
+    expect(readFileSync(join(dir, site), 'utf8')).toBe(text);
+  });
+
   it('removes the temporary files older versions left in the inventory when killed', () => {
     const dir = halfLoaded();
     const stray = join(dir, 'inventory/LocationSite/.ams1.json.999999999.tmp');
