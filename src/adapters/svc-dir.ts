@@ -27,8 +27,14 @@ export function refuseLinkedSvcFolder(dir: string): void {
 /** Creates svc's working folder (`.svc/`: the index and caches, all derived) with a .gitignore that ignores all of it. */
 export function ensureSvcFolder(dir: string): void {
   refuseLinkedSvcFolder(dir);
+  const made = !existsSync(dir);
   mkdirSync(dir, { recursive: true });
+  // A catalog first used by this version has no older version's temporary files to look for.
+  if (made) writeFileSync(join(dir, SWEPT), '');
   // Ignored from inside too, so a catalog created anywhere never commits its index.
   const ignore = join(dir, '.gitignore');
   if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
 }
+
+/** Marks a catalog whose inventory needs no search for older svc versions' temporary files (svc-folder.ts). */
+export const SWEPT = 'swept-temp-1';

@@ -1,13 +1,11 @@
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { refuseLinkedSvcFolder } from './svc-dir.js';
+import { refuseLinkedSvcFolder, SWEPT } from './svc-dir.js';
 import { processAlive, processStillRuns } from './process.js';
 import { recoverTransactions } from './txn/journal.js';
 
 export { ensureSvcFolder, refuseLinkedSvcFolder } from './svc-dir.js';
 
-/** Marks a catalog whose inventory was once searched for older svc versions' temporary files. */
-const SWEPT = 'swept-temp-1';
 
 /**
  * What every command does first with its catalog: refuse a linked `.svc`, finish or drop the file
