@@ -79,3 +79,19 @@ export function diedIn(identity: string, place: string): boolean {
   const where = identity.split(' ')[4];
   return where !== undefined && decodeURIComponent(where) === place && processIsDead(identity);
 }
+
+/**
+ * When a process started (clock ticks since boot, /proc/<pid>/stat field 22), or undefined where
+ * /proc is not there. With the pid it names one process: a pid alone may have been reused.
+ */
+export function processStart(pid: number): string | undefined {
+  return startTime(pid) ?? undefined;
+}
+
+/** Whether the process `pid` that started at `start` (processStart's answer, or '' when unknown) still runs. */
+export function processStillRuns(pid: number, start: string): boolean {
+  if (!processAlive(pid)) return false;
+  if (start === '') return true;
+  const now = processStart(pid);
+  return now === undefined || now === start;
+}

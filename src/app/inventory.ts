@@ -23,7 +23,7 @@ import { storedRelationships } from '../core/inventory/ownership.js';
  */
 export function openInventory(catalog: Pick<Catalog, 'root' | 'inventory'>, schema: SchemaSet, opts: { dbPath?: string; reader?: ReaderChoice; status?: StatusAnswer; busyTimeoutMs?: number } = {}): SqliteInventory {
   const opened: OpenedIndex = openIndex({ catalogRoot: catalog.root, inventoryDir: catalog.inventory, schema, ...opts });
-  return new SqliteInventory(opened, catalog.inventory);
+  return new SqliteInventory(opened, catalog.inventory, catalog.root);
 }
 
 /** The catalog's resolved schema; a broken schema stops inventory commands (fix it with `svc validate`). */

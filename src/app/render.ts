@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { writeFilesAtomically } from '../adapters/inventory/files.js';
+import { commitFiles } from '../adapters/txn/journal.js';
 import { SqliteQuerySource } from '../adapters/query/sqlite-source.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import { UsageError } from '../core/errors.js';
@@ -92,7 +92,11 @@ export async function renderArtifacts(catalog: Catalog, opts: RenderOptions = {}
   } finally {
     inv.close();
   }
-  if (!opts.check && (writes.length || deletes.length)) writeFilesAtomically(catalog.root, writes, deletes, () => {});
+  if (!opts.check && (writes.length || deletes.length)) {
+    // Every artifact lives under artifacts/: the transaction's base, whose emptied folders it prunes.
+    const under = (p: string) => p.slice(ARTIFACTS_DIR.length + 1);
+    commitFiles({ root: catalog.root, base: join(catalog.root, ARTIFACTS_DIR), pruneEmpty: true }, writes.map((w) => ({ ...w, path: under(w.path) })), deletes.map(under));
+  }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

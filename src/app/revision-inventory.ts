@@ -141,7 +141,7 @@ export async function openInventoryAt(catalog: Catalog, schema: SchemaSet, commi
     const changes: FileChange[] = paths.map((p) => readContent(p) ?? { path: p, text: null, blob: '' });
     applyTreeChanges({ db, layout, display }, changes, tree, readContent);
     const opened: OpenedIndex = { db, layout, how: 'incremental', changed: changes.length, display, readContent, blobFormat };
-    const inventory = new SqliteInventory(opened, catalog.inventory);
+    const inventory = new SqliteInventory(opened, catalog.inventory, catalog.root);
     return {
       inventory,
       repo,

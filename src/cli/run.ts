@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander';
+import { environmentError } from '../adapters/env-errors.js';
 import { SvcError } from '../core/errors.js';
 import type { CliContext } from './context.js';
 import { renderDiagnosticsText } from './render/diagnostics.js';
@@ -14,6 +15,8 @@ export function exitCodeFor(error: unknown, ctx: CliContext): number {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
     return 2;
   }
+  // The machine's failures (permissions, space, limits) are not svc's bugs: said as such.
+  error = environmentError(error) ?? error;
   if (error instanceof SvcError) {
     if (error.diagnostics.length) ctx.err(renderDiagnosticsText(error.diagnostics, c));
     ctx.err(`${c.red.bold('error')}${c.dim(`[${error.code}]`)}: ${error.message}\n`);

@@ -1,4 +1,5 @@
 import { GitError, UsageError } from '../../core/errors.js';
+import { killPoint } from '../kill-point.js';
 import { RefConflictError } from './errors.js';
 import { gitOk, gitRaw } from './run.js';
 
@@ -58,8 +59,12 @@ export async function compareAndSwapRef(
 ): Promise<void> {
   assertRefName(ref);
   const old = expected ?? '0'.repeat(value.length);
+  killPoint('ref-update');
   const r = await gitRaw(repo, ['update-ref', '-m', opts.reason ?? 'svc', ref, value, old]);
-  if (r.code === 0) return;
+  if (r.code === 0) {
+    killPoint('ref-updated');
+    return;
+  }
   const actual = await resolveRef(repo, ref);
   if (expected === null && actual !== null) {
     throw new RefConflictError('git/ref-exists', ref, actual, `${shortRef(ref)} already exists (at ${actual.slice(0, 12)})`, 'choose another id, or delete the existing branch first');

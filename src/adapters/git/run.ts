@@ -2,7 +2,8 @@ import { execFile, execFileSync, spawn, type ExecFileOptions } from 'node:child_
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GitError } from '../../core/errors.js';
+import { GitError, SvcError } from '../../core/errors.js';
+import { gitEnvironmentProblem } from '../env-errors.js';
 
 /**
  * Git is called directly (not through simple-git) on every hot path: simple-git adds ~50 ms per
@@ -48,9 +49,9 @@ function runSync(cwd: string, args: string[], opts: GitRunOptions, encoding: 'ut
       stdio: ['pipe', 'pipe', 'pipe'],
     });
   } catch (e) {
-    const err = e as { status?: number; stdout?: string | Buffer; stderr?: string | Buffer };
-    if (err.status !== undefined && opts.okCodes?.includes(err.status)) return err.stdout ?? '';
-    throw new GitError(`git ${args[0]} failed: ${String(err.stderr ?? '').trim() || String(e)}`, { cause: e });
+    const err = e as { status?: number | null; signal?: string | null; stdout?: string | Buffer; stderr?: string | Buffer };
+    if (typeof err.status === 'number' && opts.okCodes?.includes(err.status)) return err.stdout ?? '';
+    throw gitFailure(args, String(err.stderr ?? '').trim() || String(e), err.signal, e);
   }
 }
 
@@ -61,7 +62,7 @@ export function git(cwd: string, args: string[], opts: GitRunOptions = {}): Prom
       if (error) {
         const code = typeof error.code === 'number' ? error.code : undefined;
         if (code !== undefined && opts.okCodes?.includes(code)) return resolve(String(stdout));
-        return reject(new GitError(`git ${args[0]} failed: ${String(stderr).trim() || error.message}`, { cause: error }));
+        return reject(gitFailure(args, String(stderr).trim() || error.message, error.signal, error));
       }
       resolve(String(stdout));
     });
@@ -125,7 +126,25 @@ export async function gitOk(cwd: string, args: string[], opts: GitRawOptions = {
   const r = await gitRaw(cwd, args, opts);
   if (r.code !== 0) {
     const why = r.timedOut ? `timed out after ${opts.timeoutMs} ms` : r.stderr.trim() || `exit code ${r.code}`;
-    throw new GitError(`git ${args[0]} failed: ${why}`);
+    throw gitFailure(args, why);
   }
   return r.stdout;
+}
+
+/** The git subcommand of `args` (after `-c name=value` and other global options). */
+export function gitCommandName(args: readonly string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-c' || a === '-C' || a === '--git-dir' || a === '--work-tree') i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return args[0] ?? '';
+}
+
+/** A failed git command: an error of the machine (permission, space) gets its own code and hint. */
+export function gitFailure(args: readonly string[], message: string, signal?: string | null, cause?: unknown): SvcError {
+  const text = `git ${gitCommandName(args)} failed: ${message}`;
+  const env = gitEnvironmentProblem(message, signal);
+  if (env) return new SvcError(env.code, text, { hint: env.hint, ...(cause !== undefined ? { cause } : {}) });
+  return new GitError(text, cause !== undefined ? { cause } : {});
 }

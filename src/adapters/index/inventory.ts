@@ -7,7 +7,8 @@ import type { ChangeSet, InventoryObject } from '../../core/inventory/model.js';
 import { storedRelationships } from '../../core/inventory/ownership.js';
 import { ID_PATTERN, objectPath } from '../../core/inventory/paths.js';
 import { normaliseValue } from '../../core/inventory/values.js';
-import { blobId, writeFilesAtomically } from '../inventory/files.js';
+import { blobId } from '../inventory/files.js';
+import { commitFiles } from '../txn/journal.js';
 import { ingest, type FileChange } from './ingest.js';
 import { IndexReader } from './reader.js';
 import type { OpenedIndex } from './refresh.js';
@@ -17,6 +18,8 @@ export class SqliteInventory extends IndexReader implements Inventory {
   constructor(
     private readonly opened: OpenedIndex,
     private readonly inventoryDir: string,
+    /** The catalog root: its .svc/txn stages the writes (see ../txn/journal.ts). */
+    private readonly catalogRoot: string,
   ) {
     super(opened.db, opened.layout, opened.display, opened.readContent);
   }
@@ -194,7 +197,9 @@ export class SqliteInventory extends IndexReader implements Inventory {
     });
     try {
       // IMMEDIATE, as a refresh's (see refresh.ts): a process refreshing meanwhile makes this wait, not fail.
-      writeFilesAtomically(this.inventoryDir, plan.writes, plan.deletes, () => tx.immediate());
+      // The index commits between staging and the journal: killed before the journal, the files
+      // stay as they were and the index's `dirty` rows make the next refresh re-read them.
+      commitFiles({ root: this.catalogRoot, base: this.inventoryDir, pruneEmpty: true, beforeCommit: () => tx.immediate() }, plan.writes, plan.deletes);
     } catch (e) {
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
         throw new ValidationError('inventory/unique-violation', `the change would break a uniqueness rule: ${(e as Error).message}`, { hint: 'nothing was written; change the conflicting values', cause: e });

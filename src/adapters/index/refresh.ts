@@ -11,7 +11,7 @@ import { ingest, type FileChange } from './ingest.js';
 import { compileLayout, createStatements, indexStatements, uniqueStatement, type Layout } from './layout.js';
 import { buildSource, type ReaderChoice } from './sources.js';
 import { processAlive } from '../process.js';
-import { ensureSvcFolder } from '../svc-folder.js';
+import { ensureSvcFolder, settleCatalog, settledChanges } from '../svc-folder.js';
 import { SVC_VERSION } from '../version.js';
 
 /**
@@ -68,6 +68,8 @@ export interface OpenedIndex {
 
 export function openIndex(target: IndexTarget): OpenedIndex {
   const dbPath = target.dbPath ?? indexPath(target.catalogRoot);
+  // Before anything is read: a killed command's half-made change is finished or undone first.
+  settleCatalog(target.catalogRoot, target.inventoryDir);
   ensureSvcFolder(dirname(dbPath));
   const layout = compileLayout(target.schema);
   const invRel = relative(target.catalogRoot, target.inventoryDir).split('\\').join('/');
@@ -87,7 +89,8 @@ export function openIndex(target: IndexTarget): OpenedIndex {
   if (existing.db && g) {
     const db = existing.db;
     try {
-      const changed = refreshIncremental(db, layout, g, base, target.status);
+      // A git status asked before a killed command's change was finished describes another work tree.
+      const changed = refreshIncremental(db, layout, g, base, settledChanges() ? undefined : target.status);
       if (changed !== undefined) return { db, ...base, how: changed === 0 ? 'fresh' : 'incremental', changed };
       existing.reason = 'the recorded tree is no longer in the repository';
     } catch (e) {

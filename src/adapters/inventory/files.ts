@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { OBJECT_FILE_EXT } from '../../core/inventory/paths.js';
 
 /**
@@ -46,61 +46,5 @@ export function readObjectFile(dir: string, path: string): string | undefined {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
     throw e;
-  }
-}
-
-/**
- * Write and delete files all or nothing, as far as a file system allows: every new content is first
- * written (and flushed) to a temporary sibling; if any of those fails, the temporaries are removed
- * and nothing else has changed. Only then are they renamed into place and old files deleted (renames
- * and unlinks in one folder tree practically do not fail; if one does, the index's freshness check
- * sees the difference on the next command and re-reads the file).
- *
- * `beforeCommit` runs between staging and renaming (the index commits its transaction there).
- */
-export function writeFilesAtomically(dir: string, writes: { path: string; text: string }[], deletes: string[], beforeCommit: () => void): void {
-  const staged: { tmp: string; final: string }[] = [];
-  try {
-    for (const w of writes) {
-      const final = join(dir, w.path);
-      const tmp = join(dirname(final), `.${w.path.split('/').pop()}.${process.pid}.tmp`);
-      mkdirSync(dirname(final), { recursive: true });
-      // No fsync per file: temp + rename already makes every file whole against a killed process,
-      // and the durable point of these work-tree files is the git commit (git does not fsync
-      // work-tree files either). An fsync each cost ~4 ms: a quarter of writing 1,000 services.
-      writeFileSync(tmp, w.text);
-      staged.push({ tmp, final });
-    }
-    beforeCommit();
-  } catch (e) {
-    for (const s of staged) {
-      try {
-        unlinkSync(s.tmp);
-      } catch {
-        /* already gone */
-      }
-    }
-    throw e;
-  }
-  for (const s of staged) renameSync(s.tmp, s.final);
-  for (const d of deletes) {
-    try {
-      unlinkSync(join(dir, d));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
-    pruneEmptyFolders(dir, dirname(d));
-  }
-}
-
-/** Remove folders a delete left empty (hfid folders), up to the kind folder's parent. */
-function pruneEmptyFolders(dir: string, rel: string): void {
-  while (rel !== '.' && rel !== '') {
-    try {
-      rmdirSync(join(dir, rel));
-    } catch {
-      return;
-    }
-    rel = dirname(rel);
   }
 }

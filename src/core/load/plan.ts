@@ -8,7 +8,7 @@ import { ruleProblems } from '../inventory-check/values.js';
 import { builtinDefaultNamespace, DEFAULT_NAMESPACE_KIND, findDefaultNamespace, takesNamespace } from '../pools/namespace.js';
 import { walkBlock, type Pending, type WalkContext } from './collect.js';
 import { parseYamlDocuments } from './documents.js';
-import { applyProfiles, applyTemplate, type GeneratedWork } from './generated.js';
+import { applyProfiles, applyTemplate, type GeneratedWork } from './templates.js';
 import { allocateFromPools } from './pools.js';
 import { readEnvelope } from './envelope.js';
 import { reverseOf, storesRelationship } from './owner.js';

@@ -1,4 +1,5 @@
 import { lazyModule } from '../lazy-module.js';
+import { checkYamlDepth } from './depth.js';
 import { parseYaml, type YamlOptions, type YamlSource } from './source.js';
 import { mayReadDifferently } from './yaml11.js';
 
@@ -22,6 +23,7 @@ export function parseYamlQuick(text: string, file: string, options: YamlOptions 
   if (ANCHOR_OR_ALIAS.test(text)) return parseYaml(text, file, options);
   // A scalar YAML 1.1 reads differently needs the yaml parser's reading, and its warning.
   if (options.yaml11 && mayReadDifferently(text)) return parseYaml(text, file, options);
+  checkYamlDepth(text, file);
   let value: unknown;
   try {
     const { CORE_SCHEMA, load } = jsYaml();

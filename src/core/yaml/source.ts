@@ -1,4 +1,5 @@
 import type { Document, Node } from 'yaml';
+import { checkYamlDepth } from './depth.js';
 import { diag, type Diagnostic, type SourceLocation } from '../diagnostics.js';
 import { lazyModule } from '../lazy-module.js';
 import { resolveYaml11, sameValue, showValue, type PlainValue } from './yaml11.js';
@@ -52,6 +53,7 @@ export interface YamlOptions {
 export const YAML11: YamlOptions = Object.freeze({ yaml11: true });
 
 export function parseYaml(text: string, file: string, options: YamlOptions = {}): YamlSource {
+  checkYamlDepth(text, file);
   const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   // YAML 1.1 also merges `<<: *anchor` keys, as PyYAML does.
