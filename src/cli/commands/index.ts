@@ -13,6 +13,7 @@ import { registerPools } from './pools.js';
 import { registerInit } from './init.js';
 import { registerCompletion } from './completion.js';
 import { registerLog } from './log.js';
+import { registerServe } from './serve.js';
 
 export type Ctx = () => CliContext;
 export type SetExit = (code: number) => void;
@@ -32,4 +33,5 @@ export function registerCommands(program: Command, ctx: Ctx, setExit: SetExit): 
   registerInit(program, ctx, setExit);
   registerLog(program, ctx, setExit);
   registerCompletion(program, ctx, setExit);
+  registerServe(program, ctx, setExit);
 }
