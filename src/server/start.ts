@@ -22,7 +22,12 @@ export async function startPortal(opts: ServeOptions): Promise<RunningPortal> {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
       resolve({
         url: `http://${host}:${info.port}`,
-        close: () => new Promise<void>((done) => server.close(() => done())),
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            // A browser's idle keep-alive connection would otherwise hold Ctrl-C for seconds.
+            if ('closeIdleConnections' in server) server.closeIdleConnections();
+          }),
       });
     });
     server.once('error', reject);
