@@ -15,6 +15,7 @@ import { registerCompletion } from './completion.js';
 import { registerLog } from './log.js';
 import { registerQuery } from './query.js';
 import { registerRender } from './render.js';
+import { registerServe } from './serve.js';
 
 export type Ctx = () => CliContext;
 export type SetExit = (code: number) => void;
@@ -36,4 +37,5 @@ export function registerCommands(program: Command, ctx: Ctx, setExit: SetExit): 
   registerCompletion(program, ctx, setExit);
   registerQuery(program, ctx, setExit);
   registerRender(program, ctx, setExit);
+  registerServe(program, ctx, setExit);
 }
