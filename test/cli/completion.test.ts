@@ -27,9 +27,10 @@ describe('completion read off the program', () => {
     const top = words(['']) as string[];
     expect(top).toEqual(expect.arrayContaining(['completion', 'diff', 'list', 'request', 'show', 'validate']));
     expect(top).not.toContain('__complete');
-    expect(words(['re'])).toEqual(['request']);
+    expect(words(['req'])).toEqual(['request']);
+    expect(words(['re'])).toEqual(['render', 'request']);
     expect(words(['request', ''])).toEqual(['abandon', 'create', 'list', 'modify', 'rebase', 'show', 'terminate']);
-    expect(words(['diff', '--'])).toEqual(['--all', '--format', '--help', '--max-length']);
+    expect(words(['diff', '--'])).toEqual(['--all', '--author', '--format', '--help', '--max-length']);
     // The program's -C is offered below it; a subcommand's options are not offered on another.
     expect(words(['list', 'X', '-'])).toContain('-C');
     expect(words(['list', 'X', '-'])).not.toContain('--all');

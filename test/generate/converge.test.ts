@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git, writeTree } from '../helpers/repo.js';
@@ -156,7 +156,9 @@ export default async function generate(sdk: GeneratorSdk): Promise<void> {
 }
 `,
     });
-    appendFileSync(join(repo, '.orchestrator.yml'), '  - name: shared\n    file_path: generators/shared.ts\n    targets: dedicated internet\n');
+    // First in the list: the config goes on with other keys after generator_definitions.
+    const config = join(repo, '.orchestrator.yml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('generator_definitions:\n', 'generator_definitions:\n  - name: shared\n    file_path: generators/shared.ts\n    targets: dedicated internet\n'));
     addSubscriptions(repo, [{ sid: 'dia-0001' }, { sid: 'dia-0002' }]);
     generateJson(repo);
     const shared = join(repo, 'inventory/IpamL2Domain/shared.json');

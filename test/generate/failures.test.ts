@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { objectId, objectPath } from '../../src/core/inventory/paths.js';
@@ -65,10 +65,13 @@ describe('svc generate: a failing run changes nothing', () => {
   it('a generator that throws after allocating: exit 1 with its file and line, inventory, index and git status untouched', () => {
     const repo = otterNet();
     writeTree(repo, { 'generators/zz_broken.ts': BROKEN });
-    appendFileSync(
-      join(repo, '.orchestrator.yml'),
-      '  - name: zz_broken\n    file_path: generators/zz_broken.ts\n    targets: dedicated internet\n',
-    );
+    // Last of the generators: other keys follow generator_definitions in the config.
+    const config = join(repo, '.orchestrator.yml');
+    const text = readFileSync(config, 'utf8');
+    const list = text.indexOf('generator_definitions:\n') + 'generator_definitions:\n'.length;
+    const next = text.slice(list).search(/^[a-z_]+:/m);
+    const at = next < 0 ? text.length : list + next;
+    writeFileSync(config, `${text.slice(0, at)}  - name: zz_broken\n    file_path: generators/zz_broken.ts\n    targets: dedicated internet\n${text.slice(at)}`);
     addSubscriptions(repo, [{ sid: 'dia-0001' }]);
     commit(repo, 'a broken generator');
     const before = snapshot(repo);

@@ -405,6 +405,8 @@ describe('workflows a product file does not list are enabled (as in SURF)', () =
     merge(dir, m.branch);
     const t = json<Created>(request(dir, ['terminate', 'dia-0001', '--format', 'json']));
     expect(t.status).toBe('terminated');
+    // The open terminate is abandoned first: a second operation beside it is refused for that alone.
+    expect(request(dir, ['abandon', t.request]).code).toBe(0);
     // Turned off by name, it is refused, saying how to turn it on again.
     writeFileSync(file, `${readFileSync(file, 'utf8')}workflows:\n  - name: terminate\n    enabled: false\n`);
     git(dir, 'commit', '-qam', 'no terminate');
