@@ -48,4 +48,32 @@ export function registerPools(program: Command, ctx: Ctx, setExit: SetExit): voi
       else c.out(renderGc(report, Boolean(opts.dryRun), c.color));
       setExit(0);
     });
+
+  pools
+    .command('reserve <pool> [resource]')
+    .description('hold a resource by hand in the shared ledger (a /31 for a link, a VLAN for a lab); without a resource, the next free one. Requests skip it; gc never frees it')
+    .requiredOption('--for <why>', 'why it is held (shown by `svc pools`)')
+    .option('--size <length>', 'prefix pools: the length of the next free prefix (e.g. /31)')
+    .addOption(formatOption(['text', 'json'] as const))
+    .action(async (pool: string, resource: string | undefined, opts: { for: string; size?: string; format: 'text' | 'json' }) => {
+      const c = ctx();
+      const [{ reserveByHand, parseSize }, { manualJson, renderManual }] = await Promise.all([import('../../app/manual-pools.js'), import('../render/pools.js')]);
+      const out = await reserveByHand(requireCatalog(c), pool, { why: opts.for, clock: c.clock, ...(resource !== undefined ? { resource } : {}), ...(opts.size !== undefined ? { size: parseSize(opts.size) } : {}) });
+      if (opts.format === 'json') c.out(`${JSON.stringify(manualJson(out, 'reserved'), null, 2)}\n`);
+      else c.out(renderManual(out, 'reserved', c.color));
+      setExit(0);
+    });
+
+  pools
+    .command('release <pool> <resource>')
+    .description('free a resource held by hand (svc pools reserve)')
+    .addOption(formatOption(['text', 'json'] as const))
+    .action(async (pool: string, resource: string, opts: { format: 'text' | 'json' }) => {
+      const c = ctx();
+      const [{ releaseByHandIn }, { manualJson, renderManual }] = await Promise.all([import('../../app/manual-pools.js'), import('../render/pools.js')]);
+      const out = await releaseByHandIn(requireCatalog(c), pool, resource, { clock: c.clock });
+      if (opts.format === 'json') c.out(`${JSON.stringify(manualJson(out, 'released'), null, 2)}\n`);
+      else c.out(renderManual(out, 'released', c.color));
+      setExit(0);
+    });
 }
