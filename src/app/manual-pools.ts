@@ -9,6 +9,7 @@ import { parseAddress, parsePrefix } from '../core/pools/ip.js';
 import type { PoolDefinition } from '../core/pools/model.js';
 import { namespaceOf } from '../core/pools/namespace.js';
 import { inventoryValues, poolObjects, type PoolSource } from '../core/pools/usage.js';
+import type { PoolUse } from '../core/pools/tree.js';
 import { RUN_KIND } from '../core/generate/records.js';
 import { holdByHand, isManual, releaseByHand } from '../core/reservations/manual.js';
 import type { Reservation } from '../core/reservations/model.js';
@@ -23,6 +24,8 @@ export interface PoolAtHand {
   def: PoolDefinition;
   space: string | undefined;
   allocator: PoolAllocator;
+  /** What the inventory and generator runs use in it, and who (for `svc pools show`). */
+  uses: PoolUse[];
 }
 
 /** The pool named `name` (or with that id), read from the inventory with what it already uses. */
@@ -45,10 +48,12 @@ export function poolAtHand(catalog: Catalog, name: string): PoolAtHand {
     const records = runRecords(src.hasKind(RUN_KIND) ? inv.list(RUN_KIND) : []).filter((r) => r.pool === def.id && r.type === def.type);
     const nsOf = namespaceOf(src);
     // Records count as plain uses, as in `svc pools`: what a run holds is not free to hold by hand.
-    const allocator = new PoolAllocator(def, [...inventoryValues(src, object, def.type, nsOf), ...records.map((r) => r.resource)], []);
+    const values = inventoryValues(src, object, def.type, nsOf);
+    const allocator = new PoolAllocator(def, [...values, ...records.map((r) => r.resource)], []);
+    const uses: PoolUse[] = [...values.map((v) => ({ resource: String(v), by: 'inventory' })), ...records.map((r) => ({ resource: r.resource, by: `run ${r.target ?? r.key}` }))];
     const type = POOL_KINDS[object.kind];
     const space = type === 'prefix' || type === 'address' ? ipSpace(type, nsOf(object)) : undefined;
-    return { object, def, space, allocator };
+    return { object, def, space, allocator, uses };
   } finally {
     inv.close();
   }

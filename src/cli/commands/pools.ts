@@ -50,6 +50,19 @@ export function registerPools(program: Command, ctx: Ctx, setExit: SetExit): voi
     });
 
   pools
+    .command('show <pool>')
+    .description('one pool: the prefix tree of an IP pool, or the ranges of a number pool, with what is used (and by whom) and what is free')
+    .addOption(formatOption(['text', 'json'] as const))
+    .action(async (pool: string, opts: { format: 'text' | 'json' }) => {
+      const c = ctx();
+      const [{ poolShow }, { poolShowJson, renderPoolShow }] = await Promise.all([import('../../app/pool-show.js'), import('../render/pool-show.js')]);
+      const shown = await poolShow(requireCatalog(c), pool);
+      if (opts.format === 'json') c.out(`${JSON.stringify(poolShowJson(shown), null, 2)}\n`);
+      else c.out(renderPoolShow(shown, c.color));
+      setExit(0);
+    });
+
+  pools
     .command('reserve <pool> [resource]')
     .description('hold a resource by hand in the shared ledger (a /31 for a link, a VLAN for a lab); without a resource, the next free one. Requests skip it; gc never frees it')
     .requiredOption('--for <why>', 'why it is held (shown by `svc pools`)')
