@@ -3,6 +3,7 @@ import { requireCatalog } from '../catalog.js';
 import { formatOption } from '../options.js';
 import { renderDiagnosticsText } from '../render/diagnostics.js';
 import type { Ctx, SetExit } from './index.js';
+import { jsonDocument } from '../json.js';
 
 /**
  * `svc pools` and `svc pools gc`. The pool model (IP arithmetic included) and the renderers are
@@ -22,7 +23,7 @@ export function registerPools(program: Command, ctx: Ctx, setExit: SetExit): voi
       const c = ctx();
       const [{ poolsReport }, { poolsJson, renderPools }] = await Promise.all([import('../../app/pools.js'), import('../render/pools.js')]);
       const report = await poolsReport(requireCatalog(c));
-      if (opts.format === 'json') c.out(`${JSON.stringify(poolsJson(report), null, 2)}\n`);
+      if (opts.format === 'json') c.out(jsonDocument(poolsJson(report)));
       else {
         if (report.diagnostics.length) c.err(renderDiagnosticsText(report.diagnostics, c.color));
         c.out(renderPools(report, { bar: c.isTTY, color: c.color }));
@@ -44,7 +45,7 @@ export function registerPools(program: Command, ctx: Ctx, setExit: SetExit): voi
       const catalog = requireCatalog(c);
       const [{ poolsGc }, { gcJson, renderGc }] = await Promise.all([import('../../app/pools.js'), import('../render/pools.js')]);
       const report = await poolsGc(catalog, { graceMs, dryRun: Boolean(opts.dryRun), settleOnly: Boolean(opts.settleOnly), clock: c.clock, ...(catalog.defaultBranch ? { defaultBranch: catalog.defaultBranch } : {}) });
-      if (opts.format === 'json') c.out(`${JSON.stringify(gcJson(report, Boolean(opts.dryRun)), null, 2)}\n`);
+      if (opts.format === 'json') c.out(jsonDocument(gcJson(report, Boolean(opts.dryRun))));
       else c.out(renderGc(report, Boolean(opts.dryRun), c.color));
       setExit(0);
     });
@@ -57,7 +58,7 @@ export function registerPools(program: Command, ctx: Ctx, setExit: SetExit): voi
       const c = ctx();
       const [{ poolShow }, { poolShowJson, renderPoolShow }] = await Promise.all([import('../../app/pool-show.js'), import('../render/pool-show.js')]);
       const shown = await poolShow(requireCatalog(c), pool);
-      if (opts.format === 'json') c.out(`${JSON.stringify(poolShowJson(shown), null, 2)}\n`);
+      if (opts.format === 'json') c.out(jsonDocument(poolShowJson(shown)));
       else c.out(renderPoolShow(shown, c.color));
       setExit(0);
     });
@@ -72,7 +73,7 @@ export function registerPools(program: Command, ctx: Ctx, setExit: SetExit): voi
       const c = ctx();
       const [{ reserveByHand, parseSize }, { manualJson, renderManual }] = await Promise.all([import('../../app/manual-pools.js'), import('../render/pools.js')]);
       const out = await reserveByHand(requireCatalog(c), pool, { why: opts.for, clock: c.clock, ...(resource !== undefined ? { resource } : {}), ...(opts.size !== undefined ? { size: parseSize(opts.size) } : {}) });
-      if (opts.format === 'json') c.out(`${JSON.stringify(manualJson(out, 'reserved'), null, 2)}\n`);
+      if (opts.format === 'json') c.out(jsonDocument(manualJson(out, 'reserved')));
       else c.out(renderManual(out, 'reserved', c.color));
       setExit(0);
     });
@@ -85,7 +86,7 @@ export function registerPools(program: Command, ctx: Ctx, setExit: SetExit): voi
       const c = ctx();
       const [{ releaseByHandIn }, { manualJson, renderManual }] = await Promise.all([import('../../app/manual-pools.js'), import('../render/pools.js')]);
       const out = await releaseByHandIn(requireCatalog(c), pool, resource, { clock: c.clock });
-      if (opts.format === 'json') c.out(`${JSON.stringify(manualJson(out, 'released'), null, 2)}\n`);
+      if (opts.format === 'json') c.out(jsonDocument(manualJson(out, 'released')));
       else c.out(renderManual(out, 'released', c.color));
       setExit(0);
     });
