@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeFileHost, writeFileAtomic } from '../adapters/fs.js';
+import { editorFiles, withModeline } from './init-editor.js';
 import { gitSync } from '../adapters/git/run.js';
 import { openCatalog } from '../core/catalog/catalog.js';
 import { hasErrors } from '../core/diagnostics.js';
@@ -105,8 +106,12 @@ export function initCatalog(dir: string, cwd: string, opts: InitOptions = {}): I
     const files: string[] = [];
     for (const src of sources) {
       const rel = targetPath(relative(templates, src).split(sep).join('/'));
-      writeFileAtomic(join(root, rel), renderTemplate(rel, nodeFileHost.readText(src), opts.svcPackage, branch));
+      writeFileAtomic(join(root, rel), withModeline(rel, renderTemplate(rel, nodeFileHost.readText(src), opts.svcPackage, branch)));
       files.push(rel);
+    }
+    for (const f of editorFiles()) {
+      writeFileAtomic(join(root, f.rel), f.text);
+      files.push(f.rel);
     }
     files.sort();
     const loaded = loadBootstrap(root);
