@@ -67,11 +67,20 @@ function place(pool: CompiledPool, u: PoolUse): { family: IpFamily; start: bigin
   return p && { family: p.family, start: p.start, end: p.end, text: prefixText(p) };
 }
 
-const free = (family: IpFamily, from: bigint, to: bigint): TreeNode[] =>
-  from > to ? [] : cidrBlocks(family, from, to).map((b) => ({ prefix: formatPrefix(family, b.start, b.length), state: 'free' as const, size: (1n << BigInt(familyBits(family) - b.length)).toString(), by: [], children: [] }));
+/** The free blocks of [from, to] that the pool may hand out (an address pool keeps network and broadcast addresses out). */
+function free(family: IpFamily, from: bigint, to: bigint, usable: readonly Interval[]): TreeNode[] {
+  const out: TreeNode[] = [];
+  for (const r of usable) {
+    const a = r.start > from ? r.start : from;
+    const b = r.end < to ? r.end : to;
+    if (a > b) continue;
+    for (const blk of cidrBlocks(family, a, b)) out.push({ prefix: formatPrefix(family, blk.start, blk.length), state: 'free', size: (1n << BigInt(familyBits(family) - blk.length)).toString(), by: [], children: [] });
+  }
+  return out;
+}
 
 /** The children of [start, end]: the used blocks in `items` (sorted, inside it), nested, with the free space between. */
-function children(family: IpFamily, start: bigint, end: bigint, items: Placed[]): TreeNode[] {
+function children(family: IpFamily, start: bigint, end: bigint, items: Placed[], usable: readonly Interval[]): TreeNode[] {
   const out: TreeNode[] = [];
   let at = start;
   let i = 0;
@@ -80,12 +89,12 @@ function children(family: IpFamily, start: bigint, end: bigint, items: Placed[])
     // Everything inside `top` nests under it.
     let j = i + 1;
     while (j < items.length && items[j]!.end <= top.end) j++;
-    out.push(...free(family, at, top.start - 1n));
-    out.push({ prefix: top.text, state: 'used', size: (top.end - top.start + 1n).toString(), by: [...top.by].sort(), children: j > i + 1 ? children(family, top.start, top.end, items.slice(i + 1, j)).filter((c) => c.state === 'used') : [] });
+    out.push(...free(family, at, top.start - 1n, usable));
+    out.push({ prefix: top.text, state: 'used', size: (top.end - top.start + 1n).toString(), by: [...top.by].sort(), children: j > i + 1 ? children(family, top.start, top.end, items.slice(i + 1, j), usable).filter((c) => c.state === 'used') : [] });
     at = top.end + 1n;
     i = j;
   }
-  out.push(...free(family, at, end));
+  out.push(...free(family, at, end, usable));
   return out;
 }
 
@@ -109,7 +118,7 @@ export function prefixTree(pool: CompiledPool, uses: readonly PoolUse[]): TreeNo
     state: 'parent' as const,
     size: (q.end - q.start + 1n).toString(),
     by: [],
-    children: children(q.family, q.start, q.end, all.filter((u) => u.family === q.family && q.start <= u.start && u.end <= q.end)),
+    children: children(q.family, q.start, q.end, all.filter((u) => u.family === q.family && q.start <= u.start && u.end <= q.end), pool.spaces.find((sp) => sp.family === q.family)?.ranges ?? []),
   }));
 }
 
