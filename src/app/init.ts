@@ -10,6 +10,7 @@ import { commitFiles } from '../adapters/txn/journal.js';
 import { openCatalog } from '../core/catalog/catalog.js';
 import { hasErrors } from '../core/diagnostics.js';
 import { UsageError, ValidationError } from '../core/errors.js';
+import { editorFiles, withModeline } from './init-editor.js';
 import { loadObjects } from './load.js';
 
 /**
@@ -138,8 +139,13 @@ export function initCatalog(dir: string, cwd: string, opts: InitOptions = {}): I
     for (const src of sources) {
       const rel = targetPath(relative(templates, src).split(sep).join('/'));
       mkdirSync(dirname(join(stage, rel)), { recursive: true });
-      writeFileSync(join(stage, rel), renderTemplate(rel, nodeFileHost.readText(src), opts.svcPackage, branch));
+      writeFileSync(join(stage, rel), withModeline(rel, renderTemplate(rel, nodeFileHost.readText(src), opts.svcPackage, branch)));
       files.push(rel);
+    }
+    for (const f of editorFiles()) {
+      mkdirSync(dirname(join(stage, f.rel)), { recursive: true });
+      writeFileSync(join(stage, f.rel), f.text);
+      files.push(f.rel);
     }
     files.sort();
     const loaded = loadBootstrap(stage);

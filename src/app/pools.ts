@@ -13,6 +13,7 @@ import type { AllocationRecord } from '../core/pools/records.js';
 import { collectGarbage, pendingHolders, type GcResult } from '../core/reservations/ops.js';
 import { diedIn } from '../adapters/process.js';
 import type { Reservation } from '../core/reservations/model.js';
+import { isManual, manualBy } from '../core/reservations/manual.js';
 import { openInventory } from './inventory.js';
 import { requireModel } from './model.js';
 
@@ -30,8 +31,19 @@ export interface PoolsReport {
   ledger: string | null;
   /** Ledger reservations whose pool is none of the inventory's pools (claims name a kind), by that name. */
   otherReservations: ({ pool: string } & ReservationCounts)[];
+  /** What people hold by hand (`svc pools reserve`), by pool name then resource. */
+  manual: ManualHold[];
   /** Pools that could not be read. */
   diagnostics: Diagnostic[];
+}
+
+/** A reservation made by hand, as `svc pools` lists it. */
+export interface ManualHold {
+  pool: string;
+  resource: string;
+  reason: string;
+  by: string;
+  created: string;
 }
 
 /** Every allocation and claim record of every generator run in the inventory. */
@@ -73,8 +85,13 @@ export async function poolsReport(catalog: Catalog): Promise<PoolsReport> {
     byPool.delete(u.name);
     return { ...u, reservations: count(mine) };
   });
+  const names = new Map(usage.pools.map((u) => [u.pool, u.name]));
+  const manual = (ledger?.all ?? [])
+    .filter(isManual)
+    .map((r) => ({ pool: names.get(r.pool) ?? r.pool, resource: r.resource, reason: r.note ?? '', by: manualBy(r), created: r.created }))
+    .sort((a, b) => (a.pool === b.pool ? (a.resource < b.resource ? -1 : 1) : a.pool < b.pool ? -1 : 1));
   const otherReservations = [...byPool.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([pool, rs]) => ({ pool, ...count(rs) }));
-  return { pools, ledger: ledger?.commit ?? null, otherReservations, diagnostics: usage.diagnostics };
+  return { pools, ledger: ledger?.commit ?? null, otherReservations, manual, diagnostics: usage.diagnostics };
 }
 
 export interface PoolsGcOptions {

@@ -6,11 +6,12 @@ import { loadColor } from './color.js';
 import { processContext, type CliContext } from './context.js';
 import { exitCodeFor } from './run.js';
 import { installSignalHandlers, onSignal } from './signals.js';
+import { wantsJson } from './json.js';
 import { registerCommands } from './commands/index.js';
 import type { EarlyStatus } from './early-status.js';
 
 /** Builds the program. `ctxFor` is called once the global options are parsed. */
-export function buildProgram(ctxFor: (catalogDir: string | undefined) => CliContext, setExit: (code: number) => void): Command {
+export function buildProgram(ctxFor: (catalogDir: string | undefined) => CliContext, setExit: (code: number) => void, json = false): Command {
   const program = new Command('svc')
     .description('A service factory in a git repository: schemas, products, generators and an inventory as text, indexed in SQLite')
     .version(SVC_VERSION, '-V, --version')
@@ -20,6 +21,8 @@ export function buildProgram(ctxFor: (catalogDir: string | undefined) => CliCont
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureHelp({ sortSubcommands: true });
+  // Under --format json a usage error is one JSON document on stderr (exitCodeFor), not commander's text.
+  if (json) program.configureOutput({ outputError: () => undefined }).showHelpAfterError(false);
   const ctx = (): CliContext => ctxFor(program.opts<{ C?: string }>().C);
   program.hook('preAction', () => {
     const author = program.opts<{ author?: string }>().author;
@@ -59,13 +62,14 @@ export async function main(early: EarlyStatus | undefined): Promise<void> {
   let context: CliContext | undefined;
   const color = await loadColor(process.env, Boolean(process.stdout.isTTY));
   const ctxFor = (dir: string | undefined) => (context ??= processContext(dir, color, early));
+  const json = wantsJson(process.argv.slice(2));
   const program = buildProgram(ctxFor, (c) => {
     code = c;
-  });
+  }, json);
   try {
     await program.parseAsync(process.argv);
   } catch (e) {
-    code = exitCodeFor(e, context ?? processContext(undefined, color));
+    code = exitCodeFor(e, context ?? processContext(undefined, color), json);
   }
   early?.pending.cancel();
   process.exitCode = code;

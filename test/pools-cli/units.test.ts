@@ -84,7 +84,7 @@ describe('poolUsage across IP namespaces', () => {
 describe('renderPools', () => {
   const report: PoolsReport = {
     ledger: null,
-    otherReservations: [],
+    otherReservations: [], manual: [],
     diagnostics: [],
     pools: [
       { pool: 'a', name: 'half', kind: 'CoreNumberPool', type: 'number', unit: 'values', extent: '1-10', size: 10n, used: 5n, free: 5n, percent: 50, allocations: 5, reservations: null },

@@ -27,7 +27,9 @@ describe('svc request show', () => {
     expect(open).toMatchObject({ requestId: 'dia-0001', state: 'open', action: 'create', subscription: 'dia-0001', branch: 'request/dia-0001', ref: 'refs/heads/request/dia-0001', commit: created.commit });
     expect(open.parent).toBe(git(dir, 'rev-parse', 'main').trim());
     // The same diff `svc diff` gives of the commit, and the one the request printed.
-    const viaDiff = JSON.parse(svc(dir, ['diff', open.parent, 'request/dia-0001', '--format', 'json']).stdout) as Shown['diff'];
+    // svc diff's document carries format_version on top; the nested diff does not.
+    const { format_version: version, ...viaDiff } = JSON.parse(svc(dir, ['diff', open.parent, 'request/dia-0001', '--format', 'json']).stdout) as Shown['diff'] & { format_version: number };
+    expect(version).toBe(1);
     expect(open.diff).toEqual(viaDiff);
     expect(open.diff.summary).toEqual({ added: 7, changed: 1, removed: 0 });
 

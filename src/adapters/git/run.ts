@@ -6,8 +6,8 @@ import { GitError, SvcError } from '../../core/errors.js';
 import { gitEnvironmentProblem } from '../env-errors.js';
 
 /**
- * Git is called directly (not through simple-git) on every hot path: simple-git adds ~50 ms per
- * call and can hold the process at exit (see shared/PERF-FACTS.md).
+ * Git is called directly, never through a wrapper library: simple-git (once a dependency, now
+ * removed) added ~50 ms per call and could hold the process at exit (see shared/PERF-FACTS.md).
  */
 export interface GitRunOptions {
   input?: string | Buffer;

@@ -4,6 +4,7 @@ import { UsageError } from '../../core/errors.js';
 import { requireCatalog } from '../catalog.js';
 import { formatOption } from '../options.js';
 import type { Ctx, SetExit } from './index.js';
+import { jsonDocument } from '../json.js';
 
 type DiffFormat = 'text' | 'markdown' | 'json' | 'mermaid';
 
@@ -29,7 +30,7 @@ export function registerDiff(program: Command, ctx: Ctx, setExit: SetExit): void
       if (r.warnings.length) c.err((await import('../render/diagnostics.js')).renderDiagnosticsText(r.warnings, c.color));
       const range = { base: label(r.base), head: label(r.head) };
       const render = await import('../../core/diff/index.js');
-      if (opts.format === 'json') c.out(render.renderJson(r.diff, { base: r.base, head: r.head }));
+      if (opts.format === 'json') c.out(jsonDocument(render.diffToJson(r.diff, { base: r.base, head: r.head })));
       else if (opts.format === 'mermaid') c.out(render.renderMermaid(render.diffGraph(r.diff)));
       else if (opts.format === 'markdown') c.out(render.renderMarkdown(r.diff, { range, ...(maxLength !== undefined ? { maxLength } : {}) }));
       else c.out(render.renderText(r.diff, { range, colours: c.color }));

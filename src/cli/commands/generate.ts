@@ -6,6 +6,7 @@ import { requireCatalog } from '../catalog.js';
 import type { CliContext } from '../context.js';
 import { formatOption } from '../options.js';
 import type { Ctx, SetExit } from './index.js';
+import { jsonDocument } from '../json.js';
 
 export function registerGenerate(program: Command, ctx: Ctx, setExit: SetExit): void {
   program
@@ -30,7 +31,7 @@ export function registerGenerate(program: Command, ctx: Ctx, setExit: SetExit): 
         status: c.earlyStatus?.(catalog.root),
       });
       const changed = result.files.writes.length + result.files.deletes.length > 0;
-      if (opts.format === 'json') c.out(`${JSON.stringify(toJson(result, changed), null, 2)}\n`);
+      if (opts.format === 'json') c.out(jsonDocument(toJson(result, changed)));
       else c.out(renderText(result, changed, Boolean(opts.check), c));
       setExit(opts.check && changed ? 1 : 0);
     });

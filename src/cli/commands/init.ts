@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { formatOption } from '../options.js';
 import type { Ctx, SetExit } from './index.js';
+import { jsonDocument } from '../json.js';
 
 /**
  * `svc init <dir>`: a new catalog. It needs no catalog around it, so it ignores -C. The app (SQLite,
@@ -21,7 +22,7 @@ export function registerInit(program: Command, ctx: Ctx, setExit: SetExit): void
         const { initFromInfrahub } = await import('../../app/init-infrahub.js');
         const r = initFromInfrahub(dir, c.cwd, opts.fromInfrahub, { force: Boolean(opts.force), ...(opts.svcPackage !== undefined ? { svcPackage: opts.svcPackage } : {}) });
         if (opts.format === 'json') {
-          c.out(`${JSON.stringify({ root: r.root, from: r.from, files: r.files, objects: r.objects, inventoryFiles: r.inventoryFiles, commit: r.commit, svcPackage: r.svcPackage, leftBehind: r.leftBehind }, null, 2)}\n`);
+          c.out(jsonDocument({ root: r.root, from: r.from, files: r.files, objects: r.objects, inventoryFiles: r.inventoryFiles, commit: r.commit, svcPackage: r.svcPackage, leftBehind: r.leftBehind }));
         } else {
           const col = c.color;
           c.out(`${col.green('✓')} catalog created in ${r.root} from ${r.from} (commit ${r.commit.slice(0, 12)})\n`);
@@ -39,7 +40,7 @@ export function registerInit(program: Command, ctx: Ctx, setExit: SetExit): void
       const { initCatalog } = await import('../../app/init.js');
       const r = initCatalog(dir, c.cwd, { force: Boolean(opts.force), ...(opts.svcPackage !== undefined ? { svcPackage: opts.svcPackage } : {}) });
       if (opts.format === 'json') {
-        c.out(`${JSON.stringify({ root: r.root, files: r.files, objects: r.objects, inventoryFiles: r.inventoryFiles, commit: r.commit, svcPackage: r.svcPackage }, null, 2)}\n`);
+        c.out(jsonDocument({ root: r.root, files: r.files, objects: r.objects, inventoryFiles: r.inventoryFiles, commit: r.commit, svcPackage: r.svcPackage }));
       } else {
         const col = c.color;
         c.out(`${col.green('✓')} catalog created in ${r.root} (commit ${r.commit.slice(0, 12)})\n`);

@@ -5,6 +5,7 @@ import type { CliContext } from '../context.js';
 import { collect } from '../options.js';
 import { renderTable } from '../render/table.js';
 import type { Ctx, SetExit } from './index.js';
+import { jsonDocument } from '../json.js';
 
 /**
  * `svc list` and `svc show`. Output: a table (list) or text (show) on a terminal, JSON when the
@@ -18,7 +19,7 @@ const cell = (v: unknown): string => (v === undefined || v === null ? '' : typeo
 const hfidText = (p: { id: string; hfid: string[] | null }) => (p.hfid ? p.hfid.join(' / ') : p.id);
 
 async function structured(c: CliContext, format: 'json' | 'yaml', value: unknown): Promise<void> {
-  if (format === 'json') c.out(`${JSON.stringify(value, null, 2)}\n`);
+  if (format === 'json') c.out(jsonDocument(value));
   else c.out((await import('yaml')).stringify(value));
 }
 

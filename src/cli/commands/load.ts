@@ -5,6 +5,7 @@ import { requireCatalog } from '../catalog.js';
 import { formatOption } from '../options.js';
 import { renderDiagnosticsText } from '../render/diagnostics.js';
 import type { Ctx, SetExit } from './index.js';
+import { jsonDocument } from '../json.js';
 
 type Format = 'text' | 'json';
 
@@ -28,7 +29,7 @@ export function registerLoad(program: Command, ctx: Ctx, setExit: SetExit): void
       const r = await loadObjectsChecked(catalog, paths, c.cwd, { dryRun: Boolean(opts.dryRun), overwriteGenerated: Boolean(opts.overwriteGenerated) });
       if (!r.ok) {
         if (opts.format === 'json') {
-          c.out(`${JSON.stringify({ ok: false, dryRun: Boolean(opts.dryRun), summary: {}, written: [], diagnostics: r.diagnostics }, null, 2)}\n`);
+          c.out(jsonDocument({ ok: false, dryRun: Boolean(opts.dryRun), summary: {}, written: [], diagnostics: r.diagnostics }));
           setExit(1);
           return;
         }
@@ -40,7 +41,7 @@ export function registerLoad(program: Command, ctx: Ctx, setExit: SetExit): void
         throw new ValidationError('load/invalid', `${errors} error${errors === 1 ? '' : 's'} in the object files: nothing was loaded`, { diagnostics: r.diagnostics, hint: 'fix the findings above and run svc load again' });
       }
       if (opts.format === 'json') {
-        c.out(`${JSON.stringify({ ok: true, dryRun: Boolean(opts.dryRun), summary: r.summary, written: r.written, diagnostics: r.diagnostics }, null, 2)}\n`);
+        c.out(jsonDocument({ ok: true, dryRun: Boolean(opts.dryRun), summary: r.summary, written: r.written, diagnostics: r.diagnostics }));
       } else {
         if (r.diagnostics.length) c.err(renderDiagnosticsText(r.diagnostics, c.color));
         c.out(renderSummary(r.summary, r.written.length, Boolean(opts.dryRun), r.objects, r.inputs));

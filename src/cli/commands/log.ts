@@ -6,6 +6,7 @@ import { requireCatalog } from '../catalog.js';
 import type { CliContext } from '../context.js';
 import { formatOption } from '../options.js';
 import type { Ctx, SetExit } from './index.js';
+import { jsonDocument } from '../json.js';
 
 /** `svc log <Kind> <id-or-hfid...>` and `svc log --subscription <id>`: history from git, newest first. */
 export function registerLog(program: Command, ctx: Ctx, setExit: SetExit): void {
@@ -31,12 +32,12 @@ export function registerLog(program: Command, ctx: Ctx, setExit: SetExit): void 
         const log = await app.subscriptionLog(catalog, opts.subscription, { ...rev, all: Boolean(opts.all) });
         if (opts.format === 'json') {
           const { diffToJson } = await import('../../core/diff/index.js');
-          c.out(`${JSON.stringify({ format_version: app.LOG_JSON_FORMAT, subscription: log.subscription, commits: log.entries.map(({ diff, ...e }) => ({ ...commitJson(e), diff: diffToJson(diff) })) }, null, 2)}\n`);
+          c.out(jsonDocument({ format_version: app.LOG_JSON_FORMAT, subscription: log.subscription, commits: log.entries.map(({ diff, ...e }) => ({ ...commitJson(e), diff: diffToJson(diff) })) }));
         } else await subscriptionText(c, log);
       } else {
         const log = await app.objectLog(catalog, kind!, ref, rev);
         if (opts.format === 'json') {
-          c.out(`${JSON.stringify({ format_version: app.LOG_JSON_FORMAT, kind: log.kind, id: log.id, label: log.label, commits: log.entries.map(({ change, ...e }) => ({ ...commitJson(e), change: objectJson(change) })) }, null, 2)}\n`);
+          c.out(jsonDocument({ format_version: app.LOG_JSON_FORMAT, kind: log.kind, id: log.id, label: log.label, commits: log.entries.map(({ change, ...e }) => ({ ...commitJson(e), change: objectJson(change) })) }));
         } else await objectText(c, log);
       }
       setExit(0);

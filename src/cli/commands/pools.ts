@@ -3,6 +3,7 @@ import { requireCatalog } from '../catalog.js';
 import { formatOption } from '../options.js';
 import { renderDiagnosticsText } from '../render/diagnostics.js';
 import type { Ctx, SetExit } from './index.js';
+import { jsonDocument } from '../json.js';
 
 /**
  * `svc pools` and `svc pools gc`. The pool model (IP arithmetic included) and the renderers are
@@ -22,7 +23,7 @@ export function registerPools(program: Command, ctx: Ctx, setExit: SetExit): voi
       const c = ctx();
       const [{ poolsReport }, { poolsJson, renderPools }] = await Promise.all([import('../../app/pools.js'), import('../render/pools.js')]);
       const report = await poolsReport(requireCatalog(c));
-      if (opts.format === 'json') c.out(`${JSON.stringify(poolsJson(report), null, 2)}\n`);
+      if (opts.format === 'json') c.out(jsonDocument(poolsJson(report)));
       else {
         if (report.diagnostics.length) c.err(renderDiagnosticsText(report.diagnostics, c.color));
         c.out(renderPools(report, { bar: c.isTTY, color: c.color }));
@@ -44,8 +45,49 @@ export function registerPools(program: Command, ctx: Ctx, setExit: SetExit): voi
       const catalog = requireCatalog(c);
       const [{ poolsGc }, { gcJson, renderGc }] = await Promise.all([import('../../app/pools.js'), import('../render/pools.js')]);
       const report = await poolsGc(catalog, { graceMs, dryRun: Boolean(opts.dryRun), settleOnly: Boolean(opts.settleOnly), clock: c.clock, ...(catalog.defaultBranch ? { defaultBranch: catalog.defaultBranch } : {}) });
-      if (opts.format === 'json') c.out(`${JSON.stringify(gcJson(report, Boolean(opts.dryRun)), null, 2)}\n`);
+      if (opts.format === 'json') c.out(jsonDocument(gcJson(report, Boolean(opts.dryRun))));
       else c.out(renderGc(report, Boolean(opts.dryRun), c.color));
+      setExit(0);
+    });
+
+  pools
+    .command('show <pool>')
+    .description('one pool: the prefix tree of an IP pool, or the ranges of a number pool, with what is used (and by whom) and what is free')
+    .addOption(formatOption(['text', 'json'] as const))
+    .action(async (pool: string, opts: { format: 'text' | 'json' }) => {
+      const c = ctx();
+      const [{ poolShow }, { poolShowJson, renderPoolShow }] = await Promise.all([import('../../app/pool-show.js'), import('../render/pool-show.js')]);
+      const shown = await poolShow(requireCatalog(c), pool);
+      if (opts.format === 'json') c.out(jsonDocument(poolShowJson(shown)));
+      else c.out(renderPoolShow(shown, c.color));
+      setExit(0);
+    });
+
+  pools
+    .command('reserve <pool> [resource]')
+    .description('hold a resource by hand in the shared ledger (a /31 for a link, a VLAN for a lab); without a resource, the next free one. Requests skip it; gc never frees it')
+    .requiredOption('--for <why>', 'why it is held (shown by `svc pools`)')
+    .option('--size <length>', 'prefix pools: the length of the next free prefix (e.g. /31)')
+    .addOption(formatOption(['text', 'json'] as const))
+    .action(async (pool: string, resource: string | undefined, opts: { for: string; size?: string; format: 'text' | 'json' }) => {
+      const c = ctx();
+      const [{ reserveByHand, parseSize }, { manualJson, renderManual }] = await Promise.all([import('../../app/manual-pools.js'), import('../render/pools.js')]);
+      const out = await reserveByHand(requireCatalog(c), pool, { why: opts.for, clock: c.clock, ...(resource !== undefined ? { resource } : {}), ...(opts.size !== undefined ? { size: parseSize(opts.size) } : {}) });
+      if (opts.format === 'json') c.out(jsonDocument(manualJson(out, 'reserved')));
+      else c.out(renderManual(out, 'reserved', c.color));
+      setExit(0);
+    });
+
+  pools
+    .command('release <pool> <resource>')
+    .description('free a resource held by hand (svc pools reserve)')
+    .addOption(formatOption(['text', 'json'] as const))
+    .action(async (pool: string, resource: string, opts: { format: 'text' | 'json' }) => {
+      const c = ctx();
+      const [{ releaseByHandIn }, { manualJson, renderManual }] = await Promise.all([import('../../app/manual-pools.js'), import('../render/pools.js')]);
+      const out = await releaseByHandIn(requireCatalog(c), pool, resource, { clock: c.clock });
+      if (opts.format === 'json') c.out(jsonDocument(manualJson(out, 'released')));
+      else c.out(renderManual(out, 'released', c.color));
       setExit(0);
     });
 }

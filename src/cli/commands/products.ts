@@ -6,6 +6,7 @@ import type { CliContext } from '../context.js';
 import { formatOption } from '../options.js';
 import { renderTable } from '../render/table.js';
 import type { Ctx, SetExit } from './index.js';
+import { jsonDocument } from '../json.js';
 
 /** `svc products` (the catalog's products and their variants) and `svc product show <name>`. */
 export function registerProducts(program: Command, ctx: Ctx, setExit: SetExit): void {
@@ -17,7 +18,7 @@ export function registerProducts(program: Command, ctx: Ctx, setExit: SetExit): 
       const c = ctx();
       const { products, describe } = await productModules();
       const list = describe.listProducts(products.requireProducts(requireCatalog(c), nodeFileHost).products);
-      if (opts.format === 'json') c.out(`${JSON.stringify({ products: list }, null, 2)}\n`);
+      if (opts.format === 'json') c.out(jsonDocument({ products: list }));
       else if (!list.length) c.out('no products: add product files under products/ (see `svc product show --help`)\n');
       else {
         const rows = list.flatMap((p) =>
@@ -37,7 +38,7 @@ export function registerProducts(program: Command, ctx: Ctx, setExit: SetExit): 
       const c = ctx();
       const { products, describe, states } = await productModules();
       const detail = describe.describeProduct(products.requireProducts(requireCatalog(c), nodeFileHost).products, name);
-      c.out(opts.format === 'json' ? `${JSON.stringify(detail, null, 2)}\n` : renderDetail(detail, c, states.LIFECYCLE_STATES));
+      c.out(opts.format === 'json' ? jsonDocument(detail) : renderDetail(detail, c, states.LIFECYCLE_STATES));
       setExit(0);
     });
 }

@@ -10,6 +10,7 @@ import type { DiffFormat } from '../render/request-diff.js';
 import { withSpinner } from '../render/spinner.js';
 import type { Delivery } from '../deliver.js';
 import type { Ctx, SetExit } from './index.js';
+import { jsonDocument } from '../json.js';
 
 type Format = 'text' | 'json' | 'markdown';
 
@@ -144,7 +145,7 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
       const { listRequests } = await import('../../app/request-list.js');
       const rows = (await listRequests(catalog)).filter((r) => opts.state === undefined || r.state === opts.state);
       if (opts.format === 'json') {
-        c.out(`${JSON.stringify(rows, null, 2)}\n`);
+        c.out(jsonDocument(rows));
       } else {
         const { renderTable } = await import('../render/table.js');
         const none = opts.state === undefined ? 'no requests yet: `svc request create <product>` makes one\n' : `no ${opts.state} requests\n`;
@@ -178,7 +179,7 @@ export function registerRequest(program: Command, ctx: Ctx, setExit: SetExit): v
       const catalog = requireCatalog(c);
       const { abandonRequest } = await import('../../app/request.js');
       const r = await abandonRequest(catalog, id, { clock: c.clock });
-      if (opts.format === 'json') c.out(`${JSON.stringify(r, null, 2)}\n`);
+      if (opts.format === 'json') c.out(jsonDocument(r));
       else {
         c.out(`${c.color.yellow('abandoned')} ${r.requestId}: branch ${r.branch} deleted (tip ${r.commit.slice(0, 12)} kept as refs/svc/abandoned/${r.requestId})\n`);
         if (r.released || r.restored) c.out(`  ${r.released} reservation(s) released, ${r.restored} given back to the subscription\n`);
@@ -205,7 +206,7 @@ export async function showRequest(c: CliContext, catalog: import('../../core/cat
   const delivery: Delivery | undefined = opts.push || opts.pr ? await deliver(catalog, result, schema, { push: Boolean(opts.push), pr: Boolean(opts.pr) }) : undefined;
   if (opts.format === 'json') {
     const diff = renderRequestDiff(result.files, schema, 'json', c.color, diffExtra(result));
-    c.out(`${JSON.stringify({
+    c.out(jsonDocument({
       request: result.requestId,
       subscription: result.subscriptionId,
       action: result.action,
@@ -224,7 +225,7 @@ export async function showRequest(c: CliContext, catalog: import('../../core/cat
       ...(result.notReleased !== undefined ? { notReleased: result.notReleased } : {}),
       ...(result.adopted ? { ledgerRebuilt: result.adopted } : {}),
       ...(delivery ? { delivery } : {}),
-    }, null, 2)}\n`);
+    }));
     return;
   }
   if (opts.format === 'markdown') {

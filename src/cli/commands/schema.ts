@@ -10,6 +10,7 @@ import { formatOption } from '../options.js';
 import { renderDiagnosticsGithub, renderDiagnosticsText, summaryLine, type DiagnosticFormat } from '../render/diagnostics.js';
 import { renderTable } from '../render/table.js';
 import type { Ctx, SetExit } from './index.js';
+import { jsonDocument } from '../json.js';
 
 export function registerSchema(program: Command, ctx: Ctx, setExit: SetExit): void {
   const schema = program.command('schema').description('check, inspect and export the schema (Infrahub dialect)');
@@ -27,7 +28,7 @@ export function registerSchema(program: Command, ctx: Ctx, setExit: SetExit): vo
       const failed = hasErrors(load.diagnostics);
       const kinds = load.schema ? [...load.schema.kinds.values()].filter((k) => !k.builtin).length : 0;
       if (opts.format === 'json') {
-        c.out(`${JSON.stringify({ ok: !failed, checked: { 'schema files': load.fileCount, kinds }, diagnostics: load.diagnostics }, null, 2)}\n`);
+        c.out(jsonDocument({ ok: !failed, checked: { 'schema files': load.fileCount, kinds }, diagnostics: load.diagnostics }));
       } else if (opts.format === 'github') {
         c.out(renderDiagnosticsGithub(load.diagnostics));
       } else {
@@ -47,7 +48,7 @@ export function registerSchema(program: Command, ctx: Ctx, setExit: SetExit): vo
       const c = ctx();
       const { describeKind, describeOrigin } = await import('../../core/schema/describe.js');
       const view = describeKind(await catalogSchema(c), kind);
-      c.out(opts.format === 'json' ? `${JSON.stringify(view, null, 2)}\n` : renderKind(view, c, describeOrigin));
+      c.out(opts.format === 'json' ? jsonDocument(view) : renderKind(view, c, describeOrigin));
       setExit(0);
     });
 
@@ -60,7 +61,7 @@ export function registerSchema(program: Command, ctx: Ctx, setExit: SetExit): vo
       const c = ctx();
       const { listKinds } = await import('../../core/schema/describe.js');
       const rows = listKinds(await catalogSchema(c), { builtin: opts.builtin === true });
-      if (opts.format === 'json') c.out(`${JSON.stringify(rows, null, 2)}\n`);
+      if (opts.format === 'json') c.out(jsonDocument(rows));
       else c.out(renderTable(['KIND', 'NAMESPACE', 'TYPE', 'ATTRS', 'RELS', 'FILE'], rows.map((r) => [r.kind, r.namespace, r.type, String(r.attributes), String(r.relationships), r.file])));
       setExit(0);
     });
@@ -69,13 +70,19 @@ export function registerSchema(program: Command, ctx: Ctx, setExit: SetExit): vo
     .command('export')
     .description('write JSON Schemas for schema files and .orchestrator.yml, for editors with yaml-language-server')
     .requiredOption('--out <dir>', 'the folder to write them to')
-    .action(async (opts: { out: string }) => {
+    .addOption(formatOption(['text', 'json'] as const))
+    .action(async (opts: { out: string; format: 'text' | 'json' }) => {
       const c = ctx();
       const dir = resolve(c.cwd, opts.out);
       const { exportSchemas } = await import('../../core/schema/export.js');
       const { writeFileAtomic } = await import('../../adapters/fs.js');
       const written = exportSchemas();
       for (const s of written) writeFileAtomic(join(dir, s.file), s.text);
+      if (opts.format === 'json') {
+        c.out(jsonDocument({ out: opts.out, schemas: written.map((s) => ({ file: join(opts.out, s.file), title: s.title, fileMatch: s.fileMatch })) }));
+        setExit(0);
+        return;
+      }
       for (const s of written) c.out(`wrote ${join(opts.out, s.file)}  (${s.title}; for ${s.fileMatch.join(', ')})\n`);
       c.out(`hint: put "# yaml-language-server: $schema=<path to the file>" at the top of a YAML file, or map them in yaml.schemas\n`);
       setExit(0);

@@ -4,6 +4,7 @@ import { requireCatalog } from '../catalog.js';
 import { formatOption } from '../options.js';
 import { renderDiagnosticsGithub, renderDiagnosticsText, summaryLine, type DiagnosticFormat } from '../render/diagnostics.js';
 import type { Ctx, SetExit } from './index.js';
+import { jsonDocument } from '../json.js';
 
 export function registerValidate(program: Command, ctx: Ctx, setExit: SetExit): void {
   program
@@ -34,7 +35,7 @@ export function registerValidate(program: Command, ctx: Ctx, setExit: SetExit): 
       const failed = hasErrors(report.diagnostics);
       if (opts.format === 'json') {
         const extra = review ? { base: review.base, baseCommit: review.baseCommit, schemaChanges: review.changes } : {};
-        c.out(`${JSON.stringify({ ok: !failed, checked: report.checked, ...extra, diagnostics: report.diagnostics }, null, 2)}\n`);
+        c.out(jsonDocument({ ok: !failed, checked: report.checked, ...extra, diagnostics: report.diagnostics }));
       } else if (opts.format === 'github') {
         c.out(renderDiagnosticsGithub(report.diagnostics));
       } else {

@@ -1,5 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { PoolsGcReport, PoolsReport } from '../../app/pools.js';
+import type { ManualOutcome } from '../../app/manual-pools.js';
+import { manualBy } from '../../core/reservations/manual.js';
 import { poolUsageJson } from '../../core/pools/usage.js';
 import { formatCount, formatPercent } from '../../core/pools/utilisation.js';
 import { renderTable } from './table.js';
@@ -13,6 +15,7 @@ export function poolsJson(r: PoolsReport) {
     ledger: r.ledger !== null,
     pools: r.pools.map((p) => ({ ...poolUsageJson(p), reservations: p.reservations })),
     otherReservations: r.otherReservations,
+    manual: r.manual,
     diagnostics: r.diagnostics,
   };
 }
@@ -42,6 +45,10 @@ export function renderPools(r: PoolsReport, opts: { bar: boolean; color: ChalkIn
   ]);
   let out = renderTable(headers, rows);
   for (const o of r.otherReservations) out += `ledger also reserves in ${o.pool}: ${o.held} held, ${o.permanent} permanent\n`;
+  if (r.manual.length) {
+    out += `\nheld by hand (svc pools release <pool> <resource> frees one):\n`;
+    out += renderTable(['POOL', 'RESOURCE', 'FOR', 'BY', 'SINCE'], r.manual.map((m) => [m.pool, m.resource, m.reason, m.by, m.created.slice(0, 10)]));
+  }
   const releasing = [...r.pools.map((p) => p.reservations?.releasing ?? 0), ...r.otherReservations.map((o) => o.releasing)].reduce((a, b) => a + b, 0);
   if (releasing) out += `${releasing} reservation(s) let go of by requests not merged yet: freed when they merge, given back if they are abandoned\n`;
   return out;
@@ -79,5 +86,32 @@ export function renderGc(r: PoolsGcReport, dryRun: boolean, color: ChalkInstance
     out += `${color.green('✓')} released ${n} reservation(s)\n`;
     if (r.offlineReason !== undefined) out += `  ${color.yellow('not yet shared')}: ${r.offlineReason}; the next ledger update pushes it\n`;
   }
+  return out;
+}
+
+/** The documented JSON of `svc pools reserve` and `svc pools release`. */
+export function manualJson(o: ManualOutcome, action: 'reserved' | 'released') {
+  const r = o.reservation;
+  return {
+    action,
+    pool: o.pool,
+    resource: r.resource,
+    reason: r.note ?? '',
+    by: manualBy(r),
+    created: r.created,
+    existing: o.existing,
+    shared: o.shared,
+    ...(o.offlineReason !== undefined ? { offlineReason: o.offlineReason } : {}),
+  };
+}
+
+export function renderManual(o: ManualOutcome, action: 'reserved' | 'released', color: ChalkInstance): string {
+  const r = o.reservation;
+  let out = action === 'released'
+    ? `${color.green('✓')} released ${r.resource} in ${o.pool} (held by ${manualBy(r)} for ${r.note ?? '?'})\n`
+    : o.existing
+      ? `${r.resource} in ${o.pool} is already held by hand (by ${manualBy(r)} since ${r.created.slice(0, 10)}, for ${r.note ?? '?'}): nothing changed\n`
+      : `${color.green('✓')} reserved ${r.resource} in ${o.pool} for ${r.note ?? '?'}\n`;
+  if (!o.shared && o.offlineReason !== undefined) out += `  ${color.yellow('not yet shared')}: ${o.offlineReason}; the next ledger update pushes it\n`;
   return out;
 }

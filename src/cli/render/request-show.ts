@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { RequestDetail } from '../../app/request-show.js';
 import { diffToJson, GITHUB_BODY_LIMIT, renderMarkdown, renderText } from '../../core/diff/index.js';
+import { jsonDocument } from '../json.js';
 
 /**
  * `svc request show`. JSON (stable: add keys, never rename): the fields of `svc request list`,
@@ -11,7 +12,7 @@ export function renderRequestDetail(r: RequestDetail, format: 'text' | 'json' | 
   const { diff, base, head } = r.diff;
   if (format === 'json') {
     const { diff: _d, ...rest } = r;
-    return `${JSON.stringify({ ...rest, diff: diffToJson(diff, { base, head }) }, null, 2)}\n`;
+    return jsonDocument({ ...rest, diff: diffToJson(diff, { base, head }) });
   }
   const range = { base: base.commit.slice(0, 12), head: r.branch || r.ref };
   if (format === 'markdown') return renderMarkdown(diff, { range, maxLength: GITHUB_BODY_LIMIT });

@@ -163,6 +163,23 @@ export class PoolAllocator {
     return this.fits(this.place(resource), def.type === 'prefix' ? (request.length ?? def.defaultPrefixLength) : undefined);
   }
 
+  /**
+   * `resource` as this pool writes it (a number in decimal, a prefix at its network address, an
+   * address with the pool's length), or undefined when it is not of the pool's kind.
+   */
+  canonical(resource: string): string | undefined {
+    const p = this.place(resource);
+    if (!p) return undefined;
+    return this.format(p, this.pool.def.type === 'prefix' ? parsePrefix(resource)?.length : undefined);
+  }
+
+  /** Whether nothing the inventory uses or a record holds overlaps `resource` (of this pool's kind). */
+  isFree(resource: string): boolean {
+    const p = this.place(resource);
+    if (!p) return false;
+    return !this.used.get(p.space)?.firstOverlap(p.start, p.end) && !this.held.get(p.space)?.firstOverlap(p.start, p.end);
+  }
+
   /** Record that `key` holds `resource` (the shared ledger said so), replacing what it held here. */
   hold(key: string, resource: string, target?: string): void {
     this.release(key);

@@ -87,16 +87,16 @@ export function parseKeyShard(text: string | undefined): Map<string, Reservation
   const out = new Map<string, Reservation>();
   // A seventh column, the request letting go of it, and an eighth, the IP space, are absent from
   // ledgers written before they existed (and the seventh is empty when only the eighth is needed).
-  // A ninth, the process that made it, likewise.
-  for (const [pool = '', key = '', resource = '', holder = '', state = 'held', created = '', releasedBy = '', space = '', proc = ''] of lines(text)) {
-    out.set(refKey(pool, key), { pool, key, resource, holder, state: state as ReservationState, created, ...(releasedBy ? { releasedBy } : {}), ...(space ? { space } : {}), ...(proc ? { process: proc } : {}) });
+  // A ninth, the process that made it, likewise; a tenth, why a hand-made reservation is held.
+  for (const [pool = '', key = '', resource = '', holder = '', state = 'held', created = '', releasedBy = '', space = '', proc = '', note = ''] of lines(text)) {
+    out.set(refKey(pool, key), { pool, key, resource, holder, state: state as ReservationState, created, ...(releasedBy ? { releasedBy } : {}), ...(space ? { space } : {}), ...(proc ? { process: proc } : {}), ...(note ? { note } : {}) });
   }
   return out;
 }
 
 export const formatKeyShard = (m: ReadonlyMap<string, Reservation>): string =>
   sortedText([...m.values()].map((r) => {
-    const optional = [r.releasedBy ?? '', r.space ?? '', r.process ?? ''];
+    const optional = [r.releasedBy ?? '', r.space ?? '', r.process ?? '', r.note ?? ''];
     while (optional.length && optional[optional.length - 1] === '') optional.pop();
     return [r.pool, r.key, r.resource, r.holder, r.state, r.created, ...optional];
   }));

@@ -36,6 +36,8 @@ export interface Reservation {
    * process is provably dead, not after the gc grace period. Absent in older ledgers.
    */
   process?: string;
+  /** Why it is held, for a reservation made by hand (`svc pools reserve --for`); see ./manual.ts. */
+  note?: string;
 }
 
 export interface ReservationRef {
