@@ -101,7 +101,7 @@ export async function renderArtifacts(catalog: Catalog, opts: RenderOptions = {}
 }
 
 /** A kind's objects, or the members of the group of that name. */
-function resolveTargets(schema: SchemaSet, source: QuerySource, def: ArtifactDefinition): NodeRow[] {
+export function resolveTargets(schema: SchemaSet, source: QuerySource, def: Pick<ArtifactDefinition, 'name' | 'targets'>): NodeRow[] {
   if (schema.get(def.targets)) {
     const ids = source.select(def.targets, { attributes: [], relationships: [] });
     const rows = source.nodes(ids);
