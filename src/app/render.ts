@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { commitFiles } from '../adapters/txn/journal.js';
+import { loadFunction } from '../adapters/generators/index.js';
 import { SqliteQuerySource } from '../adapters/query/sqlite-source.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import { UsageError } from '../core/errors.js';
@@ -58,8 +59,11 @@ export async function renderArtifacts(catalog: Catalog, opts: RenderOptions = {}
     });
     let matched = false;
     for (const def of defs) {
-      const transform = catalog.render.jinja2Transforms.find((t) => t.name === def.transformation)!;
-      const queryDef = catalog.render.queries.find((q) => q.name === transform.query)!;
+      const transform = catalog.render.jinja2Transforms.find((t) => t.name === def.transformation);
+      const ts = transform ? undefined : catalog.render.typescriptTransforms.find((t) => t.name === def.transformation)!;
+      const queryDef = catalog.render.queries.find((q) => q.name === (transform ?? ts)!.query)!;
+      // A TypeScript transform runs in the generators' sandbox: loaded once, called per target.
+      const module = ts && (await loadFunction(ts.file, { catalogRoot: catalog.root, limits: catalog.generatorLimits, exported: 'transform', code: 'transforms', what: `transform ${ts.name}` }));
       const query = prepareQuery(schema, readText(queryDef.file, queryDef.file_path), queryDef.file_path);
       extensionOf(def);
       const targets = resolveTargets(schema, source, def).filter((t) => opts.target === undefined || matchesTarget(t, opts.target));
@@ -68,7 +72,7 @@ export async function renderArtifacts(catalog: Catalog, opts: RenderOptions = {}
       for (const target of targets) {
         const variables = targetVariables(def, target, (id) => source.nodes([id]).get(id));
         const { data } = await runQuery(schema, source, query, variables);
-        const text = fileText(templates.render(transform.template_path, { data }));
+        const text = fileText(transform ? templates.render(transform.template_path, { data }) : transformText(await module!.call(data)));
         checkContent(def, target, text);
         const path = artifactPath(def, target);
         paths.add(path);
@@ -101,7 +105,7 @@ export async function renderArtifacts(catalog: Catalog, opts: RenderOptions = {}
 }
 
 /** A kind's objects, or the members of the group of that name. */
-function resolveTargets(schema: SchemaSet, source: QuerySource, def: ArtifactDefinition): NodeRow[] {
+export function resolveTargets(schema: SchemaSet, source: QuerySource, def: Pick<ArtifactDefinition, 'name' | 'targets'>): NodeRow[] {
   if (schema.get(def.targets)) {
     const ids = source.select(def.targets, { attributes: [], relationships: [] });
     const rows = source.nodes(ids);
@@ -119,6 +123,9 @@ function resolveTargets(schema: SchemaSet, source: QuerySource, def: ArtifactDef
     return rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }
 }
+
+/** A TypeScript transform's value: text as it is, anything else as JSON (two-space indent). */
+const transformText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value, null, 2));
 
 const matchesTarget = (t: NodeRow, given: string): boolean => t.id === given || t.hfid?.join(' / ') === given || t.attributes.name === given;
 

@@ -1,3 +1,4 @@
+import { checkRequest } from './checks.js';
 import { commitToRef, type FileChange as CommitChange } from '../adapters/git/commit.js';
 import { resolveIdentity, type Identity } from '../adapters/git/objects.js';
 import { defaultBranch, isMerged, listBranches, revParse, trailerValue } from '../adapters/git/read.js';
@@ -415,6 +416,8 @@ async function generateAndCommit(ctx: Context, inv: RevisionInventory, p: Plan):
   const plan = await planGeneration(input);
   const changeSet = finishSubscription(plan.changeSet, p.target);
   const files = inv.inventory.plan(changeSet);
+  // The catalog's checks over the state this commit would make: an error refuses the request here.
+  await checkRequest(ctx.catalog, ctx.schema, inv.inventory, changeSet);
   const after = changeSet.upserts.find((o) => o.id === p.target);
   const status = (after?.attributes.status ?? 'initial') as LifecycleState;
   // A dry run stops here: the plan is the value it shows.

@@ -5,7 +5,6 @@ import { PROJECT_ROOT, svc, tempDir, tempRepo, writeTree } from '../helpers/repo
 
 /** .infrahub.yml's keys that svc does not implement, as a team's file has them. */
 const INFRAHUB_KEYS = `python_transforms: []
-check_definitions: []
 objects: [objects]
 menus: [menus/menu.yml]
 `;
@@ -22,12 +21,11 @@ describe('.infrahub.yml keys in .orchestrator.yml', () => {
     expect(report.ok).toBe(true);
     expect(report.diagnostics.map((d) => [d.severity, d.code, d.key, d.line])).toEqual([
       ['warning', 'config/infrahub-only', 'python_transforms', 2],
-      ['warning', 'config/infrahub-only', 'check_definitions', 3],
-      ['warning', 'config/infrahub-only', 'objects', 4],
-      ['warning', 'config/infrahub-only', 'menus', 5],
+      ['warning', 'config/infrahub-only', 'objects', 3],
+      ['warning', 'config/infrahub-only', 'menus', 4],
     ]);
     const text = svc(dir, ['validate']);
-    expect(text.stdout).toContain('.orchestrator.yml:4:1: warning[config/infrahub-only]: objects: an .infrahub.yml key svc does not use yet; ignored');
+    expect(text.stdout).toContain('.orchestrator.yml:3:1: warning[config/infrahub-only]: objects: an .infrahub.yml key svc does not use yet; ignored');
     expect(text.stdout).toContain('svc load <files>');
   });
 });

@@ -35,7 +35,8 @@ export function otterNetLoaded(name = 'plain', extra: FileTree = {}, message = '
   return fromTemplate(`otter-${name}`, () => {
     const dir = tempDir('svc-otter-build-');
     const files: FileTree = { '.orchestrator.yml': readFileSync(join(PROJECT_ROOT, '.orchestrator.yml'), 'utf8') };
-    for (const d of ['schemas', 'products', 'generators', 'bootstrap']) {
+    // checks and queries too: the catalog's check_definitions run in every request.
+    for (const d of ['schemas', 'products', 'generators', 'bootstrap', 'checks', 'queries']) {
       for (const e of readdirSync(join(PROJECT_ROOT, d), { recursive: true, withFileTypes: true })) {
         if (!e.isFile()) continue;
         const full = join(e.parentPath, e.name);

@@ -71,13 +71,15 @@ describe('svc render', () => {
   });
 
   it('refuses JSON that does not parse and a broken template, writing nothing', () => {
-    const config = `${example('.orchestrator.yml')}  - name: device_json
+    // Inserted into the lists, not appended: the example's file ends with another key.
+    const config = example('.orchestrator.yml').replace('artifact_definitions:\n', `artifact_definitions:
+  - name: device_json
     artifact_name: device-json
     targets: DcimDevice
     parameters: { device: name__value }
     content_type: application/json
     transformation: device_json
-`.replace('jinja2_transforms:\n', 'jinja2_transforms:\n  - { name: device_json, query: device_config, template_path: templates/device.json.j2 }\n');
+`).replace('jinja2_transforms:\n', 'jinja2_transforms:\n  - { name: device_json, query: device_config, template_path: templates/device.json.j2 }\n');
     const dir = queryWorld('render-json', {
       '.orchestrator.yml': config,
       'queries/device_config.gql': example('queries/device_config.gql'),

@@ -48,26 +48,7 @@ export function displayPathOf(root: string, file: string): string {
  * content, so two processes writing the same file write the same bytes.
  */
 export async function loadGenerator(file: string, opts: { catalogRoot: string; limits?: Limits; lazy?: boolean }): Promise<LoadedGenerator> {
-  const root = resolve(opts.catalogRoot);
-  const abs = resolve(root, file);
-  const displayPath = displayPathOf(root, abs);
-  if (!existsSync(abs) || !statSync(abs).isFile()) {
-    throw new UsageError('generators/not-found', `generator file ${displayPath} not found`, {
-      hint: 'check the `file` of the generator in .orchestrator.yml (relative to the catalog root)',
-    });
-  }
-  if (!EXTENSIONS.includes(extname(abs))) {
-    throw new UsageError('generators/unsupported', `generator file ${displayPath} is not a module svc can load`, {
-      hint: `use one of ${EXTENSIONS.join(', ')}`,
-    });
-  }
-
-  const inside = displayPath !== abs;
-  // Generators outside the catalog get a mirror keyed by their absolute folder, so names never clash.
-  const mirror = inside ? displayPath : join('_external', createHash('sha256').update(dirname(abs)).digest('hex').slice(0, 12), basename(abs));
-  const placeholder = join(root, CACHE_DIR, mirror.replace(/\.[cm]?[jt]s$/, '.js'));
-  const cacheFile = reusable(placeholder, root) ?? (await build(abs, placeholder, root));
-  const files = { file: abs, displayPath, catalogRoot: root, cacheFile };
+  const files = await compiled(file, opts.catalogRoot, 'generators', 'generator');
   const limits = opts.limits ?? DEFAULT_LIMITS;
 
   if (opts.lazy) {
@@ -77,6 +58,77 @@ export async function loadGenerator(file: string, opts: { catalogRoot: string; l
     return { ...files, generate: async (sdk) => (await (loading ??= evaluate(files, limits))).generate(sdk) };
   }
   return evaluate(files, limits);
+}
+
+/** Finds and bundles a module (cached by content); `code` prefixes its error codes, `what` names it. */
+async function compiled(file: string, catalogRoot: string, code: string, what: string): Promise<Omit<LoadedGenerator, 'generate'>> {
+  const root = resolve(catalogRoot);
+  const abs = resolve(root, file);
+  const displayPath = displayPathOf(root, abs);
+  if (!existsSync(abs) || !statSync(abs).isFile()) {
+    throw new UsageError(`${code}/not-found`, `${what} file ${displayPath} not found`, {
+      hint: 'check its `file_path` in .orchestrator.yml (relative to the catalog root)',
+    });
+  }
+  if (!EXTENSIONS.includes(extname(abs))) {
+    throw new UsageError(`${code}/unsupported`, `${what} file ${displayPath} is not a module svc can load`, {
+      hint: `use one of ${EXTENSIONS.join(', ')}`,
+    });
+  }
+  const inside = displayPath !== abs;
+  // Modules outside the catalog get a mirror keyed by their absolute folder, so names never clash.
+  const mirror = inside ? displayPath : join('_external', createHash('sha256').update(dirname(abs)).digest('hex').slice(0, 12), basename(abs));
+  const placeholder = join(root, CACHE_DIR, mirror.replace(/\.[cm]?[jt]s$/, '.js'));
+  const cacheFile = reusable(placeholder, root) ?? (await build(abs, placeholder, root));
+  return { file: abs, displayPath, catalogRoot: root, cacheFile };
+}
+
+/** A check or a transform: a module whose exported function takes data and returns a value. */
+export interface LoadedFunction extends Omit<LoadedGenerator, 'generate'> {
+  /** Calls the function in its sandbox; what it returns comes back through JSON. */
+  call(data: unknown): Promise<unknown>;
+}
+
+/**
+ * Loads a check (`check(data)`) or a transform (`transform(data)`) into the generators' sandbox: the
+ * same bundle, cache, isolate and limits, but no sdk. It gets `data` (deep-frozen) and what it
+ * returns leaves the isolate as JSON. Errors name it (`what`, e.g. `check mtu`) and its source line;
+ * their codes start with `code` (`checks/failed`, `checks/timeout`, ...).
+ */
+export async function loadFunction(file: string, opts: { catalogRoot: string; limits?: Limits; exported: string; code: string; what: string }): Promise<LoadedFunction> {
+  const files = await compiled(file, opts.catalogRoot, opts.code, opts.what);
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const module = await loadModule(readFileSync(files.cacheFile, 'utf8'), files.cacheFile, limits, opts.exported);
+  const { outcome } = module;
+  const answer = parsed(outcome);
+  if (outcome.stopped) throw stopped(outcome.stopped, limits, `${opts.what} (${files.displayPath}) was stopped while loading`, opts.code);
+  if (answer?.noExport) {
+    throw new ValidationError(`${opts.code}/no-export`, `${opts.what}: ${files.displayPath} exports no ${opts.exported} function`, {
+      hint: `export function ${opts.exported}(data) { … } (or a default export)`,
+      diagnostics: [diag('error', `${opts.code}/no-export`, `exports no ${opts.exported} function`, { file: files.displayPath, line: 1, column: 1 })],
+    });
+  }
+  if (answer?.polluted) throw polluted(answer.polluted, `${opts.what}, while loading,`, opts.code);
+  if (!answer?.ok) throw importFailure(errorOf(outcome.error ?? answer ?? { message: 'no answer from the sandbox' }), files);
+  const call = async (data: unknown): Promise<unknown> => {
+    const o = await module.call(data);
+    const a = parsed(o) as (Answer & { value?: unknown }) | undefined;
+    if (o.stopped) throw stopped(o.stopped, limits, `${opts.what} (${files.displayPath}) was stopped`, opts.code);
+    if (a?.ok) return a.value ?? null;
+    if (a?.polluted) throw polluted(a.polluted, opts.what, opts.code);
+    if (!a) throw new SvcError(`${opts.code}/sandbox-failed`, o.error?.message ?? 'no answer from the sandbox', { exitCode: 1 });
+    const err = a.isError === false ? new Error(a.message ?? '') : errorOf(a);
+    const at = locateError(err, files);
+    const where = at ? `${at.file}:${at.line}:${at.column}` : files.displayPath;
+    throw new SvcError(`${opts.code}/failed`, `${opts.what} failed at ${where}: ${err.message}`, {
+      exitCode: 1,
+      diagnostics: [diag('error', `${opts.code}/failed`, err.message, at ?? { file: files.displayPath })],
+      cause: err,
+    });
+  };
+  const loaded: LoadedFunction = { ...files, call };
+  released.register(loaded, module.dispose);
+  return loaded;
 }
 
 /** Load the compiled bundle into its sandbox. */
@@ -155,21 +207,21 @@ function thrown(a: Answer, errors: Map<number, unknown>): unknown {
   return a.callSite ? withCallSite(err, a.callSite) : err;
 }
 
-const stopped = (reason: StopReason, limits: Limits, what: string): SvcError =>
+const stopped = (reason: StopReason, limits: Limits, what: string, code = 'generators'): SvcError =>
   reason === 'out-of-memory'
-    ? new SvcError('generators/out-of-memory', `${what}: it reached the memory limit of ${limits.memoryMb} MB`, {
+    ? new SvcError(`${code}/out-of-memory`, `${what}: it reached the memory limit of ${limits.memoryMb} MB`, {
         exitCode: 1,
         hint: 'raise generator_limits.memory_mb in .orchestrator.yml if the generator needs more',
       })
     : reason === 'stalled'
-      ? new SvcError('generators/timeout', `${what}: it waited for a promise that nothing resolves (a generator has no timers or I/O; only sdk calls complete)`, { exitCode: 1 })
-      : new SvcError('generators/timeout', `${what}: it used more than its ${limits.cpuMs / 1000} s of CPU time`, {
+      ? new SvcError(`${code}/timeout`, `${what}: it waited for a promise that nothing resolves (the sandbox has no timers or I/O)`, { exitCode: 1 })
+      : new SvcError(`${code}/timeout`, `${what}: it used more than its ${limits.cpuMs / 1000} s of CPU time`, {
           exitCode: 1,
           hint: 'look for an endless loop, or raise generator_limits.cpu_seconds in .orchestrator.yml',
         });
 
-const polluted = (what: string, who: string): SvcError =>
-  new SvcError('generators/polluted', `${who} changed ${what}: a generator may not change JavaScript's built-in objects`, { exitCode: 1, hint: 'keep helpers in your own modules instead of adding them to built-in prototypes' });
+const polluted = (what: string, who: string, code = 'generators'): SvcError =>
+  new SvcError(`${code}/polluted`, `${who} changed ${what}: ${code === 'generators' ? 'a generator' : 'a check or transform'} may not change JavaScript's built-in objects`, { exitCode: 1, hint: 'keep helpers in your own modules instead of adding them to built-in prototypes' });
 
 /**
  * Next to each compiled module, a manifest names the files esbuild read for it (the generator and

@@ -176,6 +176,33 @@ export class SqliteInventory extends IndexReader implements Inventory {
     return this.rowAtPath(path)?.blob;
   }
 
+  /**
+   * Runs `read` over the index as it would be with the change set applied, then puts the index back
+   * as it was: nothing is written to files, and the index's own transaction is rolled back (a
+   * request's checks read the state its commit would make).
+   */
+  async previewing<T>(changes: ChangeSet, read: () => Promise<T>): Promise<T> {
+    const { plan, byPath } = this.planInner(changes);
+    const deletes = new Set(plan.deletes);
+    const fileChanges: FileChange[] = [
+      ...plan.writes.map((w) => ({ path: w.path, text: w.text, blob: blobId(w.text, this.opened.blobFormat) })),
+      ...plan.deletes.map((p) => ({ path: p, text: null, blob: '' })),
+    ];
+    const readContent = (p: string): FileChange | undefined => {
+      const t = byPath.get(p);
+      if (t !== undefined) return { path: p, text: t, blob: blobId(t, this.opened.blobFormat) };
+      return deletes.has(p) ? undefined : this.opened.readContent(p);
+    };
+    this.db.exec('SAVEPOINT svc_preview');
+    try {
+      ingest(this.db, this.layout, fileChanges, { fresh: false, display: this.display, readContent });
+      return await read();
+    } finally {
+      this.db.exec('ROLLBACK TO svc_preview');
+      this.db.exec('RELEASE svc_preview');
+    }
+  }
+
   apply(changes: ChangeSet): AppliedChanges {
     const { plan, byPath } = this.planInner(changes);
     if (plan.writes.length === 0 && plan.deletes.length === 0) return { written: [], deleted: [], plan };

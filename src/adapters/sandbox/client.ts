@@ -165,6 +165,8 @@ export interface SandboxModule {
   outcome: Outcome;
   /** Run the module's generate function with `sdk`; `errors` are those the sdk threw. */
   run(sdk: GeneratorSdk): Promise<{ outcome: Outcome; errors: Map<number, unknown> }>;
+  /** Call the function a check or transform exports with `data` (JSON); its value comes back as the outcome's JSON. */
+  call(data: unknown): Promise<Outcome>;
   /** Let go of the module's isolate. */
   dispose(): void;
 }
@@ -174,9 +176,9 @@ export interface SandboxModule {
  * to the sandbox process that loaded it: should that one die, its runs fail rather than reach a
  * module of the next process that happens to have the same number.
  */
-export async function loadModule(code: string, filename: string, limits: Limits): Promise<SandboxModule> {
+export async function loadModule(code: string, filename: string, limits: Limits, exported?: string): Promise<SandboxModule> {
   const h = theHost();
-  const p = h.request((id) => ({ t: 'load', id, code, filename, limits }));
+  const p = h.request((id) => ({ t: 'load', id, code, filename, limits, ...(exported !== undefined ? { exported } : {}) }));
   const outcome = await p;
   return {
     outcome,
@@ -186,6 +188,8 @@ export async function loadModule(code: string, filename: string, limits: Limits)
       const o = await h.request((id) => ({ t: 'run', id, gen: p.id, init }), run);
       return { outcome: o, errors: run.errors };
     },
+    // No sdk: its calls (there is no way to make one) would be answered "the run is over".
+    call: (data) => h.request((id) => ({ t: 'run', id, gen: p.id, init: JSON.stringify({ data }) })),
     dispose: () => h.send({ t: 'dispose', gen: p.id }),
   };
 }

@@ -39,7 +39,7 @@ process.on('message', (raw) => {
     replies.delete(m.call);
     resolve?.(m.json);
   } else if (m.t === 'load') {
-    void load(m.id, m.code, m.filename, m.limits);
+    void load(m.id, m.code, m.filename, m.limits, m.exported);
   } else if (m.t === 'run') {
     void run(m.id, m.gen, m.init);
   } else if (m.t === 'dispose') {
@@ -118,7 +118,7 @@ function stop(g: Generator, reason: StopReason): void {
 
 const errorData = (e: unknown) => ({ message: e instanceof Error ? e.message : String(e), ...(e instanceof Error && e.stack ? { stack: e.stack } : {}) });
 
-async function load(id: number, code: string, filename: string, limits: Limits): Promise<void> {
+async function load(id: number, code: string, filename: string, limits: Limits, exported: string | undefined): Promise<void> {
   const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb });
   const context = await isolate.createContext();
   const g: Generator = { isolate, context, limits, entry: undefined as never };
@@ -127,7 +127,7 @@ async function load(id: number, code: string, filename: string, limits: Limits):
   const r = await watched(g, async () => {
     const script = await isolate.compileScript(code, { filename });
     await script.run(context, { timeout: limits.cpuMs * 4 });
-    return (await g.entry.apply(undefined, ['load'], { result: { copy: true } })) as string;
+    return (await g.entry.apply(undefined, exported === undefined ? ['load'] : ['load', exported], { result: { copy: true } })) as string;
   });
   if (r.value !== undefined && (JSON.parse(r.value) as { ok: boolean }).ok) generators.set(id, g);
   else if (!isolate.isDisposed) isolate.dispose();

@@ -134,26 +134,41 @@ export const PRELUDE = String.raw`(function () {
     return changed === undefined ? undefined : stringify({ ok: false, polluted: changed, when });
   };
 
-  let generate;
+  // A generator gets the sdk; a check or a transform (loaded with the name of its export) gets data
+  // and returns a value, which leaves the isolate as JSON.
+  let generate, exported;
   return (op, arg) => {
     if (op === 'load') {
       const mod = G.__svc_generator;
       G.__svc_generator = undefined;
       const p = polluted('load');
       if (p) return p;
-      const fn = mod && (typeof mod.default === 'function' ? mod.default : mod.generate);
+      exported = arg;
+      const fn = mod && (exported === undefined
+        ? (typeof mod.default === 'function' ? mod.default : mod.generate)
+        : (typeof mod[exported] === 'function' ? mod[exported] : typeof mod.default === 'function' ? mod.default : undefined));
       if (typeof fn !== 'function') return stringify({ ok: false, noExport: true });
       generate = fn;
       return stringify({ ok: true });
     }
     const init = parse(arg);
     return (async () => {
+      let value;
       try {
-        await generate(makeSdk(init));
+        if (exported === undefined) await generate(makeSdk(init));
+        else value = await generate(deepFreeze(init.data));
       } catch (e) {
         return failure(e);
       }
-      return polluted('run') || stringify({ ok: true });
+      const p = polluted('run');
+      if (p) return p;
+      if (exported === undefined) return stringify({ ok: true });
+      try {
+        const json = stringify(value === undefined ? null : value);
+        return '{"ok":true,"value":' + (json === undefined ? 'null' : json) + '}';
+      } catch (e) {
+        return failure(e);
+      }
     })();
   };
 })()`;

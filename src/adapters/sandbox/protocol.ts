@@ -11,7 +11,8 @@ export interface Limits {
 }
 
 export type ToHost =
-  | { t: 'load'; id: number; code: string; filename: string; limits: Limits }
+  /** `exported`: the function a check or transform exports; absent for a generator. */
+  | { t: 'load'; id: number; code: string; filename: string; limits: Limits; exported?: string }
   | { t: 'run'; id: number; gen: number; init: string }
   | { t: 'reply'; call: number; json: string }
   | { t: 'dispose'; gen: number };

@@ -28,6 +28,12 @@ export function registerValidate(program: Command, ctx: Ctx, setExit: SetExit): 
         const { validateSubscriptions } = await import('../../app/validate-subscriptions.js');
         report.diagnostics = sortDiagnostics([...report.diagnostics, ...validateSubscriptions(catalog)]);
       }
+      // The catalog's own checks (check_definitions), once the inventory is sound enough to query.
+      if (report.checked.objects !== undefined && !hasErrors(report.diagnostics) && catalog.render.checkDefinitions.length) {
+        const { validateChecks } = await import('../../app/checks.js');
+        report.diagnostics = sortDiagnostics([...report.diagnostics, ...(await validateChecks(catalog))]);
+        report.checked['checks'] = catalog.render.checkDefinitions.length;
+      }
       const review = opts.base === undefined ? undefined : await (await import('../../app/review.js')).reviewAgainstBase(catalog, opts.base);
       if (review) report.diagnostics = sortDiagnostics([...report.diagnostics, ...review.diagnostics]);
       // Again over the whole report: the subscription and --base findings are warnings too, some of them.

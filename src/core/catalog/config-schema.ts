@@ -6,11 +6,11 @@ import { renderConfigSchemaProperties } from '../render/config.js';
  * `name`, `file_path`, `targets`, `parameters`). `svc schema export` writes this schema for editors.
  */
 /**
- * .infrahub.yml keys svc does not implement yet (queries, jinja2_transforms and artifact_definitions it does: ../render/config.ts): accepted (any list) so a team's file can be reused,
+ * .infrahub.yml keys svc does not implement yet (queries, transforms, artifact_definitions and check_definitions it does: ../render/config.ts): accepted (any list) so a team's file can be reused,
  * each with a warning saying so (see ./infrahub-keys.ts), not refused as unknown.
  */
 const INFRAHUB_ONLY_KEYS = Object.fromEntries(
-  ['check_definitions', 'python_transforms', 'objects', 'menus'].map((k) => [
+  ['python_transforms', 'objects', 'menus'].map((k) => [
     k,
     { description: `As in .infrahub.yml; not used by svc yet (a warning says so).`, type: 'array' },
   ]),

@@ -28,9 +28,9 @@ const WHY: Record<string, string> = {
   generator_definitions: "a Python generator: svc's are TypeScript modules (generators/*.ts, see svc's README); rewrite it and list it under generator_definitions",
   queries: 'not carried over yet: copy the .gql file and list it under queries: (svc runs Infrahub queries unchanged)',
   jinja2_transforms: 'not carried over yet: copy the template and list it under jinja2_transforms:',
-  python_transforms: 'svc has no transforms: transform `svc show --format json` in CI',
+  python_transforms: 'a Python transform: svc\'s are TypeScript modules exporting transform(data); rewrite it and list it under typescript_transforms',
   artifact_definitions: 'not carried over yet: list it under artifact_definitions: once its transform is there',
-  check_definitions: 'svc runs no user checks: `svc validate` checks schemas, products and inventory',
+  check_definitions: 'a Python check: svc\'s are TypeScript modules exporting check(data) that return findings; rewrite it and list it under check_definitions',
   menus: 'svc has no web interface',
 };
 

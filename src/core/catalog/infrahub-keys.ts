@@ -6,8 +6,7 @@ import type { YamlSource } from '../yaml/source.js';
  * in svc instead. A warning (not `config/unknown-key`), so the same file serves both tools.
  */
 export const INFRAHUB_ONLY: Record<string, string> = {
-  check_definitions: 'svc runs no user checks; `svc validate` in CI checks schemas, products and inventory',
-  python_transforms: 'svc has no transforms; CI can turn `svc show --format json` into what is needed',
+  python_transforms: 'svc cannot run Python: write the transform in TypeScript under typescript_transforms (file_path, query; the module exports transform(data))',
   objects: 'load them into the inventory with `svc load <files>` (once: the inventory then holds them)',
   menus: 'svc has no web interface to put menus in',
 };

@@ -42,7 +42,7 @@ export const targetLabel = (t: NodeRow): string => (t.hfid?.length ? t.hfid.join
  * `id`, `hfid`, or through a stored relationship `location__name__value`, read by `peer`); any
  * other text is passed as it is.
  */
-export function targetVariables(def: ArtifactDefinition, target: NodeRow, peer: (id: string) => NodeRow | undefined): Record<string, unknown> {
+export function targetVariables(def: Pick<ArtifactDefinition, 'name' | 'parameters'>, target: NodeRow, peer: (id: string) => NodeRow | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(def.parameters)) {
     if (typeof spec !== 'string') {
@@ -62,7 +62,7 @@ export function targetVariables(def: ArtifactDefinition, target: NodeRow, peer: 
   return out;
 }
 
-function valueOf(def: ArtifactDefinition, row: NodeRow, spec: string, attribute: string): unknown {
+function valueOf(def: Pick<ArtifactDefinition, 'name'>, row: NodeRow, spec: string, attribute: string): unknown {
   if (!(attribute in row.attributes)) {
     throw new ValidationError('render/bad-parameter', `artifact definition "${def.name}": ${row.kind} ${targetLabel(row)} has no value for ${spec}`, { hint: 'parameters name a value every target has (e.g. device: name__value)' });
   }
