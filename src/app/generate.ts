@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { loadGenerator } from '../adapters/generators/load.js';
 import { sqliteMemoStore } from '../adapters/index/memo-store.js';
 import { SVC_VERSION } from '../adapters/version.js';
@@ -10,6 +10,7 @@ import type { FilePlan } from '../core/inventory/api.js';
 import { planGeneration, type GeneratorHandle, type TargetReport } from '../core/generate/engine.js';
 import type { ChangeSet } from '../core/inventory/model.js';
 import { didYouMean } from '../core/suggest.js';
+import { changedArtifacts, queryArtifacts, readIfThere, writeArtifacts, type ArtifactChanges } from './artifacts.js';
 import { openInventory } from './inventory.js';
 import { requireModel } from './model.js';
 import type { SchemaSet } from '../core/schema/model.js';
@@ -32,6 +33,8 @@ export interface GenerateResult {
   reports: TargetReport[];
   changeSet: ChangeSet;
   files: FilePlan;
+  /** Artifact files re-rendered because their query results changed (relative to the catalog root). */
+  artifacts: ArtifactChanges;
   /** False for --dry-run / --check: nothing was written. */
   applied: boolean;
   /** Targets not run because their remembered run still holds (see src/core/generate/memo.ts). */
@@ -99,10 +102,20 @@ export async function generate(catalog: Catalog, opts: GenerateOptions): Promise
       clock: opts.clock,
       memo,
     });
-    const files = opts.dryRun ? inv.plan(plan.changeSet) : inv.apply(plan.changeSet).plan;
+    let artifacts: ArtifactChanges = { writes: [], deletes: [] };
+    let files: FilePlan;
+    if (opts.dryRun) files = inv.plan(plan.changeSet);
+    else {
+      const defs = catalog.render.artifactDefinitions;
+      const changes = plan.changeSet.upserts.length + plan.changeSet.deletes.length > 0 && defs.length > 0;
+      const before = changes ? await queryArtifacts(catalog, schema, inv, defs) : [];
+      files = inv.apply(plan.changeSet).plan;
+      if (changes) artifacts = await changedArtifacts(before, await queryArtifacts(catalog, schema, inv, defs), async (paths) => new Map(paths.map((p) => [p, readIfThere(join(catalog.root, p))])));
+      writeArtifacts(catalog.root, artifacts);
+    }
     // Only a generation that was written describes the inventory: a dry run remembers nothing.
     if (!opts.dryRun) store.put(plan.settleMemo((ids) => inv.blobsOf(ids)));
-    return { reports: plan.reports, changeSet: plan.changeSet, files, applied: !opts.dryRun, reused: plan.reused };
+    return { reports: plan.reports, changeSet: plan.changeSet, files, artifacts, applied: !opts.dryRun, reused: plan.reused };
   } finally {
     inv.close();
   }

@@ -35,7 +35,8 @@ export function otterNetLoaded(name = 'plain', extra: FileTree = {}, message = '
   return fromTemplate(`otter-${name}`, () => {
     const dir = tempDir('svc-otter-build-');
     const files: FileTree = { '.orchestrator.yml': readFileSync(join(PROJECT_ROOT, '.orchestrator.yml'), 'utf8') };
-    for (const d of ['schemas', 'products', 'generators', 'bootstrap']) {
+    // queries/ and templates/ too: the config names them; artifacts/ not, so each test renders its own.
+    for (const d of ['schemas', 'products', 'generators', 'bootstrap', 'queries', 'templates']) {
       for (const e of readdirSync(join(PROJECT_ROOT, d), { recursive: true, withFileTypes: true })) {
         if (!e.isFile()) continue;
         const full = join(e.parentPath, e.name);

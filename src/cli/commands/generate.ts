@@ -51,6 +51,7 @@ function toJson(r: GenerateResult, changed: boolean) {
       logs: t.logs,
     })),
     files: { written: r.files.writes.map((w) => w.path), deleted: r.files.deletes },
+    artifacts: { written: r.artifacts.writes.map((w) => w.path), deleted: r.artifacts.deletes.map((d) => d.path) },
     reused: r.reused,
   };
 }
@@ -72,6 +73,8 @@ function renderText(r: GenerateResult, changed: boolean, check: boolean, c: CliC
   }
   for (const w of r.files.writes) out += `  ${col.green('write')}  ${w.path}\n`;
   for (const d of r.files.deletes) out += `  ${col.red('delete')} ${d}\n`;
+  for (const w of r.artifacts.writes) out += `  ${col.green('render')} ${w.path}\n`;
+  for (const d of r.artifacts.deletes) out += `  ${col.red('delete')} ${d.path}\n`;
   if (!changed) out += `${col.green('✓')} up to date: the generators produce exactly what the inventory holds\n`;
   else if (check) out += `${col.red('✗')} the inventory is not what the generators produce: run \`svc generate\` and commit the result\n`;
   else if (!r.applied) out += `dry run: ${r.files.writes.length} file(s) would be written, ${r.files.deletes.length} deleted\n`;

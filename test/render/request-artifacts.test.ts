@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { git, svc } from '../helpers/repo.js';
+import { queryWorld } from '../query/world.js';
+
+const NOW = { SVC_NOW: '2026-01-01T00:00:00Z' };
+
+/** Otter-net with its artifacts rendered and committed on main. */
+function rendered(): string {
+  const dir = queryWorld('artifacts-committed');
+  const r = svc(dir, ['render']);
+  if (r.code !== 0) throw new Error(r.stderr);
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'artifacts');
+  return dir;
+}
+
+const changedFiles = (dir: string, from: string, to: string) => git(dir, 'diff', '--no-renames', '--name-only', from, to).trim().split('\n');
+
+describe('artifacts are committed with the change that causes them', () => {
+  it('a request at one site commits the new configuration of the devices it touched, and no other artifact', () => {
+    const dir = rendered();
+    const before = readFileSync(join(dir, 'artifacts/device-config/sw01-par01.cfg'), 'utf8');
+    const r = svc(dir, ['request', 'create', 'dedicated internet 1000', '--customer', 'Acme Corp', '--set', 'site=par01', '--set', 'ip_package=small', '--format', 'json'], { env: NOW });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const { branch } = JSON.parse(r.stdout) as { branch: string };
+    const files = changedFiles(dir, 'main', branch);
+    // The customer port on the site's switch, and the gateway interface on its router: nothing at another site.
+    expect(files.filter((f) => !f.startsWith('inventory/'))).toEqual(['artifacts/device-config/rt01-par01.cfg', 'artifacts/device-config/sw01-par01.cfg']);
+    const after = git(dir, 'show', `${branch}:artifacts/device-config/sw01-par01.cfg`);
+    expect(after).not.toBe(before);
+    expect(after).toContain('interface Ethernet1/1\n  description Port of service dia-0001\n');
+    // What the branch commits is exactly what `svc render` makes from its inventory: nothing stale.
+    git(dir, 'checkout', '-q', branch);
+    const check = svc(dir, ['render', '--check']);
+    expect([check.code, check.stdout]).toEqual([0, '24 artifact files up to date\n']);
+  });
+
+  it('a modify re-renders only the device whose configuration it changes', () => {
+    const dir = rendered();
+    // A modify of a service's IP package changes its prefix: the router's gateway address moves, the switch stays.
+    const c = svc(dir, ['request', 'create', 'dedicated internet 1000', '--customer', 'Acme Corp', '--set', 'site=par01', '--set', 'ip_package=small', '--format', 'json'], { env: NOW });
+    expect(c.code).toBe(0);
+    git(dir, 'merge', '-q', '--no-ff', '-m', 'merge', 'request/dia-0001');
+    const m = svc(dir, ['request', 'modify', 'dia-0001', '--set', 'ip_package=large', '--format', 'json'], { env: NOW });
+    expect(m.stderr).toBe('');
+    const { branch } = JSON.parse(m.stdout) as { branch: string };
+    expect(changedFiles(dir, 'main', branch).filter((f) => !f.startsWith('inventory/'))).toEqual(['artifacts/device-config/rt01-par01.cfg']);
+    git(dir, 'checkout', '-q', branch);
+    expect(svc(dir, ['render', '--check']).code).toBe(0);
+  });
+});
