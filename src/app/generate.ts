@@ -12,6 +12,7 @@ import type { ChangeSet } from '../core/inventory/model.js';
 import { didYouMean } from '../core/suggest.js';
 import { changedArtifacts, queryArtifacts, readIfThere, writeArtifacts, type ArtifactChanges } from './artifacts.js';
 import { openInventory } from './inventory.js';
+import { renderArtifacts, type ArtifactFile } from './render.js';
 import { requireModel } from './model.js';
 import type { SchemaSet } from '../core/schema/model.js';
 import type { ProductSet } from '../core/products/model.js';
@@ -22,6 +23,8 @@ export interface GenerateOptions {
   generator?: string;
   /** Compute and report, write nothing. */
   dryRun?: boolean;
+  /** --check: also compare the artifact files with what the inventory renders (see staleArtifacts). */
+  check?: boolean;
   /** Run every target, even those whose remembered run still holds (and remember afresh). */
   noCache?: boolean;
   clock: () => Date;
@@ -35,6 +38,8 @@ export interface GenerateResult {
   files: FilePlan;
   /** Artifact files re-rendered because their query results changed (relative to the catalog root). */
   artifacts: ArtifactChanges;
+  /** With --check: artifact files that differ from what the inventory renders (stale, missing, orphaned). */
+  staleArtifacts: ArtifactFile[];
   /** False for --dry-run / --check: nothing was written. */
   applied: boolean;
   /** Targets not run because their remembered run still holds (see src/core/generate/memo.ts). */
@@ -81,6 +86,14 @@ export async function loadHandles(catalog: Catalog, only?: string | readonly str
  * whose remembered run still holds are skipped; the runs of a written generation are remembered.
  */
 export async function generate(catalog: Catalog, opts: GenerateOptions): Promise<GenerateResult> {
+  const result = await generateInventory(catalog, opts);
+  if (!opts.check || catalog.render.artifactDefinitions.length === 0) return result;
+  // The committed artifacts against the inventory as it is: CI's other half of "is this branch whole".
+  const stale = (await renderArtifacts(catalog, { check: true })).filter((f) => f.state !== 'unchanged');
+  return { ...result, staleArtifacts: stale };
+}
+
+async function generateInventory(catalog: Catalog, opts: GenerateOptions): Promise<GenerateResult> {
   const { schema, products } = requireModel(catalog);
   const handles = await loadHandles(catalog, opts.generator);
   const inv = openInventory(catalog, schema, { status: await opts.status });
@@ -115,7 +128,7 @@ export async function generate(catalog: Catalog, opts: GenerateOptions): Promise
     }
     // Only a generation that was written describes the inventory: a dry run remembers nothing.
     if (!opts.dryRun) store.put(plan.settleMemo((ids) => inv.blobsOf(ids)));
-    return { reports: plan.reports, changeSet: plan.changeSet, files, artifacts, applied: !opts.dryRun, reused: plan.reused };
+    return { reports: plan.reports, changeSet: plan.changeSet, files, artifacts, staleArtifacts: [], applied: !opts.dryRun, reused: plan.reused };
   } finally {
     inv.close();
   }

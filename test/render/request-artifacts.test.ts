@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git, svc } from '../helpers/repo.js';
@@ -50,5 +50,23 @@ describe('artifacts are committed with the change that causes them', () => {
     expect(changedFiles(dir, 'main', branch).filter((f) => !f.startsWith('inventory/'))).toEqual(['artifacts/device-config/rt01-par01.cfg']);
     git(dir, 'checkout', '-q', branch);
     expect(svc(dir, ['render', '--check']).code).toBe(0);
+  });
+
+  it('svc generate --check exits 1 naming a stale committed artifact, and passes once it is rendered', () => {
+    const dir = rendered();
+    const ok = svc(dir, ['generate', '--check']);
+    expect(ok.code).toBe(0);
+    const device = join(dir, 'inventory/DcimDevice/sw01-par01.json');
+    writeFileSync(device, readFileSync(device, 'utf8').replace('Core switch 1 at par01', 'Core switch 1 at par01, rack 4'));
+    git(dir, 'commit', '-q', '-am', 'describe the rack, forget the artifacts');
+    const check = svc(dir, ['generate', '--check']);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain('  stale    artifacts/device-config/sw01-par01.cfg\n');
+    expect(check.stdout).toContain('1 committed artifact file(s) differ from what the inventory renders: run `svc render` and commit them');
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+    const json = JSON.parse(svc(dir, ['generate', '--check', '--format', 'json']).stdout);
+    expect(json).toMatchObject({ upToDate: false, staleArtifacts: [{ path: 'artifacts/device-config/sw01-par01.cfg', problem: 'stale', definition: 'device_config' }] });
+    svc(dir, ['render']);
+    expect(svc(dir, ['generate', '--check']).code).toBe(0);
   });
 });
