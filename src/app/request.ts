@@ -1,7 +1,7 @@
 import { commitToRef, type FileChange as CommitChange } from '../adapters/git/commit.js';
 import { resolveIdentity, type Identity } from '../adapters/git/objects.js';
 import { relative, sep } from 'node:path';
-import { defaultBranch, isMerged, listBranches, readBlobs, revParse, trailerValue } from '../adapters/git/read.js';
+import { defaultBranch, isMerged, listBranches, revParse, trailerValue } from '../adapters/git/read.js';
 import { compareAndSwapRef, deleteRef, refState } from '../adapters/git/refs.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import { UsageError, ValidationError } from '../core/errors.js';
@@ -426,7 +426,7 @@ async function generateAndCommit(ctx: Context, inv: RevisionInventory, p: Plan):
   const status = (after?.attributes.status ?? 'initial') as LifecycleState;
   // Read before the artifacts bring the index copy past the base.
   const labels = labelsFor(changeSet, inv);
-  const artifacts = await requestArtifacts(ctx, inv, p.base.commit, changeSet);
+  const artifacts = await requestArtifacts(ctx, inv, changeSet, [...files.writes.map((w) => w.path), ...files.deletes]);
   // A dry run stops here: the plan is the value it shows.
   const commit = p.dryRun ? null : await commitToRef({
     repo: ctx.repo,
@@ -485,7 +485,7 @@ async function generateAndCommit(ctx: Context, inv: RevisionInventory, p: Plan):
  * The artifacts whose query results the request changes, rendered against the index copy once the
  * change set is in it, compared with the files at the base commit.
  */
-async function requestArtifacts(ctx: Context, inv: RevisionInventory, base: string, changeSet: ChangeSet): Promise<{ changes: CommitChange[]; files: RequestResult['artifacts'] }> {
+async function requestArtifacts(ctx: Context, inv: RevisionInventory, changeSet: ChangeSet, inventoryPaths: string[]): Promise<{ changes: CommitChange[]; files: RequestResult['artifacts'] }> {
   const defs = ctx.catalog.render.artifactDefinitions;
   if (defs.length === 0) return { changes: [], files: [] };
   const before = await queryArtifacts(ctx.catalog, ctx.schema, inv.inventory, defs);
@@ -495,8 +495,9 @@ async function requestArtifacts(ctx: Context, inv: RevisionInventory, base: stri
   const inRepo = (p: string) => (catalogPrefix === '' ? p : `${catalogPrefix}/${p}`);
   const old = new Map<string, string | undefined>();
   const changed = await changedArtifacts(before, after, async (paths) => {
-    const blobs = await readBlobs(inv.repo, base, paths.map(inRepo));
-    for (const p of paths) old.set(p, blobs.get(inRepo(p))?.toString('utf8'));
+    // With the inventory files' texts before, which the result shows: one git process for all.
+    const texts = await inv.prefetch(inventoryPaths, paths.map(inRepo));
+    for (const p of paths) old.set(p, texts.get(inRepo(p)));
     return old;
   });
   return {
