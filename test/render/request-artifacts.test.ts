@@ -69,4 +69,28 @@ describe('artifacts are committed with the change that causes them', () => {
     svc(dir, ['render']);
     expect(svc(dir, ['generate', '--check']).code).toBe(0);
   });
+
+  it('svc diff shows the artifact files as unified diffs: text, markdown (folded when long), json', () => {
+    const dir = rendered();
+    const r = svc(dir, ['request', 'create', 'dedicated internet 1000', '--customer', 'Acme Corp', '--set', 'site=par01', '--set', 'ip_package=small', '--format', 'json'], { env: NOW });
+    const { branch } = JSON.parse(r.stdout) as { branch: string };
+    const text = svc(dir, ['diff', 'main', branch]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('\n--- a/artifacts/device-config/sw01-par01.cfg\n+++ b/artifacts/device-config/sw01-par01.cfg\n@@ ');
+    expect(text.stdout).toContain('\n-  shutdown\n+  description Port of service dia-0001\n');
+    expect(text.stdout).not.toContain('rt01-ber01');
+    const md = svc(dir, ['diff', 'main', branch, '--format', 'markdown']).stdout;
+    expect(md).toContain('### Artifacts\n\n`artifacts/device-config/rt01-par01.cfg`\n\n```diff\n--- a/artifacts/device-config/rt01-par01.cfg\n');
+    expect(md).not.toContain('<details><summary><code>artifacts/');
+    const json = JSON.parse(svc(dir, ['diff', 'main', branch, '--format', 'json']).stdout) as { artifacts: { path: string; patch: string }[] };
+    expect(json.artifacts.map((a) => a.path)).toEqual(['artifacts/device-config/rt01-par01.cfg', 'artifacts/device-config/sw01-par01.cfg']);
+    expect(json.artifacts[1]!.patch).toContain('+  switchport access vlan 1000\n');
+    // The work tree: a long change to a file, and a new untracked one.
+    git(dir, 'checkout', '-q', branch);
+    writeFileSync(join(dir, 'artifacts/device-config/sw01-par01.cfg'), Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n') + '\n');
+    writeFileSync(join(dir, 'artifacts/device-config/new-par01.cfg'), 'hostname new-par01\n');
+    const work = svc(dir, ['diff', branch, '--format', 'markdown']).stdout;
+    expect(work).toMatch(/<details><summary><code>artifacts\/device-config\/sw01-par01\.cfg<\/code> \(\d+ lines\)<\/summary>\n\n```diff\n/);
+    expect(work).toContain('`artifacts/device-config/new-par01.cfg`\n\n```diff\n--- /dev/null\n+++ b/artifacts/device-config/new-par01.cfg\n@@ -0,0 +1 @@\n+hostname new-par01\n```\n');
+  });
 });

@@ -29,10 +29,11 @@ export function registerDiff(program: Command, ctx: Ctx, setExit: SetExit): void
       if (r.warnings.length) c.err((await import('../render/diagnostics.js')).renderDiagnosticsText(r.warnings, c.color));
       const range = { base: label(r.base), head: label(r.head) };
       const render = await import('../../core/diff/index.js');
-      if (opts.format === 'json') c.out(render.renderJson(r.diff, { base: r.base, head: r.head }));
+      const artifacts = await import('../../core/diff/artifacts.js');
+      if (opts.format === 'json') c.out(`${JSON.stringify({ ...JSON.parse(render.renderJson(r.diff, { base: r.base, head: r.head })), artifacts: r.artifacts }, null, 2)}\n`);
       else if (opts.format === 'mermaid') c.out(render.renderMermaid(render.diffGraph(r.diff)));
-      else if (opts.format === 'markdown') c.out(render.renderMarkdown(r.diff, { range, ...(maxLength !== undefined ? { maxLength } : {}) }));
-      else c.out(render.renderText(r.diff, { range, colours: c.color }));
+      else if (opts.format === 'markdown') c.out(render.renderMarkdown(r.diff, { range, ...(maxLength !== undefined ? { maxLength } : {}) }) + artifacts.renderArtifactsMarkdown(r.artifacts));
+      else c.out(render.renderText(r.diff, { range, colours: c.color }) + artifacts.renderArtifactsText(r.artifacts));
       setExit(0);
     });
 }
