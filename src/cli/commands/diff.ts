@@ -32,7 +32,13 @@ export function registerDiff(program: Command, ctx: Ctx, setExit: SetExit): void
       const artifacts = await import('../../core/diff/artifacts.js');
       if (opts.format === 'json') c.out(`${JSON.stringify({ ...JSON.parse(render.renderJson(r.diff, { base: r.base, head: r.head })), artifacts: r.artifacts }, null, 2)}\n`);
       else if (opts.format === 'mermaid') c.out(render.renderMermaid(render.diffGraph(r.diff)));
-      else if (opts.format === 'markdown') c.out(render.renderMarkdown(r.diff, { range, ...(maxLength !== undefined ? { maxLength } : {}) }) + artifacts.renderArtifactsMarkdown(r.artifacts));
+      else if (opts.format === 'markdown') {
+        const inventory = render.renderMarkdown(r.diff, { range, ...(maxLength !== undefined ? { maxLength } : {}) });
+        let files = artifacts.renderArtifactsMarkdown(r.artifacts);
+        // The inventory's diff comes first; artifacts that do not fit are named, not cut mid-block.
+        if (maxLength !== undefined && inventory.length + files.length > maxLength) files = `\n${r.artifacts.length} artifact file(s) changed; their diffs do not fit --max-length: see \`svc diff\`.\n`;
+        c.out(inventory + (maxLength !== undefined && inventory.length + files.length > maxLength ? '' : files));
+      }
       else c.out(render.renderText(r.diff, { range, colours: c.color }) + artifacts.renderArtifactsText(r.artifacts));
       setExit(0);
     });
