@@ -12,7 +12,7 @@ import type { CheckDefinition } from '../core/render/config.js';
 import type { SchemaSet } from '../core/schema/model.js';
 import { catalogSchema, openInventory } from './inventory.js';
 import { readText } from './query.js';
-import { resolveTargets } from './render.js';
+import { resolveTargets } from './artifacts.js';
 
 /**
  * The catalog's check_definitions over an inventory: each check module is loaded into the

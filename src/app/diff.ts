@@ -9,6 +9,8 @@ import type { SchemaSet } from '../core/schema/model.js';
 import { semanticDiff, type Diff, type FileChange } from '../core/diff/index.js';
 import { GitError, UsageError } from '../core/errors.js';
 import { RUN_KIND } from '../core/generate/records.js';
+import { splitPatches, type ArtifactPatch } from '../core/diff/artifacts.js';
+import { ARTIFACTS_DIR } from '../core/render/artifacts.js';
 import { POOL_KINDS } from '../core/pools/from-inventory.js';
 import { revisionHost, schemaAt } from './catalog-at.js';
 import { requireModel } from './model.js';
@@ -37,6 +39,8 @@ export interface Revision {
 
 export interface DiffOutcome {
   diff: Diff;
+  /** The artifact files that differ, as unified diffs. */
+  artifacts: ArtifactPatch[];
   base: Revision & { commit: string };
   head: Revision;
   /** A revision whose catalog does not load (its files are then read with the work tree's schema). */
@@ -56,7 +60,8 @@ export async function diffInventory(catalog: Catalog, req: DiffRequest): Promise
   const headSchema = schemas ? await schemas.at(head, current) : current;
   const baseSchema = schemas ? await schemas.at(base, headSchema) : current;
   const diff = semanticDiff(headSchema, changes, { all: Boolean(req.all), labelOf: (id) => labels.get(id), baseSchema });
-  return { diff, base, head, warnings };
+  const artifacts = await artifactPatches(catalog, repo, base.commit, head.commit);
+  return { diff, base, head, warnings, artifacts };
 }
 
 /**
@@ -87,6 +92,25 @@ async function revisionSchemas(catalog: Catalog, repo: string, current: SchemaSe
       return loaded.get(key) ?? fallback;
     },
   };
+}
+
+/**
+ * The artifact files that differ between base and head (the work tree: untracked files included),
+ * as git's unified diffs, paths relative to the catalog root.
+ */
+async function artifactPatches(catalog: Catalog, repo: string, base: string, head: string | null): Promise<ArtifactPatch[]> {
+  const catalogPrefix = (await gitOk(catalog.root, ['rev-parse', '--show-prefix'])).toString('utf8').trim();
+  const dir = `${catalogPrefix}${ARTIFACTS_DIR}`;
+  const opts = ['--no-color', '--no-renames', '--no-ext-diff', '--src-prefix=a/', '--dst-prefix=b/'];
+  let text = (await gitOk(repo, ['--literal-pathspecs', 'diff', ...opts, base, ...(head === null ? [] : [head]), '--', dir])).toString('utf8');
+  if (head === null) {
+    const untracked = (await gitOk(repo, ['--literal-pathspecs', 'ls-files', '-z', '--others', '--exclude-standard', '--', dir])).toString('utf8').split('\0').filter(Boolean).sort();
+    // --no-index exits 1 when the files differ, which they always do here.
+    for (const f of untracked) text += (await gitRaw(repo, ['diff', ...opts, '--no-index', '--', '/dev/null', f])).stdout.toString('utf8');
+  }
+  return splitPatches(text)
+    .map((p) => ({ path: p.path.slice(catalogPrefix.length), patch: p.patch }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** The inventory folder relative to the repository root ('' when it is the root). */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { loadGenerator } from '../adapters/generators/load.js';
 import { sqliteMemoStore } from '../adapters/index/memo-store.js';
 import { SVC_VERSION } from '../adapters/version.js';
@@ -10,7 +10,9 @@ import type { FilePlan } from '../core/inventory/api.js';
 import { planGeneration, type GeneratorHandle, type TargetReport } from '../core/generate/engine.js';
 import type { ChangeSet } from '../core/inventory/model.js';
 import { didYouMean } from '../core/suggest.js';
+import { changedArtifacts, queryArtifacts, readIfThere, writeArtifacts, type ArtifactChanges } from './artifacts.js';
 import { openInventory } from './inventory.js';
+import { renderArtifacts, type ArtifactFile } from './render.js';
 import { requireModel } from './model.js';
 import type { SchemaSet } from '../core/schema/model.js';
 import type { ProductSet } from '../core/products/model.js';
@@ -21,6 +23,8 @@ export interface GenerateOptions {
   generator?: string;
   /** Compute and report, write nothing. */
   dryRun?: boolean;
+  /** --check: also compare the artifact files with what the inventory renders (see staleArtifacts). */
+  check?: boolean;
   /** Run every target, even those whose remembered run still holds (and remember afresh). */
   noCache?: boolean;
   clock: () => Date;
@@ -32,6 +36,10 @@ export interface GenerateResult {
   reports: TargetReport[];
   changeSet: ChangeSet;
   files: FilePlan;
+  /** Artifact files re-rendered because their query results changed (relative to the catalog root). */
+  artifacts: ArtifactChanges;
+  /** With --check: artifact files that differ from what the inventory renders (stale, missing, orphaned). */
+  staleArtifacts: ArtifactFile[];
   /** False for --dry-run / --check: nothing was written. */
   applied: boolean;
   /** Targets not run because their remembered run still holds (see src/core/generate/memo.ts). */
@@ -78,6 +86,14 @@ export async function loadHandles(catalog: Catalog, only?: string | readonly str
  * whose remembered run still holds are skipped; the runs of a written generation are remembered.
  */
 export async function generate(catalog: Catalog, opts: GenerateOptions): Promise<GenerateResult> {
+  const result = await generateInventory(catalog, opts);
+  if (!opts.check || catalog.render.artifactDefinitions.length === 0) return result;
+  // The committed artifacts against the inventory as it is: CI's other half of "is this branch whole".
+  const stale = (await renderArtifacts(catalog, { check: true })).filter((f) => f.state !== 'unchanged');
+  return { ...result, staleArtifacts: stale };
+}
+
+async function generateInventory(catalog: Catalog, opts: GenerateOptions): Promise<GenerateResult> {
   const { schema, products } = requireModel(catalog);
   const handles = await loadHandles(catalog, opts.generator);
   const inv = openInventory(catalog, schema, { status: await opts.status });
@@ -99,10 +115,20 @@ export async function generate(catalog: Catalog, opts: GenerateOptions): Promise
       clock: opts.clock,
       memo,
     });
-    const files = opts.dryRun ? inv.plan(plan.changeSet) : inv.apply(plan.changeSet).plan;
+    let artifacts: ArtifactChanges = { writes: [], deletes: [] };
+    let files: FilePlan;
+    if (opts.dryRun) files = inv.plan(plan.changeSet);
+    else {
+      const defs = catalog.render.artifactDefinitions;
+      const changes = plan.changeSet.upserts.length + plan.changeSet.deletes.length > 0 && defs.length > 0;
+      const before = changes ? await queryArtifacts(catalog, schema, inv, defs) : [];
+      files = inv.apply(plan.changeSet).plan;
+      if (changes) artifacts = await changedArtifacts(before, await queryArtifacts(catalog, schema, inv, defs), async (paths) => new Map(paths.map((p) => [p, readIfThere(join(catalog.root, p))])));
+      writeArtifacts(catalog.root, artifacts);
+    }
     // Only a generation that was written describes the inventory: a dry run remembers nothing.
     if (!opts.dryRun) store.put(plan.settleMemo((ids) => inv.blobsOf(ids)));
-    return { reports: plan.reports, changeSet: plan.changeSet, files, applied: !opts.dryRun, reused: plan.reused };
+    return { reports: plan.reports, changeSet: plan.changeSet, files, artifacts, staleArtifacts: [], applied: !opts.dryRun, reused: plan.reused };
   } finally {
     inv.close();
   }

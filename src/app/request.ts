@@ -1,6 +1,7 @@
 import { checkRequest } from './checks.js';
 import { commitToRef, type FileChange as CommitChange } from '../adapters/git/commit.js';
 import { resolveIdentity, type Identity } from '../adapters/git/objects.js';
+import { relative, sep } from 'node:path';
 import { defaultBranch, isMerged, listBranches, revParse, trailerValue } from '../adapters/git/read.js';
 import { compareAndSwapRef, deleteRef, refState } from '../adapters/git/refs.js';
 import type { Catalog } from '../core/catalog/catalog.js';
@@ -25,6 +26,7 @@ import type { SchemaSet } from '../core/schema/model.js';
 import { didYouMean } from '../core/suggest.js';
 import { assertNoControlCharacters } from '../core/text.js';
 import { formFields } from '../core/products/inputs.js';
+import { changedArtifacts, queryArtifacts } from './artifacts.js';
 import { loadHandles } from './generate.js';
 import { requireModel } from './model.js';
 import { openInventoryAt, repoOf, sweepStaleCopies, type RevisionInventory } from './revision-inventory.js';
@@ -62,6 +64,11 @@ export interface RequestResult {
    * until a rebase of the request marks them).
    */
   notReleased?: string;
+  /**
+   * Artifact files the request re-rendered (see ./artifacts.ts), relative to the catalog root,
+   * before → after (null: absent); committed with the inventory's files.
+   */
+  artifacts: { path: string; before: string | null; after: string | null }[];
   /** Names of the pools and claimed objects the diff mentions by id (id → label). */
   labels: Record<string, string>;
   /**
@@ -420,13 +427,16 @@ async function generateAndCommit(ctx: Context, inv: RevisionInventory, p: Plan):
   await checkRequest(ctx.catalog, ctx.schema, inv.inventory, changeSet);
   const after = changeSet.upserts.find((o) => o.id === p.target);
   const status = (after?.attributes.status ?? 'initial') as LifecycleState;
+  // Read before the artifacts bring the index copy past the base.
+  const labels = labelsFor(changeSet, inv);
+  const artifacts = await requestArtifacts(ctx, inv, changeSet, [...files.writes.map((w) => w.path), ...files.deletes]);
   // A dry run stops here: the plan is the value it shows.
   const commit = p.dryRun ? null : await commitToRef({
     repo: ctx.repo,
     base: p.base.commit,
     ref: refOf(p.requestId),
     expectedOld: p.replace ?? null,
-    changes: toCommitChanges(files, inv.prefix),
+    changes: [...toCommitChanges(files, inv.prefix), ...artifacts.changes],
     message: `${p.action} ${p.product.name} ${p.subscriptionId} for ${p.customer}\n\n${describe(plan.reports, status)}`,
     trailers: [
       [TRAILER.request, p.requestId],
@@ -469,7 +479,33 @@ async function generateAndCommit(ctx: Context, inv: RevisionInventory, p: Plan):
     ...(notReleased !== undefined ? { notReleased } : {}),
     ...(p.session.offline !== undefined ? { notShared: p.session.offline } : {}),
     ...(p.session.adopted?.put.length || p.session.adopted?.conflicts.length ? { adopted: adoptedSummary(p.session.adopted) } : {}),
-    labels: labelsFor(changeSet, inv),
+    artifacts: artifacts.files,
+    labels,
+  };
+}
+
+/**
+ * The artifacts whose query results the request changes, rendered against the index copy once the
+ * change set is in it, compared with the files at the base commit.
+ */
+async function requestArtifacts(ctx: Context, inv: RevisionInventory, changeSet: ChangeSet, inventoryPaths: string[]): Promise<{ changes: CommitChange[]; files: RequestResult['artifacts'] }> {
+  const defs = ctx.catalog.render.artifactDefinitions;
+  if (defs.length === 0) return { changes: [], files: [] };
+  const before = await queryArtifacts(ctx.catalog, ctx.schema, inv.inventory, defs);
+  inv.inventory.applyToIndexOnly(changeSet);
+  const after = await queryArtifacts(ctx.catalog, ctx.schema, inv.inventory, defs);
+  const catalogPrefix = relative(inv.repo, ctx.catalog.root).split(sep).join('/');
+  const inRepo = (p: string) => (catalogPrefix === '' ? p : `${catalogPrefix}/${p}`);
+  const old = new Map<string, string | undefined>();
+  const changed = await changedArtifacts(before, after, async (paths) => {
+    // With the inventory files' texts before, which the result shows: one git process for all.
+    const texts = await inv.prefetch(inventoryPaths, paths.map(inRepo));
+    for (const p of paths) old.set(p, texts.get(inRepo(p)));
+    return old;
+  });
+  return {
+    changes: [...changed.writes.map((w) => ({ path: inRepo(w.path), content: w.text })), ...changed.deletes.map((d) => ({ path: inRepo(d.path), delete: true as const }))],
+    files: [...changed.writes.map((w) => ({ path: w.path, before: old.get(w.path) ?? null, after: w.text })), ...changed.deletes.map((d) => ({ path: d.path, before: old.get(d.path) ?? null, after: null }))].sort((a, b) => (a.path < b.path ? -1 : 1)),
   };
 }
 

@@ -32,8 +32,11 @@ export interface RevisionInventory {
   tree: string;
   /** The file at the commit, relative to the inventory folder; undefined when absent. */
   read(path: string): string | undefined;
-  /** Reads these files at the commit with one git process, so that `read` of each finds them read. */
-  prefetch(paths: readonly string[]): Promise<void>;
+  /**
+   * Reads these files at the commit with one git process, so that `read` of each finds them read;
+   * and, with the same process, `outside` (paths from the repository root), whose texts it returns.
+   */
+  prefetch(paths: readonly string[], outside?: readonly string[]): Promise<Map<string, string | undefined>>;
   close(): void;
 }
 
@@ -121,14 +124,17 @@ export async function openInventoryAt(catalog: Catalog, schema: SchemaSet, commi
       const args = meta ? ['diff-tree', '-r', '-z', '--no-renames', '--name-only', meta, tree || emptyTree(repo)] : ['ls-tree', '-r', '-z', '--name-only', tree];
       for (const p of gitSync(repo, args, { env: TREES_ONLY }).split('\0')) if (p) changed.add(p);
     }
-    const prefetch = async (wanted: readonly string[]): Promise<void> => {
+    const prefetch = async (wanted: readonly string[], outside: readonly string[] = []): Promise<Map<string, string | undefined>> => {
       const missing = wanted.filter((p) => !cache.has(p));
-      if (missing.length === 0) return;
-      const blobs = await readBlobs(repo, commit, missing.map(inRepo));
+      const out = new Map<string, string | undefined>();
+      if (missing.length === 0 && outside.length === 0) return out;
+      const blobs = await readBlobs(repo, commit, [...missing.map(inRepo), ...outside]);
       for (const p of missing) {
         const b = blobs.get(inRepo(p));
         cache.set(p, b ? b.toString('utf8') : null);
       }
+      for (const p of outside) out.set(p, blobs.get(p)?.toString('utf8'));
+      return out;
     };
     const paths = [...changed].sort();
     await prefetch(paths);

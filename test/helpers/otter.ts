@@ -35,8 +35,9 @@ export function otterNetLoaded(name = 'plain', extra: FileTree = {}, message = '
   return fromTemplate(`otter-${name}`, () => {
     const dir = tempDir('svc-otter-build-');
     const files: FileTree = { '.orchestrator.yml': readFileSync(join(PROJECT_ROOT, '.orchestrator.yml'), 'utf8') };
-    // checks and queries too: the catalog's check_definitions run in every request.
-    for (const d of ['schemas', 'products', 'generators', 'bootstrap', 'checks', 'queries']) {
+    // checks, queries and templates too: the config names them (its check_definitions run in every
+    // request); artifacts/ not, so each test renders its own.
+    for (const d of ['schemas', 'products', 'generators', 'bootstrap', 'checks', 'queries', 'templates']) {
       for (const e of readdirSync(join(PROJECT_ROOT, d), { recursive: true, withFileTypes: true })) {
         if (!e.isFile()) continue;
         const full = join(e.parentPath, e.name);

@@ -206,16 +206,7 @@ export class SqliteInventory extends IndexReader implements Inventory {
   apply(changes: ChangeSet): AppliedChanges {
     const { plan, byPath } = this.planInner(changes);
     if (plan.writes.length === 0 && plan.deletes.length === 0) return { written: [], deleted: [], plan };
-    const deletes = new Set(plan.deletes);
-    const fileChanges: FileChange[] = [
-      ...plan.writes.map((w) => ({ path: w.path, text: w.text, blob: blobId(w.text, this.opened.blobFormat) })),
-      ...plan.deletes.map((p) => ({ path: p, text: null, blob: '' })),
-    ];
-    const readContent = (p: string): FileChange | undefined => {
-      const t = byPath.get(p);
-      if (t !== undefined) return { path: p, text: t, blob: blobId(t, this.opened.blobFormat) };
-      return deletes.has(p) ? undefined : this.opened.readContent(p);
-    };
+    const { fileChanges, readContent } = this.ingestable(plan, byPath);
     const tx = this.db.transaction(() => {
       ingest(this.db, this.layout, fileChanges, { fresh: false, display: this.display, readContent });
       // Written but not committed: the next refresh looks at them again whatever git says.
@@ -237,6 +228,31 @@ export class SqliteInventory extends IndexReader implements Inventory {
       throw e;
     }
     return { written: plan.writes.map((w) => this.display(w.path)), deleted: plan.deletes.map((p) => this.display(p)), plan };
+  }
+
+  /**
+   * The change set in the index only, no file written: for a throwaway copy (a request's index at
+   * its base), so that what reads the index (queries, artifacts) sees the state after the change.
+   */
+  applyToIndexOnly(changes: ChangeSet): void {
+    const { plan, byPath } = this.planInner(changes);
+    const { fileChanges, readContent } = this.ingestable(plan, byPath);
+    this.db.transaction(() => ingest(this.db, this.layout, fileChanges, { fresh: false, display: this.display, readContent }))();
+  }
+
+  /** A plan as the changes ingest reads: the planned texts first, then the index's files. */
+  private ingestable(plan: FilePlan, byPath: Map<string, string>): { fileChanges: FileChange[]; readContent: (p: string) => FileChange | undefined } {
+    const deletes = new Set(plan.deletes);
+    const fileChanges: FileChange[] = [
+      ...plan.writes.map((w) => ({ path: w.path, text: w.text, blob: blobId(w.text, this.opened.blobFormat) })),
+      ...plan.deletes.map((p) => ({ path: p, text: null, blob: '' })),
+    ];
+    const readContent = (p: string): FileChange | undefined => {
+      const t = byPath.get(p);
+      if (t !== undefined) return { path: p, text: t, blob: blobId(t, this.opened.blobFormat) };
+      return deletes.has(p) ? undefined : this.opened.readContent(p);
+    };
+    return { fileChanges, readContent };
   }
 
   close(): void {

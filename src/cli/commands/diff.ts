@@ -30,10 +30,17 @@ export function registerDiff(program: Command, ctx: Ctx, setExit: SetExit): void
       if (r.warnings.length) c.err((await import('../render/diagnostics.js')).renderDiagnosticsText(r.warnings, c.color));
       const range = { base: label(r.base), head: label(r.head) };
       const render = await import('../../core/diff/index.js');
-      if (opts.format === 'json') c.out(jsonDocument(render.diffToJson(r.diff, { base: r.base, head: r.head })));
+      const artifacts = await import('../../core/diff/artifacts.js');
+      if (opts.format === 'json') c.out(jsonDocument({ ...(render.diffToJson(r.diff, { base: r.base, head: r.head }) as Record<string, unknown>), artifacts: r.artifacts }));
       else if (opts.format === 'mermaid') c.out(render.renderMermaid(render.diffGraph(r.diff)));
-      else if (opts.format === 'markdown') c.out(render.renderMarkdown(r.diff, { range, ...(maxLength !== undefined ? { maxLength } : {}) }));
-      else c.out(render.renderText(r.diff, { range, colours: c.color }));
+      else if (opts.format === 'markdown') {
+        const inventory = render.renderMarkdown(r.diff, { range, ...(maxLength !== undefined ? { maxLength } : {}) });
+        let files = artifacts.renderArtifactsMarkdown(r.artifacts);
+        // The inventory's diff comes first; artifacts that do not fit are named, not cut mid-block.
+        if (maxLength !== undefined && inventory.length + files.length > maxLength) files = `\n${r.artifacts.length} artifact file(s) changed; their diffs do not fit --max-length: see \`svc diff\`.\n`;
+        c.out(inventory + (maxLength !== undefined && inventory.length + files.length > maxLength ? '' : files));
+      }
+      else c.out(render.renderText(r.diff, { range, colours: c.color }) + artifacts.renderArtifactsText(r.artifacts));
       setExit(0);
     });
 }

@@ -26,6 +26,7 @@ export function registerGenerate(program: Command, ctx: Ctx, setExit: SetExit): 
         ...(opts.target !== undefined ? { target: opts.target } : {}),
         ...(opts.generator !== undefined ? { generator: opts.generator } : {}),
         dryRun: Boolean(opts.dryRun || opts.check),
+        check: Boolean(opts.check),
         noCache: !opts.cache,
         clock: c.clock,
         status: c.earlyStatus?.(catalog.root),
@@ -33,7 +34,7 @@ export function registerGenerate(program: Command, ctx: Ctx, setExit: SetExit): 
       const changed = result.files.writes.length + result.files.deletes.length > 0;
       if (opts.format === 'json') c.out(jsonDocument(toJson(result, changed)));
       else c.out(renderText(result, changed, Boolean(opts.check), c));
-      setExit(opts.check && changed ? 1 : 0);
+      setExit(opts.check && (changed || result.staleArtifacts.length > 0) ? 1 : 0);
     });
 }
 
@@ -41,7 +42,7 @@ export function registerGenerate(program: Command, ctx: Ctx, setExit: SetExit): 
 function toJson(r: GenerateResult, changed: boolean) {
   return {
     applied: r.applied && changed,
-    upToDate: !changed,
+    upToDate: !changed && r.staleArtifacts.length === 0,
     targets: r.reports.map((t) => ({
       generator: t.generator,
       target: t.target,
@@ -52,9 +53,14 @@ function toJson(r: GenerateResult, changed: boolean) {
       logs: t.logs,
     })),
     files: { written: r.files.writes.map((w) => w.path), deleted: r.files.deletes },
+    artifacts: { written: r.artifacts.writes.map((w) => w.path), deleted: r.artifacts.deletes.map((d) => d.path) },
     reused: r.reused,
+    staleArtifacts: r.staleArtifacts.map((f) => ({ path: f.path, definition: f.definition, target: f.target, problem: PROBLEM[f.state] })),
   };
 }
+
+/** What --check calls an artifact file that differs from what the inventory renders, by render state. */
+const PROBLEM = { created: 'missing', updated: 'stale', deleted: 'orphaned', unchanged: 'up to date' } as const;
 
 const OUTCOME: Record<TargetReport['outcome'], (col: CliContext['color']) => string> = {
   generated: (col) => col.green('generated'),
@@ -73,6 +79,10 @@ function renderText(r: GenerateResult, changed: boolean, check: boolean, c: CliC
   }
   for (const w of r.files.writes) out += `  ${col.green('write')}  ${w.path}\n`;
   for (const d of r.files.deletes) out += `  ${col.red('delete')} ${d}\n`;
+  for (const w of r.artifacts.writes) out += `  ${col.green('render')} ${w.path}\n`;
+  for (const d of r.artifacts.deletes) out += `  ${col.red('delete')} ${d.path}\n`;
+  for (const f of r.staleArtifacts) out += `  ${col.red(PROBLEM[f.state].padEnd(8))} ${f.path}\n`;
+  if (r.staleArtifacts.length) out += `${col.red('✗')} ${r.staleArtifacts.length} committed artifact file(s) differ from what the inventory renders: run \`svc render\` and commit them\n`;
   if (!changed) out += `${col.green('✓')} up to date: the generators produce exactly what the inventory holds\n`;
   else if (check) out += `${col.red('✗')} the inventory is not what the generators produce: run \`svc generate\` and commit the result\n`;
   else if (!r.applied) out += `dry run: ${r.files.writes.length} file(s) would be written, ${r.files.deletes.length} deleted\n`;
