@@ -236,4 +236,26 @@ describe('refusals leave nothing behind', () => {
     expect(r.stderr).toMatch(/Customer vlan pool \(1000-1000, 1 value\): all 1 in use/);
     expect(snapshot(dir)).toBe(before);
   });
+
+  it('no free port: says what was asked for, how many candidates there were and who holds them, once', () => {
+    const dir = otterNet();
+    // par01 keeps one free customer port: the first request takes it, the second finds it held.
+    const ports = git(dir, 'ls-files', 'inventory/DcimInterfaceL2').trim().split('\n').filter((f) => /sw0[12]-par01\//.test(f));
+    let kept = false;
+    for (const f of ports) {
+      const text = readFileSync(join(dir, f), 'utf8');
+      if (!text.includes('"customer"') || !text.includes('"free"')) continue;
+      if (!kept) kept = true;
+      else writeFileSync(join(dir, f), text.replace('"status": "free"', '"status": "disabled"'));
+    }
+    git(dir, 'commit', '-q', '-am', 'par01 with one free port');
+    expect(request(dir, DIA).code).toBe(0);
+    const r = request(dir, [...DIA.slice(0, 3), 'other', ...DIA.slice(4)]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no free DcimInterfaceL2 for customer-port among customer ports of core switches at par01: the 1 candidate is held \(request\/dia-0001 holds sw0\d-par01 \/ Ethernet1\/\d+\)/);
+    expect(r.stderr).toContain('svc request abandon');
+    expect(r.stderr).not.toContain('svc pools gc');
+    // Said once: not again as a diagnostic above the error.
+    expect(r.stderr.match(/no free DcimInterfaceL2/g)).toHaveLength(1);
+  });
 });
