@@ -125,6 +125,10 @@ describe('svc request create', () => {
     const blockFile = git(dir, 'ls-files', 'inventory/BlockNode').trim();
     const nodeBlock = (JSON.parse(readFileSync(join(dir, blockFile), 'utf8')) as { id: string }).id;
     const PORT = ['create', 'port 1000', '--customer', 'otter', '--set', `node=${nodeBlock}`, '--set', 'port_name=et-0/0/1', '--format', 'json'];
+    // Named as svc shows it ("node-0001 / node"), spaces around the slash and all.
+    const shown = PORT.map((a) => (a.startsWith('node=') ? 'node=node-0001 / node' : a));
+    expect(json<Created>(request(dir, [...shown, '--id', 'as-shown'])).status).toBe('active');
+    expect(request(dir, ['abandon', 'as-shown']).code).toBe(0);
     const port = json<Created>(request(dir, PORT));
     const portBlock = git(dir, 'show', '--name-only', '--format=', port.branch).split('\n').find((f) => f.startsWith('inventory/BlockPort/'))!;
     expect(JSON.parse(fileAt(dir, port.branch, portBlock))).toMatchObject({ port_name: 'et-0/0/1', port_mode: 'tagged' });
