@@ -66,7 +66,9 @@ function renderText(r: GenerateResult, changed: boolean, check: boolean, c: CliC
   let out = '';
   for (const t of r.reports) {
     const move = t.lifecycle ? `  ${t.lifecycle.from} → ${t.lifecycle.to}` : '';
-    out += `${col.bold(generatorLabel(t))}  ${t.label}  ${OUTCOME[t.outcome](col)}${move}\n`;
+    // A run that changes nothing generated nothing new: saying "generated" reads as if it wrote.
+    const outcome = !changed && t.outcome === 'generated' ? col.green('up to date') : OUTCOME[t.outcome](col);
+    out += `${col.bold(generatorLabel(t))}  ${t.label}  ${outcome}${move}\n`;
     for (const l of t.logs) out += `  ${col.dim(l.level)} ${l.message}\n`;
     if (t.pending) out += `  ${col.yellow('pending')} ${t.pending}\n`;
   }
