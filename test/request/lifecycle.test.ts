@@ -140,6 +140,16 @@ describe('modify, terminate, list, abandon', () => {
     expect(r.stdout).toMatch(/gh pr create --head request\/dia-0001 --base main --title 'create dedicated internet dia-0001 for acme' --body-file \S+\.md/);
     expect(git(dir, 'ls-remote', 'origin', 'refs/heads/request/dia-0001').trim()).not.toBe('');
   });
+
+  it('--push --pr without a remote shows the request it made, then what failed and what is left to do', () => {
+    const dir = otterNet();
+    const r = request(dir, [...DIA, '--push', '--pr']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('✓ create dia-0001 (dedicated internet, acme): active');
+    expect(r.stderr).toMatch(/request dia-0001 was made: branch request\/dia-0001 is committed here \(commit [0-9a-f]{12}\), but pushing it to origin failed, so no pull request was opened: the repository has no remote "origin"/);
+    expect(r.stderr).toContain('git remote add origin');
+    expect(git(dir, 'branch', '--list', 'request/dia-0001').trim()).not.toBe('');
+  });
 });
 
 describe('rebase and the shared ledger over a request\'s life', () => {

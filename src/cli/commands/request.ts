@@ -202,7 +202,13 @@ export async function showRequest(c: CliContext, catalog: import('../../core/cat
   const { renderRequestDiff } = await import('../render/request-diff.js');
   const { deliver } = await import('../deliver.js');
   const schema = requireModel(catalog).schema;
-  const delivery: Delivery | undefined = opts.push || opts.pr ? await deliver(catalog, result, schema, { push: Boolean(opts.push), pr: Boolean(opts.pr) }) : undefined;
+  let undelivered: unknown;
+  const delivery: Delivery | undefined = opts.push || opts.pr ? await deliver(catalog, result, schema, { push: Boolean(opts.push), pr: Boolean(opts.pr) }).catch((e: unknown) => void (undelivered = e)) ?? undefined : undefined;
+  // The request is made even when delivering it failed: show it, then the failure.
+  if (undelivered !== undefined) {
+    await showRequest(c, catalog, result, { format: opts.format });
+    throw undelivered;
+  }
   if (opts.format === 'json') {
     const diff = renderRequestDiff(result.files, schema, 'json', c.color, diffExtra(result));
     c.out(`${JSON.stringify({
