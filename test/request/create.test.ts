@@ -146,6 +146,10 @@ describe('svc request create', () => {
     expect(r.stdout).toContain('dia-0001');
     expect(r.stdout).toContain('request/dia-0001');
     expect(r.stdout).toContain('IpamVLAN');
+    // Each hash says what it is: the request's commit, and the base it was made on.
+    const tip = git(dir, 'rev-parse', 'request/dia-0001').trim().slice(0, 12);
+    const base = git(dir, 'rev-parse', 'main').trim().slice(0, 12);
+    expect(r.stdout).toContain(`request dia-0001 on branch request/dia-0001: commit ${tip} on base main (${base})`);
   });
 });
 

@@ -244,7 +244,8 @@ export async function showRequest(c: CliContext, catalog: import('../../core/cat
     c.out(`  request ${col.bold(result.requestId)} on branch ${col.cyan(result.branch)} from ${result.base.ref} (${result.base.commit.slice(0, 12)}): nothing was written, nothing reserved\n\n`);
   } else {
     c.out(`${col.green('✓')} ${result.action} ${col.bold(result.subscriptionId)} (${result.product}, ${result.customer}): ${result.status}\n`);
-    c.out(`  request ${col.bold(result.requestId)} on branch ${col.cyan(result.branch)} from ${result.base.ref} (${result.commit.slice(0, 12)})\n\n`);
+    // Both hashes, labelled: one bare hash beside the base's name was read as the base's.
+    c.out(`  request ${col.bold(result.requestId)} on branch ${col.cyan(result.branch)}: commit ${result.commit.slice(0, 12)} on base ${result.base.ref} (${result.base.commit.slice(0, 12)})\n\n`);
   }
   c.out(renderRequestDiff(result.files, schema, 'text' as DiffFormat, col, diffExtra(result)));
   if (result.notShared) c.err(`${col.yellow('note')}: reservations are recorded in this repository only (${result.notShared}); they are shared when refs/svc/reservations reaches the remote (the next request with a reachable remote pushes it)\n`);
