@@ -1,3 +1,4 @@
+import type { Progress } from '../core/progress.js';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { loadGenerator } from '../adapters/generators/load.js';
@@ -26,6 +27,7 @@ export interface GenerateOptions {
   clock: () => Date;
   /** git status as asked at the command's start (see ReadOptions in ./inventory.ts). */
   status?: Promise<StatusAnswer | undefined>;
+  progress?: Progress;
 }
 
 export interface GenerateResult {
@@ -98,6 +100,7 @@ export async function generate(catalog: Catalog, opts: GenerateOptions): Promise
       generatorsOnly: opts.generator !== undefined,
       clock: opts.clock,
       memo,
+      ...(opts.progress ? { progress: opts.progress } : {}),
     });
     const files = opts.dryRun ? inv.plan(plan.changeSet) : inv.apply(plan.changeSet).plan;
     // Only a generation that was written describes the inventory: a dry run remembers nothing.

@@ -21,14 +21,17 @@ export function registerGenerate(program: Command, ctx: Ctx, setExit: SetExit): 
       const c = ctx();
       const catalog = requireCatalog(c);
       const { generate } = await import('../../app/generate.js');
+      const { progressLine } = await import('../progress.js');
+      const bar = progressLine(c, opts.format);
       const result = await generate(catalog, {
+        ...(bar ? { progress: bar.report } : {}),
         ...(opts.target !== undefined ? { target: opts.target } : {}),
         ...(opts.generator !== undefined ? { generator: opts.generator } : {}),
         dryRun: Boolean(opts.dryRun || opts.check),
         noCache: !opts.cache,
         clock: c.clock,
         status: c.earlyStatus?.(catalog.root),
-      });
+      }).finally(() => bar?.end());
       const changed = result.files.writes.length + result.files.deletes.length > 0;
       if (opts.format === 'json') c.out(`${JSON.stringify(toJson(result, changed), null, 2)}\n`);
       else c.out(renderText(result, changed, Boolean(opts.check), c));
