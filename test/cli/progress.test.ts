@@ -14,7 +14,7 @@ describe('progress on long work', () => {
     expect(progressText('generating x', 10, 10, 2)).toBe('generating x 10/10 (100%) · 5/s');
   });
 
-  it('svc load draws it on a terminal, and never in a pipe, in CI or with --format json', () => {
+  it('svc load and svc validate draw it on a terminal, and never in a pipe, in CI or with --format json', () => {
     const dir = otterNetRepo();
     cpSync(join(PROJECT_ROOT, 'bootstrap'), join(dir, 'bootstrap'), { recursive: true });
     // `script` gives the command a pseudo-terminal, as a person's shell would; its output is the terminal's.
@@ -30,5 +30,10 @@ describe('progress on long work', () => {
     const piped = svc(dir, ['load', '--dry-run', 'bootstrap']);
     expect(piped.code).toBe(0);
     expect(piped.stdout + piped.stderr).not.toMatch(LOADING);
+    // svc validate of the loaded inventory: the same, on a terminal only.
+    expect(inPty('load bootstrap').status).toBe(0);
+    expect(inPty('validate').stdout).toMatch(LOADING);
+    const validated = svc(dir, ['validate']);
+    expect(validated.stdout + validated.stderr).not.toMatch(/checking objects/);
   });
 });
