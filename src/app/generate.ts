@@ -82,7 +82,7 @@ export async function loadHandles(catalog: Catalog, only?: string | readonly str
 export async function generate(catalog: Catalog, opts: GenerateOptions): Promise<GenerateResult> {
   const { schema, products } = requireModel(catalog);
   const handles = await loadHandles(catalog, opts.generator);
-  const inv = openInventory(catalog, schema, { status: await opts.status });
+  const inv = openInventory(catalog, schema, { status: await opts.status, ...(opts.progress ? { progress: opts.progress } : {}) });
   try {
     const store = sqliteMemoStore(inv.database);
     const model = modelDigest(schema, products);

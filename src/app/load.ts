@@ -36,7 +36,7 @@ export interface LoadObjectsOptions {
 export async function loadObjectsChecked(catalog: Catalog, paths: readonly string[], cwd: string, opts: LoadObjectsOptions = {}): Promise<LoadResult> {
   const schema = catalogSchema(catalog);
   const read = readLoadInputs(paths, cwd, nodeFileHost, catalog.root);
-  const inv = openInventory(catalog, schema);
+  const inv = openInventory(catalog, schema, opts.progress ? { progress: opts.progress } : {});
   try {
     const planOpts = { overwriteGenerated: Boolean(opts.overwriteGenerated), ...(opts.progress ? { progress: opts.progress } : {}) };
     let plan = planLoad(read.inputs, schema, inv, planOpts);
@@ -58,7 +58,7 @@ export async function loadObjectsChecked(catalog: Catalog, paths: readonly strin
 export function loadObjects(catalog: Catalog, paths: readonly string[], cwd: string, opts: LoadObjectsOptions = {}): LoadResult {
   const schema = catalogSchema(catalog);
   const read = readLoadInputs(paths, cwd, nodeFileHost, catalog.root);
-  const inv = openInventory(catalog, schema);
+  const inv = openInventory(catalog, schema, opts.progress ? { progress: opts.progress } : {});
   try {
     return finish(inv, read, planLoad(read.inputs, schema, inv, { overwriteGenerated: Boolean(opts.overwriteGenerated), ...(opts.progress ? { progress: opts.progress } : {}) }), Boolean(opts.dryRun), catalog.strict);
   } finally {

@@ -17,11 +17,18 @@ export interface ProgressLine {
  */
 export function progressLine(c: CliContext, format: string, stream: NodeJS.WriteStream = process.stderr): ProgressLine | undefined {
   if (format !== 'text' || !stream.isTTY || c.env.CI) return undefined;
-  const start = Date.now();
+  let start = Date.now();
   let last = 0;
   let drawn = false;
+  let phase: string | undefined;
   const report: Progress = (what, done, total) => {
     const now = Date.now();
+    // A new phase (indexing, then generating) has its own rate: count from its start, and show it at once.
+    if (what !== phase) {
+      phase = what;
+      start = now;
+      last = 0;
+    }
     if (now - last < INTERVAL_MS && done !== total) return;
     last = now;
     drawn = true;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { progressText } from '../../src/cli/progress.js';
@@ -33,6 +33,9 @@ describe('progress on long work', () => {
     // svc validate of the loaded inventory: the same, on a terminal only.
     expect(inPty('load bootstrap').status).toBe(0);
     expect(inPty('validate').stdout).toMatch(LOADING);
+    // A full index build (none yet) shows too, before the command's own work.
+    rmSync(join(dir, '.svc'), { recursive: true, force: true });
+    expect(inPty('generate --dry-run').stdout).toMatch(/indexing objects \d+\/\d+ \(100%\)/);
     const validated = svc(dir, ['validate']);
     expect(validated.stdout + validated.stderr).not.toMatch(/checking objects/);
   });
