@@ -94,7 +94,7 @@ async function claimPort(sdk: GeneratorSdk, site: SvcObject, serviceObjectId: st
     const device = held.length === 1 ? await sdk.peer(held[0]!, 'device') : undefined;
     const location = device ? await sdk.peer(device, 'location') : undefined;
     if (device && location?.id === site.id) {
-      const port = await sdk.claim('DcimInterfaceL2', held, 'customer-port');
+      const port = await sdk.claim('DcimInterfaceL2', held, 'customer-port', { among: `the port it holds at ${String(site.attributes.name)}` });
       return { port, switchIndex: Number(device.attributes.index) };
     }
   }
@@ -113,7 +113,7 @@ async function claimPort(sdk: GeneratorSdk, site: SvcObject, serviceObjectId: st
     return s !== undefined && !Array.isArray(s) && (s.id === serviceObjectId || s.kind === 'ServiceDedicatedInternet');
   };
   const candidates = ranked.flatMap((r) => r.ports.filter((p) => p.attributes.status === 'free' || held(p)));
-  const port = await sdk.claim('DcimInterfaceL2', candidates, 'customer-port');
+  const port = await sdk.claim('DcimInterfaceL2', candidates, 'customer-port', { among: `customer ports of core switches at ${String(site.attributes.name)}` });
   const owner = ranked.find((r) => r.ports.some((p) => p.id === port.id))!;
   return { port, switchIndex: Number(owner.device.attributes.index) };
 }

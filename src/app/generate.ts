@@ -1,3 +1,4 @@
+import type { Progress } from '../core/progress.js';
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { loadGenerator } from '../adapters/generators/load.js';
@@ -30,6 +31,7 @@ export interface GenerateOptions {
   clock: () => Date;
   /** git status as asked at the command's start (see ReadOptions in ./inventory.ts). */
   status?: Promise<StatusAnswer | undefined>;
+  progress?: Progress;
 }
 
 export interface GenerateResult {
@@ -96,7 +98,7 @@ export async function generate(catalog: Catalog, opts: GenerateOptions): Promise
 async function generateInventory(catalog: Catalog, opts: GenerateOptions): Promise<GenerateResult> {
   const { schema, products } = requireModel(catalog);
   const handles = await loadHandles(catalog, opts.generator);
-  const inv = openInventory(catalog, schema, { status: await opts.status });
+  const inv = openInventory(catalog, schema, { status: await opts.status, ...(opts.progress ? { progress: opts.progress } : {}) });
   try {
     const store = sqliteMemoStore(inv.database);
     const model = modelDigest(schema, products);
@@ -114,6 +116,7 @@ async function generateInventory(catalog: Catalog, opts: GenerateOptions): Promi
       generatorsOnly: opts.generator !== undefined,
       clock: opts.clock,
       memo,
+      ...(opts.progress ? { progress: opts.progress } : {}),
     });
     let artifacts: ArtifactChanges = { writes: [], deletes: [] };
     let files: FilePlan;

@@ -1,3 +1,4 @@
+import type { Progress } from '../core/progress.js';
 import { openIndex, type OpenedIndex } from '../adapters/index/refresh.js';
 import { SqliteInventory } from '../adapters/index/inventory.js';
 import type { Listed } from '../adapters/index/reader.js';
@@ -21,7 +22,7 @@ import { storedRelationships } from '../core/inventory/ownership.js';
  * Composition for commands: the catalog's inventory over its SQLite index, brought up to date
  * (incrementally, or rebuilt) before it is returned. Close it when done.
  */
-export function openInventory(catalog: Pick<Catalog, 'root' | 'inventory'>, schema: SchemaSet, opts: { dbPath?: string; reader?: ReaderChoice; status?: StatusAnswer; busyTimeoutMs?: number } = {}): SqliteInventory {
+export function openInventory(catalog: Pick<Catalog, 'root' | 'inventory'>, schema: SchemaSet, opts: { dbPath?: string; reader?: ReaderChoice; status?: StatusAnswer; busyTimeoutMs?: number; progress?: Progress } = {}): SqliteInventory {
   const opened: OpenedIndex = openIndex({ catalogRoot: catalog.root, inventoryDir: catalog.inventory, schema, ...opts });
   return new SqliteInventory(opened, catalog.inventory, catalog.root);
 }

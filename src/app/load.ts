@@ -1,3 +1,4 @@
+import type { Progress } from '../core/progress.js';
 import { nodeFileHost } from '../adapters/fs.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import { hasErrors, strictly, type Diagnostic } from '../core/diagnostics.js';
@@ -24,6 +25,7 @@ export interface LoadObjectsOptions {
   dryRun?: boolean;
   /** Load values over fields generators set, and over objects open requests hold (warnings, not errors). */
   overwriteGenerated?: boolean;
+  progress?: Progress;
 }
 
 /**
@@ -34,9 +36,9 @@ export interface LoadObjectsOptions {
 export async function loadObjectsChecked(catalog: Catalog, paths: readonly string[], cwd: string, opts: LoadObjectsOptions = {}): Promise<LoadResult> {
   const schema = catalogSchema(catalog);
   const read = readLoadInputs(paths, cwd, nodeFileHost, catalog.root);
-  const inv = openInventory(catalog, schema);
+  const inv = openInventory(catalog, schema, opts.progress ? { progress: opts.progress } : {});
   try {
-    const planOpts = { overwriteGenerated: Boolean(opts.overwriteGenerated) };
+    const planOpts = { overwriteGenerated: Boolean(opts.overwriteGenerated), ...(opts.progress ? { progress: opts.progress } : {}) };
     let plan = planLoad(read.inputs, schema, inv, planOpts);
     const changed = plan.changeSet.upserts.flatMap((o) => inv.get(o.id) ?? []);
     if (changed.length) {
@@ -56,9 +58,9 @@ export async function loadObjectsChecked(catalog: Catalog, paths: readonly strin
 export function loadObjects(catalog: Catalog, paths: readonly string[], cwd: string, opts: LoadObjectsOptions = {}): LoadResult {
   const schema = catalogSchema(catalog);
   const read = readLoadInputs(paths, cwd, nodeFileHost, catalog.root);
-  const inv = openInventory(catalog, schema);
+  const inv = openInventory(catalog, schema, opts.progress ? { progress: opts.progress } : {});
   try {
-    return finish(inv, read, planLoad(read.inputs, schema, inv, { overwriteGenerated: Boolean(opts.overwriteGenerated) }), Boolean(opts.dryRun), catalog.strict);
+    return finish(inv, read, planLoad(read.inputs, schema, inv, { overwriteGenerated: Boolean(opts.overwriteGenerated), ...(opts.progress ? { progress: opts.progress } : {}) }), Boolean(opts.dryRun), catalog.strict);
   } finally {
     inv.close();
   }

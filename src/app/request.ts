@@ -516,8 +516,10 @@ function adoptedSummary(a: import('../core/reservations/rebuild.js').Adopted): N
 /** Pools and claimed objects appear in allocation records by id: the diff names them. */
 function labelsFor(cs: ChangeSet, inv: RevisionInventory): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const o of cs.upserts) {
-    if (o.kind !== 'SvcGeneratorRun' || !Array.isArray(o.attributes.allocations)) continue;
+  // What a run held before counts too: released resources are named from its earlier records.
+  const runs = [...cs.upserts, ...[...cs.upserts.map((o) => o.id), ...cs.deletes].map((id) => inv.inventory.get(id))];
+  for (const o of runs) {
+    if (!o || o.kind !== 'SvcGeneratorRun' || !Array.isArray(o.attributes.allocations)) continue;
     for (const r of o.attributes.allocations as { pool: string; type: string; resource: string }[]) {
       const pool = inv.inventory.get(r.pool);
       if (pool && typeof pool.attributes.name === 'string') out[r.pool] = pool.attributes.name;

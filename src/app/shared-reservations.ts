@@ -11,7 +11,7 @@ import { letGoReservations, reserveResource, revertReservations, settleHolders }
 import type { Choose, ReservationRef } from '../core/reservations/model.js';
 import { letGo, pendingHolders, reserve, settleHolder, type LetGo, type ReserveRequest, type ReserveResult } from '../core/reservations/ops.js';
 import type { LedgerDraft } from '../core/reservations/draft.js';
-import type { SharedReservations } from '../core/generate/shared.js';
+import type { HolderOf, SharedReservations } from '../core/generate/shared.js';
 
 /** What a request does to the shared ledger: for real (LedgerSession), or in memory only (PreviewLedger). */
 export interface LedgerChanges {
@@ -216,8 +216,8 @@ export class LedgerReservations implements SharedReservations {
     private readonly holder: string,
   ) {}
 
-  async reserve(pool: string, key: string, choose: (blocking: (r: string) => Promise<string | undefined>) => Promise<string | undefined>, space?: string): Promise<string> {
-    const out = await this.session.reserve({ pool, key, holder: this.holder, ...(space !== undefined ? { space } : {}) }, (used) => choose((r) => used.blocking(r)));
+  async reserve(pool: string, key: string, choose: (blocking: (r: string) => Promise<string | undefined>, holderOf: HolderOf) => Promise<string | undefined>, space?: string): Promise<string> {
+    const out = await this.session.reserve({ pool, key, holder: this.holder, ...(space !== undefined ? { space } : {}) }, (used) => choose((r) => used.blocking(r), (r) => used.holderOf(r)));
     return out.reservation.resource;
   }
 

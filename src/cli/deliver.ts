@@ -34,7 +34,13 @@ export async function deliver(catalog: Catalog, r: RequestResult, schema: Schema
       pushed = true;
       notes.push(`pushed ${r.branch} to ${remote}`);
     } else {
-      throw new GitError(`could not push ${r.branch} to ${remote} (${out.status}): ${out.message}`, { hint: `the branch is committed locally; push it with \`git push ${remote} ${r.branch}\`` });
+      // The request is made: say so, and what is left to do, rather than only that the push failed.
+      const noRemote = /does not appear to be a git repository|no such remote/i.test(out.message);
+      const then = `\`git push ${remote} ${r.branch}\`${want.pr ? `, then \`gh pr create --head ${r.branch} --base ${r.base.ref}\`` : ''}`;
+      throw new GitError(
+        `request ${r.requestId} was made: branch ${r.branch} is committed here (commit ${r.commit?.slice(0, 12) ?? '-'}), but pushing it to ${remote} failed${want.pr ? ', so no pull request was opened' : ''}: ${noRemote ? `the repository has no remote "${remote}"` : `${out.status}: ${out.message.split('\n')[0]}`}`,
+        { hint: noRemote ? `add the remote (\`git remote add ${remote} <url>\`) and run ${then}` : `run ${then} once the remote is reachable` },
+      );
     }
   }
   if (!want.pr) return { pushed, pr: 'none', message: notes.join('\n') };

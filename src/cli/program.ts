@@ -8,6 +8,7 @@ import { exitCodeFor } from './run.js';
 import { installSignalHandlers, onSignal } from './signals.js';
 import { wantsJson } from './json.js';
 import { registerCommands } from './commands/index.js';
+import { addExamples } from './examples.js';
 import type { EarlyStatus } from './early-status.js';
 
 /** Builds the program. `ctxFor` is called once the global options are parsed. */
@@ -29,6 +30,7 @@ export function buildProgram(ctxFor: (catalogDir: string | undefined) => CliCont
     if (author !== undefined) useAuthor(ctx().env, author);
   });
   registerCommands(program, ctx, setExit);
+  addExamples(program);
   return program;
 }
 

@@ -25,7 +25,9 @@ export function exitCodeFor(error: unknown, ctx: CliContext, json = false): numb
     return e?.exitCode ?? 2;
   }
   if (error instanceof SvcError) {
-    if (error.diagnostics.length) ctx.err(renderDiagnosticsText(error.diagnostics, c));
+    // A lone diagnostic the message already says (a generator's failure) would print it twice.
+    const extra = error.diagnostics.length === 1 && error.message.includes(error.diagnostics[0]!.message) ? [] : error.diagnostics;
+    if (extra.length) ctx.err(renderDiagnosticsText(extra, c));
     ctx.err(`${c.red.bold('error')}${c.dim(`[${error.code}]`)}: ${error.message}\n`);
     if (error.hint) ctx.err(`  ${c.cyan('hint')}: ${error.hint}\n`);
     return error.exitCode;

@@ -1,3 +1,4 @@
+import type { Progress } from './progress.js';
 import type { Catalog } from './catalog/catalog.js';
 import { hasErrors, sortDiagnostics, strictly, type Diagnostic } from './diagnostics.js';
 import type { FileHost } from './host.js';
@@ -19,7 +20,7 @@ export interface ValidationReport {
  * on an earlier one's result skips what the earlier one could not produce rather than piling up
  * follow-on errors: the inventory is checked only against a schema (catalog + products) that loaded.
  */
-export function validateCatalog(catalog: Catalog, host: FileHost, extra: { ledgerProblems?: readonly string[]; strict?: boolean } = {}): ValidationReport {
+export function validateCatalog(catalog: Catalog, host: FileHost, extra: { ledgerProblems?: readonly string[]; strict?: boolean; progress?: Progress } = {}): ValidationReport {
   // Strict (`--strict` or the config's `strict: true`): a stage's warnings are errors, and stop the
   // stages after it as its errors would.
   const strict = extra.strict || catalog.strict;
@@ -38,7 +39,7 @@ export function validateCatalog(catalog: Catalog, host: FileHost, extra: { ledge
     : undefined;
   // Read once for both checks (each picks the kinds it needs).
   const files = model ? readObjectFiles(catalog, host) : undefined;
-  const inventory = model && files ? checkInventory(model, files) : undefined;
+  const inventory = model && files ? checkInventory(model, files, extra.progress) : undefined;
   if (inventory) {
     diagnostics.push(...strictly(inventory.diagnostics, strict));
     checked['objects'] = inventory.objects;

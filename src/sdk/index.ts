@@ -167,14 +167,19 @@ export interface GeneratorSdk<
    * the first candidate, in the order given, that no other key holds. The same identifier returns
    * what it already holds when that is still among the candidates. Other targets, and other branches,
    * never get the same object while this claim stands. Throws a `claims/exhausted` error when every
-   * candidate is held.
+   * candidate is held, naming how many there were, who holds them and `options.among`.
    */
-  claim<N extends string>(kind: N, candidates: readonly ObjectOf<Kinds, N>[], identifier: string): Promise<ObjectOf<Kinds, N>>;
+  claim<N extends string>(kind: N, candidates: readonly ObjectOf<Kinds, N>[], identifier: string, options?: ClaimOptions): Promise<ObjectOf<Kinds, N>>;
 
   /** Messages shown with the run's output (and in `--format json`), in the order logged. */
   readonly log: GeneratorLog;
   /** The current time, from svc's clock; tests and `--check` fix it, so never use `new Date()`. */
   now(): Date;
+}
+
+export interface ClaimOptions {
+  /** What the candidates are, in words, for the error when none is free (e.g. "customer ports at par01"). */
+  among?: string;
 }
 
 /** The function a generator module exports, as its default export or as `generate`. */

@@ -39,6 +39,10 @@ describe('svc generate: options', () => {
     const ok = generate(repo, '--check', '--format', 'json');
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ upToDate: true, files: { written: [], deleted: [] } });
+    // A run with nothing to do says so for each target, not "generated".
+    const noop = generate(repo);
+    expect(noop.stdout).toContain('dedicated_internet  ProductDedicatedInternet dia-0001  up to date');
+    expect(noop.stdout).not.toContain('generated');
 
     // A hand edit to a generated object is drift: --check reports it and the next run repairs it.
     const vlanFile = `${repo}/inventory/IpamVLAN/vlan__dia-0001.json`;

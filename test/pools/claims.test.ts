@@ -44,7 +44,7 @@ describe('claims from a shared set', () => {
     }
     expect(err?.code).toBe('claims/exhausted');
     expect(err?.exitCode).toBe(1);
-    expect(err?.message).toBe('no free DcimInterface for c: all 2 candidates are claimed (by a, b)');
+    expect(err?.message).toBe('no free DcimInterface for c: all 2 candidates are held (a holds port-1; b holds port-2)');
     expect(JSON.stringify(records)).toBe(before);
   });
 

@@ -125,6 +125,10 @@ describe('svc request create', () => {
     const blockFile = git(dir, 'ls-files', 'inventory/BlockNode').trim();
     const nodeBlock = (JSON.parse(readFileSync(join(dir, blockFile), 'utf8')) as { id: string }).id;
     const PORT = ['create', 'port 1000', '--customer', 'otter', '--set', `node=${nodeBlock}`, '--set', 'port_name=et-0/0/1', '--format', 'json'];
+    // Named as svc shows it ("node-0001 / node"), spaces around the slash and all.
+    const shown = PORT.map((a) => (a.startsWith('node=') ? 'node=node-0001 / node' : a));
+    expect(json<Created>(request(dir, [...shown, '--id', 'as-shown'])).status).toBe('active');
+    expect(request(dir, ['abandon', 'as-shown']).code).toBe(0);
     const port = json<Created>(request(dir, PORT));
     const portBlock = git(dir, 'show', '--name-only', '--format=', port.branch).split('\n').find((f) => f.startsWith('inventory/BlockPort/'))!;
     expect(JSON.parse(fileAt(dir, port.branch, portBlock))).toMatchObject({ port_name: 'et-0/0/1', port_mode: 'tagged' });
@@ -142,6 +146,10 @@ describe('svc request create', () => {
     expect(r.stdout).toContain('dia-0001');
     expect(r.stdout).toContain('request/dia-0001');
     expect(r.stdout).toContain('IpamVLAN');
+    // Each hash says what it is: the request's commit, and the base it was made on.
+    const tip = git(dir, 'rev-parse', 'request/dia-0001').trim().slice(0, 12);
+    const base = git(dir, 'rev-parse', 'main').trim().slice(0, 12);
+    expect(r.stdout).toContain(`request dia-0001 on branch request/dia-0001: commit ${tip} on base main (${base})`);
   });
 });
 
@@ -235,5 +243,27 @@ describe('refusals leave nothing behind', () => {
     expect(r.stderr).toMatch(/generator dedicated_internet failed for target .* at generators\/dedicated_internet.ts:\d+:\d+/);
     expect(r.stderr).toMatch(/Customer vlan pool \(1000-1000, 1 value\): all 1 in use/);
     expect(snapshot(dir)).toBe(before);
+  });
+
+  it('no free port: says what was asked for, how many candidates there were and who holds them, once', () => {
+    const dir = otterNet();
+    // par01 keeps one free customer port: the first request takes it, the second finds it held.
+    const ports = git(dir, 'ls-files', 'inventory/DcimInterfaceL2').trim().split('\n').filter((f) => /sw0[12]-par01\//.test(f));
+    let kept = false;
+    for (const f of ports) {
+      const text = readFileSync(join(dir, f), 'utf8');
+      if (!text.includes('"customer"') || !text.includes('"free"')) continue;
+      if (!kept) kept = true;
+      else writeFileSync(join(dir, f), text.replace('"status": "free"', '"status": "disabled"'));
+    }
+    git(dir, 'commit', '-q', '-am', 'par01 with one free port');
+    expect(request(dir, DIA).code).toBe(0);
+    const r = request(dir, [...DIA.slice(0, 3), 'other', ...DIA.slice(4)]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no free DcimInterfaceL2 for customer-port among customer ports of core switches at par01: the 1 candidate is held \(request\/dia-0001 holds sw0\d-par01 \/ Ethernet1\/\d+\)/);
+    expect(r.stderr).toContain('svc request abandon');
+    expect(r.stderr).not.toContain('svc pools gc');
+    // Said once: not again as a diagnostic above the error.
+    expect(r.stderr.match(/no free DcimInterfaceL2/g)).toHaveLength(1);
   });
 });

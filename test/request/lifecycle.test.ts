@@ -80,8 +80,12 @@ describe('modify, terminate, list, abandon', () => {
     const portFile = 'inventory/DcimInterfaceL2/sw01-par01/ethernet1-1~12804403.json';
     const bootstrapPort = fileAt(dir, 'main', portFile);
     merge(dir, json<Created>(request(dir, [...DIA, '--format', 'json'])).branch);
-    const t = json<Created>(request(dir, ['terminate', 'dia-0001', '--format', 'json']));
-    expect(t.status).toBe('terminated');
+    const out = request(dir, ['terminate', 'dia-0001']);
+    expect(out.stdout).toContain('terminate dia-0001 (dedicated internet, acme): terminated');
+    // What it gives back is named by pool, not by the pool's internal id.
+    expect(out.stdout).toMatch(/released 1000 to Customer vlan pool for dia-0001 \(vlan\)/);
+    expect(out.stdout).not.toMatch(/ to [0-9a-f]{16}/);
+    const t = { branch: 'request/dia-0001-terminate-1' };
     const sub = JSON.parse(fileAt(dir, t.branch, 'inventory/ProductDedicatedInternet/dia-0001.json'));
     expect(sub).toMatchObject({ status: 'terminated', end_date: '2026-01-01T00:00:00.000Z' });
     expect(fileAt(dir, t.branch, portFile)).toBe(bootstrapPort);
@@ -135,6 +139,16 @@ describe('modify, terminate, list, abandon', () => {
     expect(r.stdout).toContain('pushed request/dia-0001 to origin');
     expect(r.stdout).toMatch(/gh pr create --head request\/dia-0001 --base main --title 'create dedicated internet dia-0001 for acme' --body-file \S+\.md/);
     expect(git(dir, 'ls-remote', 'origin', 'refs/heads/request/dia-0001').trim()).not.toBe('');
+  });
+
+  it('--push --pr without a remote shows the request it made, then what failed and what is left to do', () => {
+    const dir = otterNet();
+    const r = request(dir, [...DIA, '--push', '--pr']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('✓ create dia-0001 (dedicated internet, acme): active');
+    expect(r.stderr).toMatch(/request dia-0001 was made: branch request\/dia-0001 is committed here \(commit [0-9a-f]{12}\), but pushing it to origin failed, so no pull request was opened: the repository has no remote "origin"/);
+    expect(r.stderr).toContain('git remote add origin');
+    expect(git(dir, 'branch', '--list', 'request/dia-0001').trim()).not.toBe('');
   });
 });
 

@@ -1,3 +1,4 @@
+import type { Progress } from '../../core/progress.js';
 import Database from 'better-sqlite3';
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
@@ -51,6 +52,8 @@ export interface IndexTarget {
    * in the work tree or git's index since.
    */
   status?: StatusAnswer;
+  /** Told of the objects a full build has indexed (see core/progress.ts). */
+  progress?: Progress;
 }
 
 export interface OpenedIndex {
@@ -208,7 +211,15 @@ function buildFull(dbPath: string, layout: Layout, g: GitView | undefined, targe
     const built = db;
     built.transaction(() => {
       const fresh = new FreshBuild(built, layout, plan, base.display, base.readContent);
-      for (const records of source.records((n) => fresh.expect(n))) fresh.add(records);
+      let total: number | undefined;
+      const expect = (n: number) => {
+        total = n;
+        fresh.expect(n);
+      };
+      for (const records of source.records(expect)) {
+        fresh.add(records);
+        target.progress?.('indexing objects', fresh.count, total);
+      }
       fresh.finish();
       count = fresh.count;
       const { tree, dirty, status } = source.state();

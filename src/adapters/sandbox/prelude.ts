@@ -100,7 +100,7 @@ export const PRELUDE = String.raw`(function () {
     allocateNumber: (pool, identifier) => call('allocateNumber', [pool, identifier]),
     allocatePrefix: (pool, identifier, request) => call('allocatePrefix', [pool, identifier, request]),
     allocateAddress: (pool, identifier) => call('allocateAddress', [pool, identifier]),
-    claim: (kind, candidates, identifier) => call('claim', [kind, candidates, identifier]),
+    claim: (kind, candidates, identifier, options) => call('claim', [kind, candidates, identifier, options]),
     log: freeze({
       info: (m) => notify('log', ['info', StringC(m)]),
       warn: (m) => notify('log', ['warn', StringC(m)]),

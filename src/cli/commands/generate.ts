@@ -22,7 +22,10 @@ export function registerGenerate(program: Command, ctx: Ctx, setExit: SetExit): 
       const c = ctx();
       const catalog = requireCatalog(c);
       const { generate } = await import('../../app/generate.js');
+      const { progressLine } = await import('../progress.js');
+      const bar = progressLine(c, opts.format);
       const result = await generate(catalog, {
+        ...(bar ? { progress: bar.report } : {}),
         ...(opts.target !== undefined ? { target: opts.target } : {}),
         ...(opts.generator !== undefined ? { generator: opts.generator } : {}),
         dryRun: Boolean(opts.dryRun || opts.check),
@@ -30,7 +33,7 @@ export function registerGenerate(program: Command, ctx: Ctx, setExit: SetExit): 
         noCache: !opts.cache,
         clock: c.clock,
         status: c.earlyStatus?.(catalog.root),
-      });
+      }).finally(() => bar?.end());
       const changed = result.files.writes.length + result.files.deletes.length > 0;
       if (opts.format === 'json') c.out(jsonDocument(toJson(result, changed)));
       else c.out(renderText(result, changed, Boolean(opts.check), c));
@@ -73,7 +76,9 @@ function renderText(r: GenerateResult, changed: boolean, check: boolean, c: CliC
   let out = '';
   for (const t of r.reports) {
     const move = t.lifecycle ? `  ${t.lifecycle.from} → ${t.lifecycle.to}` : '';
-    out += `${col.bold(generatorLabel(t))}  ${t.label}  ${OUTCOME[t.outcome](col)}${move}\n`;
+    // A run that changes nothing generated nothing new: saying "generated" reads as if it wrote.
+    const outcome = !changed && t.outcome === 'generated' ? col.green('up to date') : OUTCOME[t.outcome](col);
+    out += `${col.bold(generatorLabel(t))}  ${t.label}  ${outcome}${move}\n`;
     for (const l of t.logs) out += `  ${col.dim(l.level)} ${l.message}\n`;
     if (t.pending) out += `  ${col.yellow('pending')} ${t.pending}\n`;
   }

@@ -26,7 +26,9 @@ export function registerLoad(program: Command, ctx: Ctx, setExit: SetExit): void
       const c = ctx();
       const catalog = requireCatalog(c);
       const { loadObjectsChecked } = await import('../../app/load.js');
-      const r = await loadObjectsChecked(catalog, paths, c.cwd, { dryRun: Boolean(opts.dryRun), overwriteGenerated: Boolean(opts.overwriteGenerated) });
+      const { progressLine } = await import('../progress.js');
+      const bar = progressLine(c, opts.format);
+      const r = await loadObjectsChecked(catalog, paths, c.cwd, { dryRun: Boolean(opts.dryRun), overwriteGenerated: Boolean(opts.overwriteGenerated), ...(bar ? { progress: bar.report } : {}) }).finally(() => bar?.end());
       if (!r.ok) {
         if (opts.format === 'json') {
           c.out(jsonDocument({ ok: false, dryRun: Boolean(opts.dryRun), summary: {}, written: [], diagnostics: r.diagnostics }));

@@ -203,7 +203,13 @@ export async function showRequest(c: CliContext, catalog: import('../../core/cat
   const { renderRequestDiff } = await import('../render/request-diff.js');
   const { deliver } = await import('../deliver.js');
   const schema = requireModel(catalog).schema;
-  const delivery: Delivery | undefined = opts.push || opts.pr ? await deliver(catalog, result, schema, { push: Boolean(opts.push), pr: Boolean(opts.pr) }) : undefined;
+  let undelivered: unknown;
+  const delivery: Delivery | undefined = opts.push || opts.pr ? await deliver(catalog, result, schema, { push: Boolean(opts.push), pr: Boolean(opts.pr) }).catch((e: unknown) => void (undelivered = e)) ?? undefined : undefined;
+  // The request is made even when delivering it failed: show it, then the failure.
+  if (undelivered !== undefined) {
+    await showRequest(c, catalog, result, { format: opts.format });
+    throw undelivered;
+  }
   if (opts.format === 'json') {
     const diff = renderRequestDiff(result.files, schema, 'json', c.color, diffExtra(result));
     c.out(jsonDocument({
@@ -239,7 +245,8 @@ export async function showRequest(c: CliContext, catalog: import('../../core/cat
     c.out(`  request ${col.bold(result.requestId)} on branch ${col.cyan(result.branch)} from ${result.base.ref} (${result.base.commit.slice(0, 12)}): nothing was written, nothing reserved\n\n`);
   } else {
     c.out(`${col.green('✓')} ${result.action} ${col.bold(result.subscriptionId)} (${result.product}, ${result.customer}): ${result.status}\n`);
-    c.out(`  request ${col.bold(result.requestId)} on branch ${col.cyan(result.branch)} from ${result.base.ref} (${result.commit.slice(0, 12)})\n\n`);
+    // Both hashes, labelled: one bare hash beside the base's name was read as the base's.
+    c.out(`  request ${col.bold(result.requestId)} on branch ${col.cyan(result.branch)}: commit ${result.commit.slice(0, 12)} on base ${result.base.ref} (${result.base.commit.slice(0, 12)})\n\n`);
   }
   c.out(renderRequestDiff(result.files, schema, 'text' as DiffFormat, col, diffExtra(result)));
   if (result.notShared) c.err(`${col.yellow('note')}: reservations are recorded in this repository only (${result.notShared}); they are shared when refs/svc/reservations reaches the remote (the next request with a reachable remote pushes it)\n`);

@@ -22,7 +22,14 @@ export function registerValidate(program: Command, ctx: Ctx, setExit: SetExit): 
       // The shared reservation ledger's own consistency (a resource reserved twice), when there is one.
       const ledgerProblems = await (await import('../../app/pools.js')).ledgerAudit(catalog.root).catch(() => undefined);
       const strict = Boolean(opts.strict) || catalog.strict;
-      const report = validateCatalog(catalog, nodeFileHost, { strict, ...(ledgerProblems ? { ledgerProblems } : {}) });
+      const { progressLine } = await import('../progress.js');
+      const bar = progressLine(c, opts.format);
+      let report;
+      try {
+        report = validateCatalog(catalog, nodeFileHost, { strict, ...(ledgerProblems ? { ledgerProblems } : {}), ...(bar ? { progress: bar.report } : {}) });
+      } finally {
+        bar?.end();
+      }
       // Subscriptions against their lifecycle state, through the index (skipped when the inventory does not decode cleanly).
       if (report.checked.objects !== undefined && !hasErrors(report.diagnostics)) {
         const { validateSubscriptions } = await import('../../app/validate-subscriptions.js');

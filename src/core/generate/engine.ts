@@ -1,3 +1,4 @@
+import type { Progress } from '../progress.js';
 import type { GeneratorDefinition } from '../catalog/catalog.js';
 import { UsageError, ValidationError } from '../errors.js';
 import type { Inventory } from '../inventory/api.js';
@@ -44,6 +45,8 @@ export interface GenerateInput {
   generatorsOnly?: boolean;
   /** Objects to add or replace before the generators run (a request's new subscription and its blocks). */
   seed?: ChangeSet;
+  /** Told of each target as it starts, per generator (see core/progress.ts). */
+  progress?: Progress;
   clock: () => Date;
   /**
    * Remembered runs (./memo.ts): a target whose remembered run still holds is not run again. `key`
@@ -134,6 +137,7 @@ export async function planGeneration(input: GenerateInput): Promise<GeneratePlan
     if (targets.length) targetFound = true;
     const seen = new Set<string>();
     for (const target of targets) {
+      input.progress?.(`generating ${gen.def.name}`, seen.size + 1, targets.length);
       seen.add(target.id);
       const prev = runs.get(runId(gen.def.name, target.id));
       const report: TargetReport = { generator: gen.def.name, target: target.id, label: labelOf(overlay, target), outcome: 'generated', logs: [], released: [] };

@@ -93,6 +93,11 @@ export class PoolState {
     return this.claims.isClaimed(kind, id);
   }
 
+  /** The key claiming `id` of `kind`, if any. */
+  claimKeyOf(kind: string, id: string): string | undefined {
+    return this.claims.keyHolding(kind, id);
+  }
+
   claimHolder(kind: string, key: string): string | undefined {
     return this.claims.record(kind, key)?.resource;
   }

@@ -7,6 +7,7 @@ import type { KindSchema, RelationshipSchema } from '../schema/model.js';
 import { didYouMean } from '../suggest.js';
 import type { AllocationRecord } from '../pools/records.js';
 import type {
+  ClaimOptions,
   GeneratorLog,
   GeneratorSdk,
   Hfid,
@@ -22,7 +23,11 @@ import type { Overlay } from './overlay.js';
 import { matches, pointsAt } from './overlay.js';
 import type { PoolState } from './pool-state.js';
 import type { Before, ProducedEntry } from './records.js';
-import type { SharedReservations } from './shared.js';
+import type { HolderOf, SharedReservations } from './shared.js';
+import { claimExhausted } from '../pools/claims.js';
+
+/** Enough holders to say who to ask, without reading the ledger for each of 10,000 candidates. */
+const CLAIM_HOLDERS_LOOKED_UP = 50;
 
 export interface LogLine {
   level: 'info' | 'warn' | 'debug';
@@ -218,28 +223,40 @@ export class Session implements GeneratorSdk {
     return atCallSite(() => this.allocate(pool, identifier, {}));
   }
 
-  claim<N extends string>(kindName: N, candidates: readonly SvcObject[], identifier: string): Promise<never> {
-    return atCallSite(() => this.claimAt(kindName, candidates, identifier));
+  claim<N extends string>(kindName: N, candidates: readonly SvcObject[], identifier: string, options?: ClaimOptions): Promise<never> {
+    return atCallSite(() => this.claimAt(kindName, candidates, identifier, options ?? {}));
   }
 
-  private async claimAt<N extends string>(kindName: N, candidates: readonly SvcObject[], identifier: string): Promise<never> {
+  private async claimAt<N extends string>(kindName: N, candidates: readonly SvcObject[], identifier: string, options: ClaimOptions): Promise<never> {
     this.kindOf(kindName, false);
     const key = this.key(identifier);
     const ids = candidates.map((c) => c.id);
+    // Locally held claims of other targets are skipped before asking the shared record.
+    const mine = this.pools.claimHolder(kindName, key);
+    const local = ids.filter((id) => id === mine || !this.pools.isClaimed(kindName, id));
+    const exhausted = async (holderOf?: HolderOf) => {
+      const holders: { item: string; by: string }[] = [];
+      for (const id of ids.slice(0, CLAIM_HOLDERS_LOOKED_UP)) {
+        const localKey = this.pools.claimKeyOf(kindName, id);
+        const shared = localKey === undefined || localKey === key ? await holderOf?.(id) : undefined;
+        const by = shared ? (shared.state === 'held' ? shared.holder : this.claimantLabel(shared.key)) : localKey !== undefined ? this.claimantLabel(localKey) : 'someone';
+        holders.push({ item: this.objectLabel(id), by });
+      }
+      return claimExhausted({ kind: kindName, identifier, among: typeof options?.among === 'string' ? options.among : undefined, candidates: ids.length, holders });
+    };
     let offered = ids;
     if (this.shared) {
-      // The shared record decides; locally held claims of other targets are skipped before asking it.
-      const mine = this.pools.claimHolder(kindName, key);
-      const local = ids.filter((id) => id === mine || !this.pools.isClaimed(kindName, id));
-      const chosen = await this.shared.reserve(kindName, key, async (blocking) => {
+      const chosen = await this.shared.reserve(kindName, key, async (blocking, holderOf) => {
         for (const id of local) if ((await blocking(id)) === undefined) return id;
-        return undefined;
+        throw await exhausted(holderOf);
       });
       if (!ids.includes(chosen)) {
         await this.shared.release(kindName, key);
-        return this.claimAt(kindName, candidates, identifier);
+        return this.claimAt(kindName, candidates, identifier, options);
       }
       offered = [chosen];
+    } else if (!local.length) {
+      throw await exhausted();
     }
     const held = this.pools.claimHolder(kindName, key);
     const id = this.pools.claim(kindName, offered, key, this.target.id);
@@ -286,6 +303,21 @@ export class Session implements GeneratorSdk {
     const record = allocator.recordOf(key)!;
     this.allocations.set(`${record.type}\0${record.pool}\0${key}`, record);
     return resource;
+  }
+
+  /** An object as users see it elsewhere: its hfid ("sw1-par01 / Ethernet1/1"), else its id. */
+  private objectLabel(id: string): string {
+    const obj = this.overlay.get(id);
+    return (obj && this.overlay.hfid(obj)?.join(' / ')) || id;
+  }
+
+  /** Who a claim key (`target:identifier`) belongs to: its target's subscription when it has one. */
+  private claimantLabel(key: string): string {
+    const target = this.overlay.get(key.slice(0, key.indexOf(':')));
+    const sub = target?.relationships.subscription;
+    const subscription = sub && !Array.isArray(sub) ? this.overlay.get(sub.id)?.attributes.subscription_id : undefined;
+    if (typeof subscription === 'string') return `subscription ${subscription}`;
+    return target ? `${target.kind} ${this.objectLabel(target.id)}` : key;
   }
 
   /** Keys are scoped to the target, so two targets' identifiers never meet. */

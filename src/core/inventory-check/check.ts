@@ -1,3 +1,4 @@
+import type { Progress } from '../progress.js';
 import { diag, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import { objectPath } from '../inventory/paths.js';
 import type { SchemaSet } from '../schema/model.js';
@@ -17,8 +18,8 @@ export interface InventoryCheck {
  * other. Each finding names the object's file and the line of the key at fault (line 1 when the
  * problem is the object as a whole).
  */
-export function checkInventory(schema: SchemaSet, files: readonly ObjectFileText[]): InventoryCheck {
-  const inv = resolveInventory(schema, files);
+export function checkInventory(schema: SchemaSet, files: readonly ObjectFileText[], progress?: Progress): InventoryCheck {
+  const inv = resolveInventory(schema, files, progress);
   const found: Diagnostic[] = [
     ...checkAttributes(schema, inv.objects),
     ...checkUniqueness(schema, inv.objects, inv.byId),

@@ -1,3 +1,4 @@
+import type { Progress } from '../progress.js';
 import { diag, type Diagnostic } from '../diagnostics.js';
 import { decodeObject, locateKey, refKeyText, toInventoryObject, type DecodedObject, type RefKey } from '../inventory/codec.js';
 import { parseHfidPath, type HfidPath } from '../inventory/hfid.js';
@@ -15,13 +16,15 @@ export interface ResolvedInventory {
  * Files → decoded objects → hfids → references resolved to ids. Decoding is the store's codec, so
  * validation reads the files exactly as the index does. Sorted by path for deterministic findings.
  */
-export function resolveInventory(schema: SchemaSet, files: readonly ObjectFileText[]): ResolvedInventory {
+export function resolveInventory(schema: SchemaSet, files: readonly ObjectFileText[], progress?: Progress): ResolvedInventory {
   const diagnostics: Diagnostic[] = [];
   const decoded: { file: ObjectFileText; d: DecodedObject }[] = [];
   const byIdDecoded = new Map<string, { file: ObjectFileText; d: DecodedObject }>();
   // Looked up per kind when a reference by hfid is resolved: grouped once, not found by a walk of every object per kind.
   const byKind = new Map<string, DecodedObject[]>();
+  let read = 0;
   for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    progress?.('checking objects', ++read, files.length);
     const r = decodeObject(schema, file.path, file.text, file.file);
     diagnostics.push(...r.diagnostics);
     if (!r.object) continue;

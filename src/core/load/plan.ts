@@ -1,3 +1,4 @@
+import type { Progress } from '../progress.js';
 import { diag, hasErrors, sortDiagnostics, type Diagnostic, type SourceLocation } from '../diagnostics.js';
 import { sameObject } from '../inventory/equality.js';
 import { objectId } from '../inventory/paths.js';
@@ -46,6 +47,8 @@ export interface LoadOptions {
   overwriteGenerated?: boolean;
   /** Object id → the open request branch that has claimed it: changing it is refused the same way. */
   held?: ReadonlyMap<string, string>;
+  /** Told of each object checked (see core/progress.ts). */
+  progress?: Progress;
 }
 
 /**
@@ -82,7 +85,9 @@ export function planLoad(inputs: readonly LoadInput[], schema: SchemaSet, reader
   // Identity: every entry needs an hfid, and may appear once.
   const live: Entry[] = [];
   const firstOf = new Map<string, Entry>();
+  let checked = 0;
   for (const e of entries) {
+    opts.progress?.('checking objects', ++checked, entries.length);
     const h = hfids.hfid(e);
     if (!h) {
       const paths = e.schema.human_friendly_id;

@@ -64,15 +64,7 @@ export class ClaimBook {
     };
     const item = candidates.find((c) => !heldByOther(c));
     if (item === undefined) {
-      const holders = [...new Set(candidates.map((c) => k.byItem.get(c)!))].sort();
-      const shown = holders.length > 5 ? `${holders.slice(0, 5).join(', ')} and ${holders.length - 5} more` : holders.join(', ');
-      throw new ValidationError(
-        'claims/exhausted',
-        candidates.length === 0
-          ? `no ${kind} to claim for ${key}: the generator offered no candidates`
-          : `no free ${kind} for ${key}: all ${candidates.length} candidates are claimed (by ${shown})`,
-        { hint: 'free one (terminate a service that holds one) or add candidates' },
-      );
+      throw claimExhausted({ kind, identifier: key, candidates: candidates.length, holders: candidates.map((c) => ({ item: c, by: k.byItem.get(c)! })) });
     }
     if (current) this.release(kind, key);
     const record: AllocationRecord = { pool: kind, key, type: 'claim', resource: item };
@@ -93,6 +85,11 @@ export class ClaimBook {
     return this.kinds.get(kind)?.byKey.get(key);
   }
 
+  /** The key claiming `item`, if any. */
+  keyHolding(kind: string, item: string): string | undefined {
+    return this.kinds.get(kind)?.byItem.get(item);
+  }
+
   isClaimed(kind: string, item: string): boolean {
     return this.kinds.get(kind)?.byItem.has(item) ?? false;
   }
@@ -106,3 +103,37 @@ export class ClaimBook {
 /** The records without `key`'s claim on `kind`. */
 export const releaseClaim = (kind: string, records: readonly AllocationRecord[], key: string): AllocationRecord[] =>
   records.filter((r) => !(r.type === 'claim' && r.pool === kind && r.key === key));
+
+/** What a claim that found nothing asked for, what there was and who holds it: the error says all three. */
+export interface ClaimAsk {
+  kind: string;
+  /** The claim's identifier (or key), as the message names it. */
+  identifier: string;
+  /** What the generator offered, in words (e.g. "customer ports at par01"), when it said. */
+  among?: string | undefined;
+  candidates: number;
+  /** The candidates looked at and who holds each (a request branch, a subscription), as shown to users. */
+  holders: readonly { item: string; by: string }[];
+}
+
+const SHOWN = 5;
+
+export function claimExhausted(ask: ClaimAsk): ValidationError {
+  const among = ask.among ? ` among ${ask.among}` : '';
+  if (ask.candidates === 0) {
+    return new ValidationError('claims/exhausted', `no ${ask.kind} to claim for ${ask.identifier}${among}: the generator found no candidates`, {
+      hint: `add ${ask.kind} objects where the generator looks${ask.among ? ` (${ask.among})` : ''}, or ask for another place`,
+    });
+  }
+  const byHolder = new Map<string, string[]>();
+  for (const h of ask.holders) byHolder.set(h.by, [...(byHolder.get(h.by) ?? []), h.item]);
+  const groups = [...byHolder].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const said = groups.slice(0, SHOWN).map(([by, items]) => `${by} holds ${items.length > 2 ? `${items.slice(0, 2).join(', ')} and ${items.length - 2} more` : items.join(', ')}`);
+  if (groups.length > SHOWN) said.push(`${groups.length - SHOWN} more holders`);
+  const unseen = ask.candidates - ask.holders.length;
+  if (unseen > 0) said.push(`${unseen} more candidate${unseen === 1 ? '' : 's'} not looked up`);
+  const n = ask.candidates === 1 ? 'the 1 candidate is' : `all ${ask.candidates} candidates are`;
+  return new ValidationError('claims/exhausted', `no free ${ask.kind} for ${ask.identifier}${among}: ${n} held (${said.join('; ')})`, {
+    hint: 'a request frees what it holds when abandoned (`svc request abandon <id>`) and a subscription when terminated; or add candidates to the inventory',
+  });
+}

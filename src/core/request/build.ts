@@ -91,6 +91,8 @@ export function coerceInput(product: ProductDef, set: ProductSet, key: string, t
     const numeric = (t.kind === 'scalar' && t.type === 'int') || (t.kind === 'enum' && t.values.every((v) => typeof v === 'number'));
     if (numeric && /^-?\d+$/.test(s.trim())) return Number(s.trim());
     if (t.kind === 'scalar' && t.type === 'bool' && (s === 'true' || s === 'false')) return s === 'true';
+    // svc shows an object as "sw1-par01 / eth3": take it back as written, as well as "sw1-par01/eth3".
+    if (t.kind === 'schema' || t.kind === 'block') return s.trim().replace(/\s+\/\s+/g, '/');
     return s;
   };
   return field.list ? (text === '' ? [] : text.split(',').map((s) => one(s.trim()))) : one(text);

@@ -169,6 +169,10 @@ export class LedgerDraft {
     return {
       has: async (resource) => (await blocking(resource)) !== undefined,
       blocking,
+      holderOf: async (resource) => {
+        const key = await this.keyHolding(pool, resource);
+        return key === undefined ? undefined : this.get(pool, key);
+      },
       firstFree: async (candidates, batchSize = 256) => {
         let batch: string[] = [];
         const check = async (): Promise<string | undefined> => {

@@ -67,6 +67,8 @@ export interface UsedResources {
    * space) any resource of the space that overlaps it, in whatever pool. Undefined when it is free.
    */
   blocking(resource: string): Promise<string | undefined>;
+  /** The reservation holding exactly `resource` in the pool, so an error can say who holds it. */
+  holderOf(resource: string): Promise<Reservation | undefined>;
   /**
    * The first of `candidates` that nobody holds, checking them in batches so a pool that is mostly
    * full costs one round of reads per batch, not one per candidate. Undefined when all are taken.
