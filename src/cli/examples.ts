@@ -35,10 +35,13 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   pools: ['svc pools list', 'svc pools gc --dry-run'],
   'pools list': ['svc pools list', 'svc pools list --format json'],
   'pools gc': ['svc pools gc --dry-run', 'svc pools gc --grace 2d', 'svc pools gc --settle-only    # in CI on the default branch'],
+  'pools show': ['svc pools show "Customer prefixes pool"', 'svc pools show "Customer vlan pool" --format json'],
+  'pools reserve': ['svc pools reserve "Customer vlan pool" 1500 --for "lab switch"', 'svc pools reserve "Customer prefixes pool" --size /31 --for "link to par02"'],
+  'pools release': ['svc pools release "Customer vlan pool" 1500'],
   init: ['svc init my-catalog', 'svc init my-catalog --from-infrahub ../my-infrahub-repo --format json'],
   query: ['svc query device_config --var device=sw01-par01', 'svc query device_config --var device=rt01-par01 --format yaml'],
   render: ['svc render', 'svc render --check', 'svc render --definition device_config --target sw01-par01'],
-  serve: ['svc serve', 'svc serve --port 0', 'SVC_SERVE_TOKEN=secret svc serve --host 0.0.0.0'],
+  serve: ['svc serve', 'svc serve --port 0', 'SVC_SERVE_TOKEN=$(openssl rand -hex 16) svc serve --host 0.0.0.0'],
 };
 
 /** Adds each command's Examples to its --help. */
