@@ -183,16 +183,7 @@ export class SqliteInventory extends IndexReader implements Inventory {
    */
   async previewing<T>(changes: ChangeSet, read: () => Promise<T>): Promise<T> {
     const { plan, byPath } = this.planInner(changes);
-    const deletes = new Set(plan.deletes);
-    const fileChanges: FileChange[] = [
-      ...plan.writes.map((w) => ({ path: w.path, text: w.text, blob: blobId(w.text, this.opened.blobFormat) })),
-      ...plan.deletes.map((p) => ({ path: p, text: null, blob: '' })),
-    ];
-    const readContent = (p: string): FileChange | undefined => {
-      const t = byPath.get(p);
-      if (t !== undefined) return { path: p, text: t, blob: blobId(t, this.opened.blobFormat) };
-      return deletes.has(p) ? undefined : this.opened.readContent(p);
-    };
+    const { fileChanges, readContent } = this.ingestable(plan, byPath);
     this.db.exec('SAVEPOINT svc_preview');
     try {
       ingest(this.db, this.layout, fileChanges, { fresh: false, display: this.display, readContent });
