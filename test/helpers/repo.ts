@@ -80,8 +80,10 @@ export function otterNetRepo(): string {
       files[full.slice(PROJECT_ROOT.length + 1)] = readFileSync(full, 'utf8');
     }
   };
+  // checks, queries and templates too: .orchestrator.yml names them (requests run the checks, and
+  // requests and generate re-render the artifacts their change touches).
   files['.orchestrator.yml'] = readFileSync(join(PROJECT_ROOT, '.orchestrator.yml'), 'utf8');
-  for (const d of ['schemas', 'products', 'generators', 'inventory']) add(d);
+  for (const d of ['schemas', 'products', 'generators', 'inventory', 'checks', 'queries', 'templates']) add(d);
   return tempRepo(files);
 }
 
