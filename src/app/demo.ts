@@ -12,7 +12,8 @@ import { createRequest, type RequestResult } from './request.js';
 
 /** The Otter-net example shipped with svc: the package's own catalog. */
 export const EXAMPLE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const EXAMPLE_PARTS = ['.orchestrator.yml', 'schemas', 'products', 'generators', 'bootstrap', 'queries', 'templates/device_config.j2', 'artifacts'];
+/** What the scratch catalog needs: everything .orchestrator.yml names (templates/ also holds svc's own). */
+export const EXAMPLE_PARTS = ['.orchestrator.yml', 'schemas', 'products', 'generators', 'bootstrap', 'queries', 'checks', 'templates/device_config.j2', 'artifacts'];
 
 export interface DemoResult {
   dir: string;

@@ -1,7 +1,9 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { git, svc, tempDir } from '../helpers/repo.js';
+import { EXAMPLE_PARTS } from '../../src/app/demo.js';
+import { git, PROJECT_ROOT, svc, tempDir } from '../helpers/repo.js';
 
 const NOW = { SVC_NOW: '2026-01-01T00:00:00Z' };
 
@@ -49,5 +51,25 @@ describe('svc demo (the README\'s first command)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('error[demo/not-empty]');
     expect(readdirSync(dir).sort()).toEqual(['.git', 'notes.txt']);
+  });
+
+  it('copies, and the package ships, every folder and file the example .orchestrator.yml names', () => {
+    const config = load(readFileSync(join(PROJECT_ROOT, '.orchestrator.yml'), 'utf8')) as Record<string, unknown>;
+    const named = new Set<string>(['.orchestrator.yml']);
+    for (const value of Object.values(config)) {
+      if (typeof value === 'string') named.add(value);
+      if (!Array.isArray(value)) continue;
+      for (const e of value as unknown[]) {
+        if (typeof e === 'string') named.add(e);
+        else for (const k of ['file_path', 'template_path']) if (typeof (e as Record<string, unknown>)[k] === 'string') named.add((e as Record<string, string>)[k]!);
+      }
+    }
+    const under = (parts: string[]) => (path: string) => parts.some((p) => path === p || path.startsWith(`${p}/`));
+    const files = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { files: string[] }).files;
+    // The inventory is the demo's own, built from bootstrap/.
+    const paths = [...named].filter((p) => p !== config.inventory);
+    expect(paths.filter((p) => !under(EXAMPLE_PARTS)(p))).toEqual([]);
+    expect(paths.filter((p) => !under(files)(p))).toEqual([]);
+    expect(paths).toContain('checks/unique_customer_port.ts');
   });
 });

@@ -138,7 +138,8 @@ describe('the Otter-net bootstrap', () => {
   const bootstrap = join(PROJECT_ROOT, 'bootstrap');
   it.runIf(existsSync(bootstrap) && statSync(bootstrap).isDirectory() && existsSync(join(PROJECT_ROOT, '.orchestrator.yml')))('loads into a copy of the catalog, and svc validate passes', () => {
     const files: FileTree = { '.orchestrator.yml': readFileSync(join(PROJECT_ROOT, '.orchestrator.yml'), 'utf8') };
-    for (const d of ['schemas', 'products', 'bootstrap']) if (existsSync(join(PROJECT_ROOT, d))) Object.assign(files, filesUnder(join(PROJECT_ROOT, d), d));
+    // checks/ and queries/ too: validate runs the example's check, which names a query.
+    for (const d of ['schemas', 'products', 'bootstrap', 'checks', 'queries']) if (existsSync(join(PROJECT_ROOT, d))) Object.assign(files, filesUnder(join(PROJECT_ROOT, d), d));
     const dir = tempRepo(files);
     const r = svc(dir, ['load', 'bootstrap']);
     expect(r.stderr).toBe('');

@@ -160,14 +160,11 @@ describe('queries in Infrahub\'s shape', () => {
 });
 
 describe('svc query', () => {
-  const config = `${readFileSync(join(PROJECT_ROOT, '.orchestrator.yml'), 'utf8').replace(/^queries:[\s\S]*?(?=^\S|$(?![\s\S]))/m, '')}
-queries:
-  - name: device_ports
-    file_path: queries/device_ports.gql
-`;
+  // The example's own queries stay (its check and transform use them); device_ports joins them.
+  const config = readFileSync(join(PROJECT_ROOT, '.orchestrator.yml'), 'utf8').replace(/^queries:\n/m, 'queries:\n  - name: device_ports\n    file_path: queries/device_ports.gql\n');
   const world = () =>
     queryWorld('cli', {
-      '.orchestrator.yml': config.replace(/^(jinja2_transforms|artifact_definitions):[\s\S]*?(?=^\S|$(?![\s\S]))/gm, ''),
+      '.orchestrator.yml': config,
       'queries/device_ports.gql': 'query ($device: String!, $limit: Int) {\n  DcimDevice(name__value: $device) {\n    edges { node { name { value } interfaces(limit: $limit) { count edges { node { name { value } } } } } }\n  }\n}\n',
     });
 
