@@ -93,10 +93,21 @@ function svcAsync(cwd, args, killAfterMs) {
   });
 }
 
+/** A failed svc's reason: the JSON error document's code and message (--format json), else its last lines. */
+function why(r) {
+  try {
+    const { error } = JSON.parse(r.stderr);
+    return `${error.code}: ${error.message}`;
+  } catch {
+    return r.stderr.trim().split('\n').slice(-2).join(' | ');
+  }
+}
+
 // ---- the demo catalog ----------------------------------------------------------------------------
 function demoCatalog() {
   const dir = join(work, 'origin');
-  for (const d of ['schemas', 'products', 'generators', 'bootstrap']) cpSync(join(ROOT, d), join(dir, d), { recursive: true });
+  // Every folder the example's .orchestrator.yml names: its check runs in every request.
+  for (const d of ['schemas', 'products', 'generators', 'bootstrap', 'checks', 'queries', 'templates']) cpSync(join(ROOT, d), join(dir, d), { recursive: true });
   cpSync(join(ROOT, '.orchestrator.yml'), join(dir, '.orchestrator.yml'));
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'config', 'gc.auto', '0');
@@ -244,7 +255,7 @@ async function concurrentRounds(origin) {
         branches.push(JSON.parse(r.stdout).branch);
       } else {
         counts['requests failed']++;
-        log(`round ${round}: a request failed: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+        log(`round ${round}: a request failed: ${why(r)}`);
       }
     }
     measure(`round ${round}`, dir, 'main', branches);
@@ -324,7 +335,7 @@ async function overHttp(origin) {
       if (r.code === 0) counts['requests ok']++;
       else {
         counts['requests failed']++;
-        log(`over http: a request failed: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+        log(`over http: a request failed: ${why(r)}`);
       }
     }
     server.close();
@@ -413,8 +424,10 @@ async function kills(origin) {
     const c = commands[k % commands.length];
     const at = Math.floor(Math.random() * c.ms);
     const r = await svcAsync(dir, c.args(k), at);
-    // The next command: whatever svc does to recover, it does here.
-    svcSync(dir, ['request', 'list', '--format', 'json']);
+    // The next command: whatever svc does to recover, it does here. After a killed request that is the
+    // next command that touches the ledger (svc pools gc here; a request does the same): read-only
+    // commands such as `svc request list` release nothing.
+    svcSync(dir, c.name === 'request' ? ['pools', 'gc', '--format', 'json'] : ['request', 'list', '--format', 'json']);
     const left = tempFiles(dir);
     if (left.length) log(`kill ${k} (${c.name} at ${at} ms): ${left.length} temp files left, e.g. ${left[0]}`);
     counts['leftover temp files'] += left.length;
