@@ -141,7 +141,9 @@ describe('svc generate: many services share nothing', () => {
     const full = generate(repo);
     expect(full.code).toBe(1);
     expect(full.stderr).toContain('generator dedicated_internet failed for target dia-p16');
-    expect(full.stderr).toMatch(/no free DcimInterfaceL2 for \S+: all 16 candidates are claimed/);
+    // It names the site, the candidates and who holds them (the first five, then a count).
+    expect(full.stderr).toMatch(/no free DcimInterfaceL2 for customer-port among customer ports of core switches at par01: all 16 candidates are held \(ProductDedicatedInternet dia-p00 holds sw01-par01 \/ Ethernet1\/1; .*; 11 more holders\)/);
+    expect(full.stderr).toContain('hint: a request frees what it holds when abandoned');
     expect(snapshot(repo)).toEqual(before);
   });
 });

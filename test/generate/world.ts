@@ -15,7 +15,7 @@ afterAll(() => {
 });
 
 /**
- * The Otter-net catalog with its bootstrap loaded and committed. Loading takes a while, so it is
+ * The Otter-net catalog with its bootstrap loaded and its artifacts rendered, committed. Loading takes a while, so it is
  * done once per test file and each test gets its own copy (work tree, .git and the .svc index).
  */
 export function otterNet(): string {
@@ -27,6 +27,11 @@ export function otterNet(): string {
     const load = svc(repo, ['load', 'bootstrap']);
     expect(load.stderr).toBe('');
     expect(load.code).toBe(0);
+    // The artifacts rendered and committed too, as on a real branch: `generate --check` also
+    // fails on stale or missing artifact files.
+    const render = svc(repo, ['render']);
+    expect(render.stderr).toBe('');
+    expect(render.code).toBe(0);
     commit(repo, 'bootstrap loaded');
     template = mkdtempSync(join(tmpdir(), 'svc-gen-template-'));
     cpSync(repo, template, { recursive: true });
