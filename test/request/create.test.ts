@@ -104,7 +104,10 @@ describe('svc request create', () => {
   it('a product without a generator is active with its request, which must give what active requires', () => {
     const dir = otterNet();
     const NODE = ['create', 'node Nokia', '--customer', 'otter', '--set', 'node_name=pe-01', '--set', 'site=par01', '--format', 'json'];
-    refusedLeavingNothing(dir, NODE, 'error[request/invalid-input]: loopback_ipv4: missing, and required', 'hint: loopback_ipv4 is required at active, and node has no generator to fill it in later: the request gives it');
+    refusedAsJson(dir, NODE, {
+      code: 'request/invalid',
+      diagnostics: [expect.objectContaining({ code: 'request/invalid-input', message: 'loopback_ipv4: missing, and required', hint: 'loopback_ipv4 is required at active, and node has no generator to fill it in later: the request gives it' })],
+    });
     const node = json<Created>(request(dir, [...NODE, '--set', 'loopback_ipv4=10.255.0.1']));
     expect(node.status).toBe('active');
     expect(node.targets).toEqual([expect.objectContaining({ generator: null, outcome: 'checked', lifecycle: { from: 'provisioning', to: 'active' } })]);
@@ -136,7 +139,11 @@ describe('svc request create', () => {
     expect(port.status).toBe('active');
     const end = json<Created>(request(dir, ['terminate', 'node-0001', '--format', 'json']));
     git(dir, 'merge', '-q', '--no-ff', '-m', 'node gone', end.branch);
-    refusedLeavingNothing(dir, PORT, 'error[lifecycle/dependencies]: subscription port-0002 (port 1000) cannot become provisioning: it uses node-0001 (node Nokia, terminated)', 'terminated is final, so use another one');
+    refusedAsJson(dir, PORT, {
+      code: 'lifecycle/dependencies',
+      message: 'subscription port-0002 (port 1000) cannot become provisioning: it uses node-0001 (node Nokia, terminated)',
+      hint: expect.stringContaining('terminated is final, so use another one'),
+    });
   });
 
   it('prints the id, the branch and the diff for people', () => {
@@ -159,6 +166,15 @@ function refusedLeavingNothing(dir: string, args: string[], ...says: string[]): 
   const r = request(dir, args);
   expect(r.code).toBe(1);
   for (const s of says) expect(r.stderr).toContain(s);
+  expect(snapshot(dir)).toBe(before);
+}
+
+/** The same under --format json: stderr is one error document, whose `error` matches `error`. */
+function refusedAsJson(dir: string, args: string[], error: Record<string, unknown>): void {
+  const before = snapshot(dir);
+  const r = request(dir, args);
+  expect(r.code).toBe(1);
+  expect(JSON.parse(r.stderr)).toMatchObject({ format_version: 1, error });
   expect(snapshot(dir)).toBe(before);
 }
 

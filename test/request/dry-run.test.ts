@@ -97,7 +97,7 @@ describe('svc request --dry-run', () => {
     for (const flag of ['--push', '--pr']) {
       const r = request(dir, [...DIA, '--dry-run', flag]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain('error[request/dry-run-delivery]: --dry-run makes no branch');
+      expect(JSON.parse(r.stderr).error).toMatchObject({ code: 'request/dry-run-delivery', message: expect.stringContaining('--dry-run makes no branch') });
     }
     expect(snapshot(dir)).toBe(before);
   });

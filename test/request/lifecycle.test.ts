@@ -121,6 +121,8 @@ describe('modify, terminate, list, abandon', () => {
     for (const [state, id] of [['open', b.request], ['merged', a.request], ['abandoned', c.request]] as const) {
       expect(json<{ requestId: string }[]>(request(dir, ['list', '--state', state, '--format', 'json'])).map((r) => r.requestId)).toEqual([id]);
     }
+    // Both requests re-rendered the same devices' configurations: b is made again on the new main first.
+    expect(request(dir, ['rebase', b.request]).code).toBe(0);
     merge(dir, b.branch);
     expect(request(dir, ['list', '--state', 'open']).stdout).toBe('no open requests\n');
     const badState = request(dir, ['list', '--state', 'closed']);

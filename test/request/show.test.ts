@@ -13,7 +13,7 @@ interface Shown {
   ref: string;
   commit: string;
   parent: string;
-  diff: { format: string; summary: { added: number; changed: number; removed: number }; lifecycle: unknown[]; allocations: unknown[]; kinds: unknown[] };
+  diff: { format: string; summary: { added: number; changed: number; removed: number }; lifecycle: unknown[]; allocations: unknown[]; kinds: unknown[]; artifacts: { path: string }[] };
 }
 
 /** `id` '': the checked-out request. */
@@ -32,6 +32,8 @@ describe('svc request show', () => {
     expect(version).toBe(1);
     expect(open.diff).toEqual(viaDiff);
     expect(open.diff.summary).toEqual({ added: 7, changed: 1, removed: 0 });
+    // The commit carries the configurations it re-rendered, and both diffs list them.
+    expect(open.diff.artifacts.map((a) => a.path)).toEqual(['artifacts/device-config/rt01-par01.cfg', 'artifacts/device-config/sw01-par01.cfg']);
 
     const text = request(dir, ['show', 'dia-0001']);
     expect(text.code).toBe(0);
@@ -39,6 +41,7 @@ describe('svc request show', () => {
     expect(text.stdout).toContain(`  branch request/dia-0001 at ${created.commit.slice(0, 12)}, made on ${open.parent.slice(0, 12)}\n`);
     expect(text.stdout).toContain('ProductDedicatedInternet dia-0001 (dedicated internet 1000): new → active');
     expect(text.stdout).toContain('allocated');
+    expect(text.stdout).toContain('+++ b/artifacts/device-config/sw01-par01.cfg');
     // Bookkeeping (the generator's run record) only with --all, as in svc diff.
     expect(text.stdout).toContain('1 bookkeeping change hidden');
     expect(text.stdout).not.toContain('SvcGeneratorRun  1 added');
