@@ -114,3 +114,23 @@ export function svc(cwd: string, args: string[], opts: { env?: NodeJS.ProcessEnv
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
+
+/**
+ * Merge a request branch as a reviewer would. Requests at one site re-render the same device
+ * configurations, so two of them merged one after the other conflict in artifacts/ only: those files
+ * are rendered again from the merged inventory (`svc render`), as `svc request rebase` would. A
+ * conflict anywhere else fails the test. Returns whether artifacts had to be rendered again.
+ */
+export function mergeRequest(dir: string, branch: string): boolean {
+  const r = spawnSync('git', ['merge', '-q', '--no-ff', '-m', `merge ${branch}`, branch], { cwd: dir, encoding: 'utf8' });
+  if (r.status === 0) return false;
+  const conflicted = git(dir, 'diff', '--name-only', '--diff-filter=U').trim().split('\n').filter(Boolean);
+  const outside = conflicted.filter((p) => !p.startsWith('artifacts/'));
+  if (outside.length || !conflicted.length) throw new Error(`merging ${branch}: ${r.stdout}${r.stderr}`);
+  git(dir, 'checkout', '--theirs', '--', ...conflicted);
+  const render = svc(dir, ['render']);
+  if (render.code !== 0) throw new Error(`svc render after merging ${branch}: ${render.stderr}`);
+  git(dir, 'add', '-A', '--', 'artifacts');
+  git(dir, 'commit', '-q', '--no-edit');
+  return true;
+}

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { git, SVC_BIN, svc, TEST_ENV } from '../helpers/repo.js';
+import { git, mergeRequest, SVC_BIN, svc, TEST_ENV } from '../helpers/repo.js';
 import { NOW, otterNet, withRemote } from './helpers.js';
 
 interface Outcome {
@@ -60,7 +60,7 @@ describe('parallel requests never collide', () => {
     expect(distinct(got.prefixes)).toBe(true);
     expect(distinct(got.ports)).toBe(true);
     // Merged one after another, main holds no duplicate and validates.
-    for (const b of branches) git(dir, 'merge', '-q', '--no-ff', '-m', `merge ${b}`, b);
+    for (const b of branches) mergeRequest(dir, b);
     const v = svc(dir, ['validate']);
     expect(v.stdout).not.toMatch(/error\[/);
     expect(v.code).toBe(0);
@@ -74,7 +74,7 @@ describe('parallel requests never collide', () => {
     git(first, 'fetch', '-q', 'origin');
     const branches = git(first, 'for-each-ref', '--format=%(refname:short)', 'refs/remotes/origin/request/').trim().split('\n');
     expect(branches).toHaveLength(9);
-    for (const b of branches) git(first, 'merge', '-q', '--no-ff', '-m', `merge ${b}`, b);
+    for (const b of branches) mergeRequest(first, b);
     const got = resources(first, ['HEAD']);
     expect(got.vlans).toHaveLength(9);
     expect(distinct(got.vlans)).toBe(true);
@@ -96,7 +96,7 @@ describe('parallel requests never collide', () => {
     expect(distinct(got.prefixes)).toBe(true);
     expect(distinct(got.ports)).toBe(true);
     // Every request that exists is whole: validate passes on each merged one.
-    for (const b of branches) git(dir, 'merge', '-q', '--no-ff', '-m', `merge ${b}`, b);
+    for (const b of branches) mergeRequest(dir, b);
     expect(svc(dir, ['validate']).code).toBe(0);
     // What the killed requests had reserved is reclaimed by gc; what the merged ones hold is kept.
     const gc = JSON.parse(svc(dir, ['pools', 'gc', '--grace', '0s', '--format', 'json']).stdout) as { released: { holder: string }[]; settled: string[] };
