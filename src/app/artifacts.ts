@@ -102,7 +102,7 @@ export async function changedArtifacts(before: readonly Rendering[], after: read
 }
 
 /** Write and delete artifact files in the work tree, in one transaction (see ../adapters/txn/journal.ts). */
-export function writeArtifacts(root: string, changes: ArtifactChanges): void {
+export function writeArtifacts(root: string, changes: { writes: readonly { path: string; text: string }[]; deletes: readonly { path: string }[] }): void {
   if (!changes.writes.length && !changes.deletes.length) return;
   // Every artifact lives under artifacts/: the transaction's base, whose emptied folders it prunes.
   const under = (p: string) => p.slice(ARTIFACTS_DIR.length + 1);

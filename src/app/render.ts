@@ -1,12 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { commitFiles } from '../adapters/txn/journal.js';
 import type { Catalog } from '../core/catalog/catalog.js';
 import { UsageError } from '../core/errors.js';
 import type { NodeRow } from '../core/query/source.js';
 import { ARTIFACTS_DIR, extensionOf, targetLabel } from '../core/render/artifacts.js';
 import { didYouMean } from '../core/suggest.js';
-import { queryArtifacts, readIfThere } from './artifacts.js';
+import { queryArtifacts, readIfThere, writeArtifacts } from './artifacts.js';
 import { catalogSchema, openInventory } from './inventory.js';
 
 export type ArtifactState = 'created' | 'updated' | 'unchanged' | 'deleted';
@@ -74,11 +73,7 @@ export async function renderArtifacts(catalog: Catalog, opts: RenderOptions = {}
   } finally {
     inv.close();
   }
-  if (!opts.check && (writes.length || deletes.length)) {
-    // Every artifact lives under artifacts/: the transaction's base, whose emptied folders it prunes.
-    const under = (p: string) => p.slice(ARTIFACTS_DIR.length + 1);
-    commitFiles({ root: catalog.root, base: join(catalog.root, ARTIFACTS_DIR), pruneEmpty: true }, writes.map((w) => ({ ...w, path: under(w.path) })), deletes.map(under));
-  }
+  if (!opts.check) writeArtifacts(catalog.root, { writes, deletes: deletes.map((path) => ({ path })) });
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
