@@ -71,83 +71,59 @@ export interface RenderConfig {
 
 const name = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]*$' } as const;
 
+/** A list of named entries, each an object with exactly these keys. */
+const entries = (description: string, required: readonly string[], properties: Record<string, object>) => ({
+  description,
+  type: 'array',
+  items: { type: 'object', additionalProperties: false, required, properties },
+});
+const text = { type: 'string' } as const;
+const queryName = (description = 'The name of a query under `queries`.') => ({ type: 'string', minLength: 1, description });
+const modulePath = { type: 'string', minLength: 1, description: 'The module (.ts, .mts, .js, .mjs), relative to the catalog root.' } as const;
+const parameters = { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] }, description: 'Query variable → the target\'s value (e.g. device: name__value).' } as const;
+
 export const renderConfigSchemaProperties = {
-  queries: {
-    description: 'GraphQL queries (.gql files) in Infrahub\'s shape, run by `svc query` and by transforms.',
-    type: 'array',
-    items: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['name', 'file_path'],
-      properties: { name: { ...name, description: 'Unique name, used by `svc query <name>` and transforms.' }, file_path: { type: 'string', minLength: 1, description: 'The .gql file, relative to the catalog root.' } },
+  queries: entries('GraphQL queries (.gql files) in Infrahub\'s shape, run by `svc query` and by transforms.', ['name', 'file_path'], {
+    name: { ...name, description: 'Unique name, used by `svc query <name>` and transforms.' },
+    file_path: { type: 'string', minLength: 1, description: 'The .gql file, relative to the catalog root.' },
+  }),
+  jinja2_transforms: entries('A query\'s result rendered through a Jinja2 template.', ['name', 'query', 'template_path'], {
+    name,
+    description: text,
+    query: queryName(),
+    template_path: { type: 'string', minLength: 1, description: 'The .j2 template, relative to the catalog root.' },
+  }),
+  typescript_transforms: entries(
+    'svc\'s counterpart of python_transforms: a TypeScript module exporting transform(data), run sandboxed on a query\'s result; returns text or JSON.',
+    ['name', 'file_path', 'query'],
+    { name, description: text, file_path: modulePath, query: queryName() },
+  ),
+  check_definitions: entries(
+    'User checks: TypeScript modules exporting check(data) that return findings; run by `svc validate` and before every request commits.',
+    ['name', 'file_path'],
+    {
+      name,
+      description: text,
+      file_path: modulePath,
+      query: queryName('The name of a query under `queries`; its result is check(data)\'s data.'),
+      targets: { type: 'string', minLength: 1, description: 'A group name or a kind: the check runs once per target.' },
+      parameters,
     },
-  },
-  jinja2_transforms: {
-    description: 'A query\'s result rendered through a Jinja2 template.',
-    type: 'array',
-    items: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['name', 'query', 'template_path'],
-      properties: {
-        name,
-        description: { type: 'string' },
-        query: { type: 'string', minLength: 1, description: 'The name of a query under `queries`.' },
-        template_path: { type: 'string', minLength: 1, description: 'The .j2 template, relative to the catalog root.' },
-      },
+  ),
+  artifact_definitions: entries(
+    'Files rendered per target by `svc render` into artifacts/<artifact_name>/<target>.<ext>.',
+    ['name', 'artifact_name', 'targets', 'content_type', 'transformation'],
+    {
+      name,
+      artifact_name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'The folder under artifacts/.' },
+      targets: { type: 'string', minLength: 1, description: 'A group name (CoreGroup) or a kind whose objects are the targets.' },
+      parameters,
+      content_type: { type: 'string', minLength: 1, description: 'text/plain (.txt), application/json (.json), ...' },
+      transformation: { type: 'string', minLength: 1, description: 'The name of a jinja2 or typescript transform.' },
+      file_extension: { type: 'string', pattern: '^[A-Za-z0-9]+$', description: 'The files\' extension, when content_type\'s is not wanted (e.g. cfg).' },
     },
-  },
-  typescript_transforms: {
-    description: 'svc\'s counterpart of python_transforms: a TypeScript module exporting transform(data), run sandboxed on a query\'s result; returns text or JSON.',
-    type: 'array',
-    items: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['name', 'file_path', 'query'],
-      properties: {
-        name,
-        description: { type: 'string' },
-        file_path: { type: 'string', minLength: 1, description: 'The module (.ts, .mts, .js, .mjs), relative to the catalog root.' },
-        query: { type: 'string', minLength: 1, description: 'The name of a query under `queries`.' },
-      },
-    },
-  },
-  check_definitions: {
-    description: 'User checks: TypeScript modules exporting check(data) that return findings; run by `svc validate` and before every request commits.',
-    type: 'array',
-    items: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['name', 'file_path'],
-      properties: {
-        name,
-        description: { type: 'string' },
-        file_path: { type: 'string', minLength: 1, description: 'The module (.ts, .mts, .js, .mjs), relative to the catalog root.' },
-        query: { type: 'string', minLength: 1, description: 'The name of a query under `queries`; its result is check(data)\'s data.' },
-        targets: { type: 'string', minLength: 1, description: 'A group name or a kind: the check runs once per target.' },
-        parameters: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] }, description: 'Query variable → the target\'s value (e.g. device: name__value).' },
-      },
-    },
-  },
-  artifact_definitions: {
-    description: 'Files rendered per target by `svc render` into artifacts/<artifact_name>/<target>.<ext>.',
-    type: 'array',
-    items: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['name', 'artifact_name', 'targets', 'content_type', 'transformation'],
-      properties: {
-        name,
-        artifact_name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'The folder under artifacts/.' },
-        targets: { type: 'string', minLength: 1, description: 'A group name (CoreGroup) or a kind whose objects are the targets.' },
-        parameters: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] }, description: 'Query variable → the target\'s value (e.g. device: name__value).' },
-        content_type: { type: 'string', minLength: 1, description: 'text/plain (.txt), application/json (.json), ...' },
-        transformation: { type: 'string', minLength: 1, description: 'The name of a jinja2 or typescript transform.' },
-        file_extension: { type: 'string', pattern: '^[A-Za-z0-9]+$', description: 'The files\' extension, when content_type\'s is not wanted (e.g. cfg).' },
-      },
-    },
-  },
-} as const;
+  ),
+};
 
 interface Raw {
   queries?: { name: string; file_path: string }[];
